@@ -1,0 +1,478 @@
+"""The break engine: the rules of DESIGN.md as one pure function.
+
+    decision = handle(state, event, now, rules)
+
+`handle` never reads the clock, sleeps, or touches the disk or a GUI; it is given `now` (an aware
+datetime) and returns the new state and the effects the shell must carry out. It is
+level-triggered: after every event it works out from the state alone what is due at `now`, so a
+late wake, a sleep or a clock change heals on the next call. Its last effect is always
+`WakeAt(when)`, the next instant at which something would change without a new event.
+
+Not thread-safe by design: the shell owns one thread that calls it (tray.runner).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from tray.hours import Period, current_or_next_period, local_day, periods_from
+from tray.model import (
+    RECENT_DAYS_KEPT,
+    SNOOZE_RANGE,
+    AfterSleep,
+    Away,
+    AwayEnded,
+    AwayStarted,
+    ClockChanged,
+    ClosePrompt,
+    DayCount,
+    Effect,
+    Event,
+    Kind,
+    Mode,
+    Outcome,
+    PauseRequested,
+    Phase,
+    Prompt,
+    PromptEnded,
+    Record,
+    Refuse,
+    ResumeRequested,
+    RoutineStarted,
+    Rules,
+    SaveRecord,
+    SaveState,
+    ShowPrompt,
+    SkipRequested,
+    SnoozeRequested,
+    StartRequested,
+    StartRoutine,
+    State,
+    Ticked,
+    TrayStarted,
+    WakeAt,
+)
+
+MAX_PERIODS_SEARCHED = 16
+MAX_SETTLE_ROUNDS = 8
+E = TypeVar("E")
+
+
+@dataclass(frozen=True)
+class Decision:
+    state: State
+    effects: tuple[Effect, ...]
+
+    @property
+    def wake_at(self) -> datetime | None:
+        wake = self.effects[-1]
+        assert isinstance(wake, WakeAt)
+        return wake.when
+
+    def of_type(self, kind: type[E]) -> list[E]:
+        return [e for e in self.effects if isinstance(e, kind)]
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the menu, the icon, the tooltip and `pointbreak status` show."""
+
+    mode: Mode
+    next_break_at: datetime | None
+    today: DayCount
+    daily_cap: int
+    paused_until: datetime | None
+    is_paused: bool
+    snoozed_until: datetime | None
+    open_phase: Phase | None
+    is_away: bool
+
+    @property
+    def is_past_guidance(self) -> bool:
+        return self.today.completed >= self.daily_cap
+
+
+def handle(state: State, event: Event, now: datetime, rules: Rules) -> Decision:
+    """Apply one event at `now`, then do whatever has fallen due. Pure."""
+    effects: list[Effect] = []
+    new = _apply(state, event, now, rules, effects)
+    new = _settle(new, now, rules, effects)
+    if new != state:
+        effects.append(SaveState(new))
+    effects.append(WakeAt(next_wake(new, now, rules)))
+    return Decision(new, tuple(effects))
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def _apply(state: State, event: Event, now: datetime, rules: Rules,
+           effects: list[Effect]) -> State:
+    match event:
+        case Ticked():
+            return state
+        case TrayStarted(last_alive_at=last_alive_at, recorded=recorded):
+            return _tray_started(state, last_alive_at, recorded, now, rules, effects)
+        case StartRequested():
+            return _start_now(state, now, rules, effects)
+        case RoutineStarted(seq=seq):
+            prompt = state.open
+            if prompt is None or prompt.seq != seq:
+                effects.append(Refuse("That prompt is no longer open."))
+                return state
+            if prompt.phase is Phase.RUNNING:
+                return state
+            started = replace(prompt, phase=Phase.RUNNING, started_at=now, snoozed_until=None)
+            effects.append(SaveRecord(_record(started)))
+            return replace(state, open=started)
+        case PromptEnded(seq=seq, outcome=outcome, step=step):
+            if state.open is None or state.open.seq != seq:
+                effects.append(Refuse("That prompt is no longer open."))
+                return state
+            return _end(state, now, outcome, effects, step=step)
+        case SnoozeRequested(snooze_for=snooze_for, seq=seq):
+            return _snooze(state, snooze_for, seq, now, rules, effects)
+        case SkipRequested(seq=seq):
+            if state.open is not None and seq in (None, state.open.seq):
+                if state.open.phase is Phase.RUNNING:
+                    effects.append(Refuse("A session is on screen; stop it there."))
+                    return state
+                return _end(state, now, Outcome.SKIPPED, effects, close=True)
+            if seq is not None:
+                effects.append(Refuse("That prompt is no longer open."))
+                return state
+            return _defer_next(state, rules.interval, now, rules, effects)
+        case PauseRequested(pause_for=pause_for, until_next_period=until_next):
+            return _pause(state, pause_for, until_next, now, rules, effects)
+        case ResumeRequested():
+            if not state.is_paused:
+                effects.append(Refuse("Pointbreak is not paused."))
+                return state
+            return _unpause(state, now)
+        case AwayStarted(reason=reason, since=since):
+            since = min(since, now)
+            counts_as_break = reason is not Away.ASLEEP or rules.after_sleep is AfterSleep.BREAK
+            return replace(
+                state,
+                away=state.away | {reason},
+                away_since=since if state.away_since is None else min(state.away_since, since),
+                is_away_a_break=state.is_away_a_break or counts_as_break,
+            )
+        case AwayEnded(reason=reason):
+            if reason not in state.away:
+                return state
+            return _returned(replace(state, away=state.away - {reason}), now, rules, effects)
+        case ClockChanged(by=by):
+            return _shift(state, by)
+    raise TypeError(f"not an engine event: {event!r}")  # pragma: no cover
+
+
+def _tray_started(state: State, last_alive_at: datetime | None, recorded: tuple[DayCount, ...],
+                  now: datetime, rules: Rules, effects: list[Effect]) -> State:
+    for count in recorded:
+        known = state.count_for(count.day)
+        if count.prompts > known.prompts or count.completed > known.completed:
+            state = _set_count(state, DayCount(count.day, max(count.prompts, known.prompts),
+                                               max(count.completed, known.completed)))
+    was_away = last_alive_at is None or now - last_alive_at >= rules.away_after
+    prompt = state.open
+    if not was_away:
+        # A quick restart resumes everything as it was; the lost window comes back.
+        if prompt is not None and prompt.phase is Phase.SHOWING:
+            effects.append(ShowPrompt(prompt.seq, prompt.snoozes < rules.max_snoozes, True))
+        elif prompt is not None and prompt.phase is Phase.RUNNING:
+            effects.append(StartRoutine(prompt.seq))
+        return state
+    # A gap of `away_after` or more while nothing ran is a natural break.
+    if prompt is not None:
+        outcome = Outcome.FAILED if prompt.phase is Phase.RUNNING else Outcome.IGNORED
+        state = _end(state, now, outcome, effects)
+    return replace(state, work_from=now, deferred_to=None, deferred_day=None, away=frozenset(),
+                   away_since=None, is_away_a_break=False)
+
+
+def _start_now(state: State, now: datetime, rules: Rules, effects: list[Effect]) -> State:
+    prompt = state.open
+    if prompt is not None:
+        if prompt.phase is not Phase.RUNNING:
+            prompt = replace(prompt, phase=Phase.RUNNING, started_at=now, snoozed_until=None)
+            effects.append(SaveRecord(_record(prompt)))
+        effects.append(StartRoutine(prompt.seq))
+        return replace(state, open=prompt)
+    seq = state.seq + 1
+    session = Prompt(seq=seq, kind=Kind.SESSION, day=local_day(now, rules.zone),
+                     first_shown_at=now, phase=Phase.RUNNING, shown_at=now, started_at=now)
+    effects.append(SaveRecord(_record(session)))
+    effects.append(StartRoutine(seq))
+    return replace(state, open=session, seq=seq)
+
+
+def _snooze(state: State, snooze_for: timedelta, seq: int | None, now: datetime, rules: Rules,
+            effects: list[Effect]) -> State:
+    low, high = SNOOZE_RANGE
+    if not low <= snooze_for <= high:
+        effects.append(Refuse(f"A snooze is 1 to 120 minutes, not {_minutes(snooze_for)}."))
+        return state
+    prompt = state.open
+    if prompt is None or seq not in (None, prompt.seq):
+        if seq is not None:
+            effects.append(Refuse("That prompt is no longer open."))
+            return state
+        return _defer_next(state, snooze_for, now, rules, effects)
+    if prompt.phase is Phase.RUNNING:
+        effects.append(Refuse("A session is on screen; it cannot be snoozed."))
+        return state
+    if prompt.snoozes >= rules.max_snoozes:
+        effects.append(Refuse(f"This break was snoozed {prompt.snoozes} times already; "
+                              "start it or skip it."))
+        return state
+    snoozed = replace(prompt, phase=Phase.SNOOZED, snoozes=prompt.snoozes + 1,
+                      snoozed_for=prompt.snoozed_for + snooze_for, snoozed_until=now + snooze_for)
+    effects.append(ClosePrompt(prompt.seq))
+    effects.append(SaveRecord(_record(snoozed)))
+    return replace(state, open=snoozed)
+
+
+def _defer_next(state: State, by: timedelta, now: datetime, rules: Rules,
+                effects: list[Effect]) -> State:
+    upcoming = next_due(state, now, rules)
+    if upcoming is None:
+        effects.append(Refuse("No break is planned while Pointbreak is paused."))
+        return state
+    due, period = upcoming
+    return replace(state, deferred_to=max(due, now) + by, deferred_day=period.day)
+
+
+def _pause(state: State, pause_for: timedelta | None, until_next_period: bool, now: datetime,
+           rules: Rules, effects: list[Effect]) -> State:
+    if pause_for is not None and pause_for <= timedelta(0):
+        effects.append(Refuse("A pause must last longer than zero minutes."))
+        return state
+    if until_next_period:
+        today = local_day(now, rules.zone)
+        until: datetime | None = next(p.start for p in periods_from(now, rules.hours, rules.zone)
+                                      if p.day > today)
+    else:
+        until = None if pause_for is None else now + pause_for
+    if state.open is not None and state.open.phase is not Phase.RUNNING:
+        state = _end(state, now, Outcome.SKIPPED, effects, close=True)
+    return replace(state, is_paused=True, paused_until=until, deferred_to=None, deferred_day=None)
+
+
+def _unpause(state: State, at: datetime) -> State:
+    # A pause usually covers a meeting or focus time: the work count starts afresh after it.
+    return replace(state, is_paused=False, paused_until=None, work_from=at, deferred_to=None,
+                   deferred_day=None)
+
+
+def _returned(state: State, now: datetime, rules: Rules, effects: list[Effect]) -> State:
+    if state.away:
+        return state  # still away for another reason
+    since = state.away_since or now
+    is_break = state.is_away_a_break and now - since >= rules.away_after
+    state = replace(state, away_since=None, is_away_a_break=False)
+    if not is_break:
+        return state
+    # A natural break: nothing is shown on return and the work count starts again.
+    if state.open is not None and state.open.phase is not Phase.RUNNING:
+        state = _end(state, now, Outcome.IGNORED, effects, close=True)
+    return replace(state, work_from=now, deferred_to=None, deferred_day=None)
+
+
+def _shift(state: State, by: timedelta) -> State:
+    """Keep every running count the same length across a clock change."""
+
+    def moved(value: datetime | None) -> datetime | None:
+        return None if value is None else value + by
+
+    prompt = state.open
+    if prompt is not None:
+        prompt = replace(prompt, shown_at=prompt.shown_at + by,
+                         snoozed_until=moved(prompt.snoozed_until),
+                         started_at=moved(prompt.started_at))
+    return replace(state, work_from=moved(state.work_from), deferred_to=moved(state.deferred_to),
+                   away_since=moved(state.away_since), open=prompt)
+
+
+# --- what is due ---------------------------------------------------------------------------
+
+
+def _settle(state: State, now: datetime, rules: Rules, effects: list[Effect]) -> State:
+    """Carry out whatever is due at `now`, until nothing more changes.
+
+    Ending a prompt can make the next one due at once after a late wake; the loop is bounded
+    and cannot burst, because a new prompt stays open until an event or a deadline ends it.
+    """
+    for _ in range(MAX_SETTLE_ROUNDS):
+        settled = _settle_once(state, now, rules, effects)
+        if settled == state:
+            return settled
+        state = settled
+    return state
+
+
+def _settle_once(state: State, now: datetime, rules: Rules, effects: list[Effect]) -> State:
+    if state.is_paused and state.paused_until is not None and now >= state.paused_until:
+        state = _unpause(state, state.paused_until)
+    prompt = state.open
+    if prompt is not None:
+        if prompt.phase is Phase.SHOWING and now >= prompt.shown_at + rules.card_timeout:
+            return _end(state, prompt.shown_at + rules.card_timeout, Outcome.IGNORED, effects)
+        if prompt.phase is Phase.RUNNING and now >= _running_deadline(prompt, rules):
+            return _end(state, _running_deadline(prompt, rules), Outcome.FAILED, effects)
+        if prompt.phase is Phase.SNOOZED:
+            return _settle_snoozed(state, prompt, now, rules, effects)
+        return state
+    upcoming = next_due(state, now, rules)
+    if upcoming is None or state.away:
+        return state
+    due, period = upcoming
+    if due > now or not period.contains(now):
+        return state
+    seq = state.seq + 1
+    day = local_day(now, rules.zone)
+    prompt = Prompt(seq=seq, kind=Kind.PROMPT, day=day, first_shown_at=now,
+                    phase=Phase.SHOWING, shown_at=now)
+    count = state.count_for(day)
+    state = _set_count(state, replace(count, prompts=count.prompts + 1))
+    effects.append(SaveRecord(_record(prompt)))
+    effects.append(ShowPrompt(seq, can_snooze=True, is_again=False))
+    return replace(state, open=prompt, seq=seq, deferred_to=None, deferred_day=None)
+
+
+def _settle_snoozed(state: State, prompt: Prompt, now: datetime, rules: Rules,
+                    effects: list[Effect]) -> State:
+    limit = _snooze_limit(prompt, rules)
+    if now >= limit:
+        return _end(state, limit, Outcome.SKIPPED, effects)
+    assert prompt.snoozed_until is not None
+    if now < prompt.snoozed_until or state.away:
+        return state
+    shown = replace(prompt, phase=Phase.SHOWING, shown_at=now, snoozed_until=None)
+    effects.append(ShowPrompt(prompt.seq, can_snooze=prompt.snoozes < rules.max_snoozes,
+                              is_again=True))
+    return replace(state, open=shown)
+
+
+def _snooze_limit(prompt: Prompt, rules: Rules) -> datetime:
+    """The end of the active hours a snoozed prompt was put off in: it ends as skipped then."""
+    return current_or_next_period(prompt.shown_at, rules.hours, rules.zone).end
+
+
+def _running_deadline(prompt: Prompt, rules: Rules) -> datetime:
+    return (prompt.started_at or prompt.shown_at) + rules.routine_deadline
+
+
+def next_due(state: State, now: datetime, rules: Rules) -> tuple[datetime, Period] | None:
+    """When the next prompt falls due and in which period, ignoring whether anyone is there."""
+    if state.is_paused and state.paused_until is None:
+        return None
+    start_from = now
+    work_from = state.work_from
+    if state.is_paused and state.paused_until is not None:
+        start_from = max(now, state.paused_until)
+        work_from = state.paused_until
+    for index, period in enumerate(periods_from(start_from, rules.hours, rules.zone)):
+        if index >= MAX_PERIODS_SEARCHED:
+            return None
+        count = state.count_for(period.day)
+        if count.prompts >= rules.daily_cap or count.completed >= rules.daily_cap:
+            continue
+        begin = period.start if work_from is None else max(period.start, work_from)
+        due = begin + rules.interval
+        if state.deferred_to is not None and state.deferred_day == period.day:
+            due = max(due, state.deferred_to)
+        if due < period.end:
+            return due, period
+    return None  # pragma: no cover - a free day always comes within MAX_PERIODS_SEARCHED
+
+
+def next_wake(state: State, now: datetime, rules: Rules) -> datetime | None:
+    """The next instant at which the state would change without a new event."""
+    candidates: list[datetime] = []
+    if state.is_paused and state.paused_until is not None:
+        candidates.append(state.paused_until)
+    prompt = state.open
+    if prompt is not None:
+        if prompt.phase is Phase.SHOWING:
+            candidates.append(prompt.shown_at + rules.card_timeout)
+        elif prompt.phase is Phase.RUNNING:
+            candidates.append(_running_deadline(prompt, rules))
+        else:
+            assert prompt.snoozed_until is not None
+            candidates.append(_snooze_limit(prompt, rules))
+            if prompt.snoozed_until > now:
+                candidates.append(prompt.snoozed_until)
+    elif not state.is_paused:
+        upcoming = next_due(state, now, rules)
+        if upcoming is not None and upcoming[0] > now:
+            candidates.append(upcoming[0])
+    future = [c for c in candidates if c > now]
+    return min(future) if future else None
+
+
+def status(state: State, now: datetime, rules: Rules) -> Status:
+    today = state.count_for(local_day(now, rules.zone))
+    upcoming = next_due(state, now, rules)
+    prompt = state.open
+    if state.is_paused:
+        mode = Mode.PAUSED
+    elif prompt is not None and prompt.phase is not Phase.SNOOZED:
+        mode = Mode.DUE
+    elif prompt is not None or state.deferred_to is not None:
+        mode = Mode.SNOOZED
+    elif today.prompts >= rules.daily_cap or today.completed >= rules.daily_cap:
+        mode = Mode.DONE
+    else:
+        mode = Mode.NORMAL
+    return Status(
+        mode=mode,
+        next_break_at=None if upcoming is None else upcoming[0],
+        today=today,
+        daily_cap=rules.daily_cap,
+        paused_until=state.paused_until,
+        is_paused=state.is_paused,
+        snoozed_until=None if prompt is None else prompt.snoozed_until,
+        open_phase=None if prompt is None else prompt.phase,
+        is_away=bool(state.away),
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _end(state: State, at: datetime, outcome: Outcome, effects: list[Effect], *,
+         step: int | None = None, close: bool = False) -> State:
+    """End the open prompt or session with one outcome; the work count starts again at `at`."""
+    prompt = state.open
+    assert prompt is not None
+    if close:
+        effects.append(ClosePrompt(prompt.seq))
+    effects.append(SaveRecord(_record(prompt, outcome=outcome, ended_at=at, step=step)))
+    if outcome is Outcome.COMPLETED:
+        count = state.count_for(prompt.day)
+        state = _set_count(state, replace(count, completed=count.completed + 1))
+    return replace(state, open=None, work_from=at, deferred_to=None, deferred_day=None)
+
+
+def _record(prompt: Prompt, *, outcome: Outcome | None = None, ended_at: datetime | None = None,
+            step: int | None = None) -> Record:
+    return Record(seq=prompt.seq, kind=prompt.kind, day=prompt.day,
+                  shown_at=prompt.first_shown_at, started_at=prompt.started_at,
+                  ended_at=ended_at, outcome=outcome, step=step, snoozes=prompt.snoozes,
+                  snoozed_for=prompt.snoozed_for)
+
+
+def _set_count(state: State, count: DayCount) -> State:
+    kept = [c for c in state.counts if c.day != count.day] + [count]
+    newest: date = max(c.day for c in kept)
+    recent = sorted((c for c in kept if (newest - c.day).days < RECENT_DAYS_KEPT),
+                    key=lambda c: c.day)
+    return replace(state, counts=tuple(recent))
+
+
+def _minutes(length: timedelta) -> str:
+    minutes = length.total_seconds() / 60
+    return f"{minutes:g} minutes"
