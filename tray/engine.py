@@ -165,7 +165,7 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
                 return state
             return _returned(replace(state, away=state.away - {reason}), now, rules, effects)
         case ClockChanged(by=by):
-            return _shift(state, by)
+            return _shift(state, by, now, rules)
     raise TypeError(f"not an engine event: {event!r}")  # pragma: no cover
 
 
@@ -281,11 +281,16 @@ def _returned(state: State, now: datetime, rules: Rules, effects: list[Effect]) 
     return replace(state, work_from=now, deferred_to=None, deferred_day=None)
 
 
-def _shift(state: State, by: timedelta) -> State:
+def _shift(state: State, by: timedelta, now: datetime, rules: Rules) -> State:
     """Keep every running count the same length across a clock change."""
 
     def moved(value: datetime | None) -> datetime | None:
         return None if value is None else value + by
+
+    before = now - by  # what the clock said a moment ago
+    period = current_or_next_period(before, rules.hours, rules.zone)
+    if period.contains(before) and (state.work_from is None or state.work_from < period.start):
+        state = replace(state, work_from=period.start)  # the count ran from the period's start
 
     prompt = state.open
     if prompt is not None:

@@ -68,6 +68,10 @@ class Simulation:
     def advance(self, by: timedelta) -> list[engine.Decision]:
         return self.wakes_until(self.now + by)
 
+    def set_clock(self, now: datetime) -> None:
+        """Move the clock without running the wakes in between (a clock change)."""
+        self.now = now
+
     def effects(self, kind: type[engine.E]) -> list[tuple[datetime, engine.E]]:
         return [(at, e) for at, e in self.log if isinstance(e, kind)]
 
@@ -102,7 +106,7 @@ def plan_day(day: date, answer: Answer, rules: Rules) -> Plan:
     while sim.wake_at is not None and sim.wake_at < day_end:
         for decision in sim.wakes_until(sim.wake_at):
             for show in decision.of_type(ShowPrompt):
-                _answer(sim, show, answer)
+                answer_prompt(sim, show, answer)
     shows: dict[int, list[datetime]] = {}
     for at, show in sim.effects(ShowPrompt):
         shows.setdefault(show.seq, []).append(at)
@@ -111,7 +115,8 @@ def plan_day(day: date, answer: Answer, rules: Rules) -> Plan:
     return Plan(day, answer, prompts, _end_reason(day, sim.state, rules))
 
 
-def _answer(sim: Simulation, show: ShowPrompt, answer: Answer) -> None:
+def answer_prompt(sim: Simulation, show: ShowPrompt, answer: Answer) -> None:
+    """Answer a prompt the way a person would, advancing the clock as long as it takes."""
     if answer is Answer.COMPLETED:
         sim.feed(RoutineStarted(show.seq))
         sim.advance(sim.rules.routine_length)

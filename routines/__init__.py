@@ -1,0 +1,1 @@
+"""Routines: the data files, their loader and validator, and the guided routine window."""

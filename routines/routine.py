@@ -1,0 +1,173 @@
+"""Routine files: TOML data (never executed), validated on load, with messages that name the file,
+the step and the key.
+
+A routine is a few steps in order; consecutive steps with the same `repeat` count form a round
+that runs that many times. The person's `rounds` setting replaces the count of the round that
+holds the press step.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+KINDS = ("settle", "locate", "press", "rest", "finish")
+ILLUSTRATIONS = ("settle", "locate", "press", "circles", "rest", "finish")
+DEFAULT_ROUTINE = "upper-back-hands-only"
+MAX_STEP_SECONDS = 600
+MAX_REPEAT = 10
+
+
+class RoutineError(ValueError):
+    """A routine file that cannot be used; str() names the file, the step and the key."""
+
+    def __init__(self, path: Path | str, message: str, *, step: int | None = None,
+                 key: str | None = None) -> None:
+        self.path, self.step, self.key = Path(path), step, key
+        place = [str(path)]
+        if step is not None:
+            place.append(f"step {step}")
+        if key is not None:
+            place.append(f"key {key}")
+        super().__init__(f"{message} (in {', '.join(place)})")
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    text: str
+    seconds: int
+    illustration: str
+    repeat: int = 1
+    cue: str | None = None
+    cue_at: int | None = None  # seconds into the step
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    title: str
+    description: str
+    area: str
+    safety: str
+    steps: tuple[Step, ...]
+    path: Path
+
+    def expanded(self, rounds: int | None = None) -> list[tuple[Step, int, int]]:
+        """The steps as shown: (step, round number, rounds in that block); round 0 = no round."""
+        shown: list[tuple[Step, int, int]] = []
+        index = 0
+        while index < len(self.steps):
+            step = self.steps[index]
+            if step.repeat == 1:
+                shown.append((step, 0, 0))
+                index += 1
+                continue
+            block = [step]
+            while (index + len(block) < len(self.steps)
+                   and self.steps[index + len(block)].repeat == step.repeat):
+                block.append(self.steps[index + len(block)])
+            count = step.repeat
+            if rounds is not None and any(s.kind == "press" for s in block):
+                count = rounds
+            for number in range(1, count + 1):
+                shown.extend((s, number, count) for s in block)
+            index += len(block)
+        return shown
+
+    def length(self, rounds: int | None = None) -> timedelta:
+        return timedelta(seconds=sum(step.seconds for step, _, _ in self.expanded(rounds)))
+
+
+def _text(data: dict[str, Any], key: str, path: Path, step: int | None = None,
+          limit: int = 400) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RoutineError(path, f"{key} must be a non-empty text", step=step, key=key)
+    if len(value) > limit:
+        raise RoutineError(path, f"{key} is longer than {limit} characters", step=step, key=key)
+    return value.strip()
+
+
+def _whole(data: dict[str, Any], key: str, low: int, high: int, path: Path, step: int,
+           default: int | None = None) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise RoutineError(path, f"{key} must be a whole number from {low} to {high}, "
+                                 f"got {value!r}", step=step, key=key)
+    return value
+
+
+def parse(data: dict[str, Any], path: Path) -> Routine:
+    routine_id = _text(data, "id", path, limit=64)
+    steps_data = data.get("steps")
+    if not isinstance(steps_data, list) or not steps_data:
+        raise RoutineError(path, "a routine needs a [[steps]] list with at least one step",
+                           key="steps")
+    steps = []
+    for number, raw in enumerate(steps_data, start=1):
+        if not isinstance(raw, dict):
+            raise RoutineError(path, "each step must be a [[steps]] table", step=number)
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            raise RoutineError(path, f"kind must be one of {', '.join(KINDS)}, got {kind!r}",
+                               step=number, key="kind")
+        illustration = raw.get("illustration", kind)
+        if illustration not in ILLUSTRATIONS:
+            raise RoutineError(path, f"illustration must be one of {', '.join(ILLUSTRATIONS)}, "
+                                     f"got {illustration!r}", step=number, key="illustration")
+        seconds = _whole(raw, "seconds", 1, MAX_STEP_SECONDS, path, number)
+        cue = raw.get("cue")
+        cue_at = None
+        if cue is not None:
+            cue = _text(raw, "cue", path, number)
+            cue_at = _whole(raw, "cue_at", 1, seconds - 1, path, number)
+        steps.append(Step(kind=kind, text=_text(raw, "text", path, number),
+                          seconds=seconds, illustration=illustration,
+                          repeat=_whole(raw, "repeat", 1, MAX_REPEAT, path, number, default=1),
+                          cue=cue, cue_at=cue_at))
+    return Routine(id=routine_id, title=_text(data, "title", path, limit=80),
+                   description=_text(data, "description", path),
+                   area=_text(data, "area", path, limit=80),
+                   safety=_text(data, "safety", path), steps=tuple(steps), path=path)
+
+
+def load_file(path: Path) -> Routine:
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except OSError as error:
+        raise RoutineError(path, f"the file cannot be read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise RoutineError(path, "the file is not UTF-8 text") from error
+    except tomllib.TOMLDecodeError as error:
+        raise RoutineError(path, f"the file is not valid TOML: {error}") from error
+    return parse(data, path)
+
+
+def bundled_folder() -> Path:
+    return Path(str(resources.files(__package__ or "routines")))
+
+
+def load_all(user_folder: Path | None = None) -> tuple[dict[str, Routine], list[RoutineError]]:
+    """The bundled routines, then the person's own (which may replace one by id).
+
+    A broken file is reported and skipped; it never stops the others.
+    """
+    found: dict[str, Routine] = {}
+    problems: list[RoutineError] = []
+    folders = [bundled_folder()] + ([user_folder] if user_folder is not None else [])
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                routine = load_file(path)
+            except RoutineError as error:
+                problems.append(error)
+                continue
+            found[routine.id] = routine
+    return found, problems

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Everything the tests need, then the whole suite: Debian packages (apt-get), a virtual
+# environment in .venv with Pointbreak and its test dependencies, and pytest.
+# Extra arguments go to pytest, e.g. `bash tests/run.sh -k store -x`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  python3-tk xvfb xauth x11-utils xdotool imagemagick openbox trayer tint2
+  dbus dbus-x11 dunst libnotify-bin desktop-file-utils dex
+  libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-gtk-3.0
+  gir1.2-ayatanaappindicator3-0.1
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+if ! .venv/bin/python -c 'import tkinter' 2>/dev/null; then
+  echo "The Python in .venv has no tkinter. Install Tk for $python (Debian: python3-tk) and" \
+       "remove .venv." >&2
+  exit 1
+fi
+# Install the package itself (not editable): the tests run what a user would install.
+.venv/bin/pip install -q --disable-pip-version-check '.[test]'
+.venv/bin/pip install -q --disable-pip-version-check --no-deps --force-reinstall .
+exec .venv/bin/pytest "$@"

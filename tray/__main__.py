@@ -1,0 +1,7 @@
+"""`python -m tray`: the same as the `pointbreak` command."""
+
+import sys
+
+from tray.cli import main
+
+sys.exit(main())

@@ -1,0 +1,304 @@
+"""The `pointbreak` command.
+
+    pointbreak                      start the tray (or ask the running one to show itself)
+    pointbreak status | history | settings | plan ...
+    pointbreak now | snooze [MIN] | skip | pause [DURATION] | resume | quit
+
+Exit status: 0 done, 1 refused or not possible now, 2 bad command-line use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from tray import APP_NAME, __version__
+from tray.localtime import clock, day_and_clock, use_locale
+from tray.model import Kind, Outcome, Record
+
+if TYPE_CHECKING:
+    from tray.profile import Profile
+    from tray.store import Store
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+TRAY_COMMANDS = ("now", "snooze", "skip", "pause", "resume", "quit")
+
+
+def snooze_minutes(text: str) -> int:
+    if not re.fullmatch(r"\d{1,4}", text) or not 1 <= int(text) <= 120:
+        raise argparse.ArgumentTypeError(f"snooze takes 1 to 120 minutes, got {text!r}")
+    return int(text)
+
+
+_DURATION = re.compile(r"^(?:(\d{1,2})h)?(?:(\d{1,4})m)?$")
+
+
+def pause_length(text: str) -> timedelta | str:
+    """'30m', '1h', '1h30m' (up to 24 hours) or 'tomorrow'."""
+    if text == "tomorrow":
+        return text
+    match = _DURATION.match(text.strip().lower())
+    if match is None or not any(match.groups()):
+        raise argparse.ArgumentTypeError(
+            f"pause takes a duration such as 30m, 1h or 1h30m, or 'tomorrow'; got {text!r}")
+    length = timedelta(hours=int(match.group(1) or 0), minutes=int(match.group(2) or 0))
+    if not timedelta(minutes=1) <= length <= timedelta(hours=24):
+        raise argparse.ArgumentTypeError(f"a pause lasts 1 minute to 24 hours, got {text!r}")
+    return length
+
+
+def iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, got {text!r}") from None
+
+
+def day_count(text: str) -> int:
+    if not re.fullmatch(r"\d{1,4}", text) or not 1 <= int(text) <= 400:
+        raise argparse.ArgumentTypeError(f"--days takes 1 to 400, got {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pointbreak",
+        description="Short posture breaks, a few times a day, from the system tray. "
+                    "With no command, starts the tray.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("status", help="next break, today's count, pause or snooze")
+    history = commands.add_parser("history", help="prompts and routines of the last days")
+    history.add_argument("--days", type=day_count, default=7, help="how many days (1-400)")
+    settings = commands.add_parser("settings", help="where the settings file is, or what it says")
+    settings.add_argument("action", nargs="?", choices=("path", "show"), default="show")
+    plan = commands.add_parser(
+        "plan", help="the prompts a day would bring under the current settings")
+    plan.add_argument("--date", type=iso_day, default=None, help="YYYY-MM-DD (default: today)")
+    plan.add_argument("--answer", choices=("completed", "skipped", "snoozed", "ignored"),
+                      default="completed", help="how every prompt is answered")
+    commands.add_parser("now", help="start a session now")
+    snooze = commands.add_parser("snooze", help="snooze the prompt, or move the next break")
+    snooze.add_argument("minutes", nargs="?", type=snooze_minutes, default=10,
+                        help="1-120 (default 10)")
+    commands.add_parser("skip", help="skip the prompt on screen, or the next break")
+    pause = commands.add_parser("pause", help="pause prompts")
+    pause.add_argument("duration", nargs="?", type=pause_length, default=None,
+                       help="30m, 1h, 1h30m or tomorrow (default: until resumed)")
+    commands.add_parser("resume", help="end a pause")
+    commands.add_parser("quit", help="quit the running tray")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    use_locale()
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `pointbreak history | head`
+        return EXIT_OK
+
+
+def main_gui() -> int:
+    """The windowless entry point (start at login on Windows): the tray, nothing else."""
+    return main([])
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _start_tray()
+    if args.command in TRAY_COMMANDS:
+        return _tray_command(args)
+    return {"status": _status, "history": _history, "settings": _settings,
+            "plan": _plan}[args.command](args)
+
+
+def _start_tray() -> int:
+    if not _has_display():
+        print(f"{APP_NAME} needs a desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set. "
+              "Run `pointbreak` from a desktop; `pointbreak status` and `pointbreak plan` work "
+              "anywhere.", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"{APP_NAME} {__version__}: the tray icon is not built yet. Meanwhile "
+          "`pointbreak plan` shows the day's breaks and `pointbreak status` today's count.")
+    return EXIT_OK
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _tray_command(args: argparse.Namespace) -> int:
+    print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
+          "Start it with `pointbreak`.", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _open_store(profile: Profile) -> Store:
+    from tray.store import Store
+
+    store = Store(profile.folders.store)
+    for notice in store.notices:
+        print(notice, file=sys.stderr)
+    return store
+
+
+def _profile() -> Profile:
+    from tray.profile import load_profile
+
+    profile = load_profile()
+    for problem in profile.problems:
+        print(problem, file=sys.stderr)
+    return profile
+
+
+def _status(args: argparse.Namespace) -> int:
+    profile = _profile()
+    store = _open_store(profile)
+    now = datetime.now(UTC)
+    today = now.astimezone(profile.zone).date()
+    records = store.records(today, today)
+    cap = profile.settings.daily_cap
+    completed = sum(r.outcome is Outcome.COMPLETED for r in records)
+    prompts = [r for r in records if r.kind is Kind.PROMPT]
+    print(f"{APP_NAME} is not running: no breaks are offered until it starts (`pointbreak`).")
+    print(f"Today: {completed} of {cap}" + (" (the guidance is up to 5 a day)"
+                                            if completed >= cap else ""))
+    if prompts:
+        shown = ", ".join(f"{clock(r.shown_at, profile.zone)} {_outcome_text(r)}"
+                          for r in prompts)
+        print(f"Prompts shown today: {len(prompts)} ({shown})")
+    else:
+        print("Prompts shown today: none")
+    sessions = [r for r in records if r.kind is Kind.SESSION]
+    if sessions:
+        print(f"Sessions started by hand: {len(sessions)}")
+    state = store.load_state()
+    if state is not None and state.is_paused:
+        until = ("until resumed" if state.paused_until is None
+                 else f"until {day_and_clock(state.paused_until, now, profile.zone)}")
+        print(f"Paused {until}.")
+    return EXIT_OK
+
+
+def _outcome_text(record: Record) -> str:
+    if record.outcome is None:
+        return "open"
+    text = record.outcome.value.replace("_", " ")
+    if record.outcome is Outcome.STOPPED_EARLY and record.step is not None:
+        text += f" at step {record.step}"
+    if record.snoozes:
+        text += f", snoozed {record.snoozes}x"
+    return text
+
+
+def _history(args: argparse.Namespace) -> int:
+    profile = _profile()
+    store = _open_store(profile)
+    today = datetime.now(UTC).astimezone(profile.zone).date()
+    first = today - timedelta(days=args.days - 1)
+    by_day: dict[date, list[Record]] = {}
+    for record in store.records(first, today):
+        by_day.setdefault(record.day, []).append(record)
+    print(f"{'day':<15} {'prompts':>7} {'done':>5} {'stopped':>7} {'skipped':>7} "
+          f"{'ignored':>7} {'failed':>6} {'snoozes':>7}")
+    for offset in range(args.days):
+        day = first + timedelta(days=offset)
+        records = by_day.get(day, [])
+
+        def count(outcome: Outcome, records: list[Record] = records) -> int:
+            return sum(r.outcome is outcome for r in records)
+
+        print(f"{day:%a} {day.isoformat():<11} "
+              f"{sum(r.kind is Kind.PROMPT for r in records):>7} "
+              f"{count(Outcome.COMPLETED):>5} {count(Outcome.STOPPED_EARLY):>7} "
+              f"{count(Outcome.SKIPPED):>7} {count(Outcome.IGNORED):>7} "
+              f"{count(Outcome.FAILED):>6} {sum(r.snoozes for r in records):>7}")
+    return EXIT_OK
+
+
+def _settings(args: argparse.Namespace) -> int:
+    from tray import settings as settings_file
+    from tray.hours import DAY_NAMES, format_offset
+    from tray.paths import folders
+
+    path = folders().settings
+    if args.action == "path":
+        print(path)
+        return EXIT_OK
+    problem = settings_file.ensure_file(path)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+    profile = _profile()
+    values = profile.settings
+    print(f"# {path}")
+    print(f"interval_minutes = {int(values.interval.total_seconds() // 60)}")
+    print(f"daily_cap = {values.daily_cap}")
+    print(f'active_hours = "{format_offset(values.hours.start)}-{format_offset(values.hours.end)}"')
+    print("active_days = " + ", ".join(DAY_NAMES[d] for d in sorted(values.hours.days)))
+    print(f'routine = "{profile.routine.id}" ({values.rounds} rounds, '
+          f"{_minutes(profile.routine.length(values.rounds))})")
+    print(f"sound = {str(values.sound).lower()}")
+    print(f"font_scale = {values.font_scale:g}")
+    print(f'theme = "{values.theme.value}"')
+    print(f'after_sleep = "{values.after_sleep.value}"')
+    return EXIT_OK
+
+
+def _minutes(length: timedelta) -> str:
+    seconds = int(length.total_seconds())
+    return f"{seconds // 60}:{seconds % 60:02d} min"
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from tray.plan import Answer, EndReason, plan_day
+
+    profile = _profile()
+    rules = profile.rules
+    day = args.date or datetime.now(UTC).astimezone(profile.zone).date()
+    plan = plan_day(day, Answer(args.answer), rules)
+    offsets = {p.record.shown_at.astimezone(rules.zone).utcoffset() for p in plan.prompts}
+    with_zone = len(offsets) > 1  # a DST change inside the day: name the zone on each line
+
+    def at(instant: datetime) -> str:
+        return clock(instant, rules.zone, with_zone=with_zone)
+
+    for number, planned in enumerate(plan.prompts, start=1):
+        record = planned.record
+        line = f"{at(record.shown_at)}  prompt {number}: {_outcome_text(record)}"
+        if len(planned.shown) > 1:
+            line += " (shown again at " + ", ".join(at(t) for t in planned.shown[1:]) + ")"
+        if record.ended_at is not None and record.ended_at != record.shown_at:
+            line += f", ends {at(record.ended_at)}"
+        print(line)
+    hours = rules.hours
+    reasons = {
+        EndReason.NOT_ACTIVE_DAY: f"No prompts: {day:%A} is not an active day.",
+        EndReason.COMPLETED_CAP: f"No more prompts: {rules.daily_cap} routines completed, the "
+                                 f"daily cap (the guidance is up to 5 a day).",
+        EndReason.PROMPT_CAP: f"No more prompts: the daily cap of {rules.daily_cap} prompts "
+                              "is reached.",
+        EndReason.END_OF_HOURS: "No more prompts: the next break would come after the end of "
+                                f"active hours ({_wall(hours.end)}).",
+    }
+    print(reasons[plan.end_reason])
+    return EXIT_OK
+
+
+def _wall(offset: timedelta) -> str:
+    from tray.hours import format_offset
+
+    return format_offset(offset)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

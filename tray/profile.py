@@ -1,0 +1,60 @@
+"""The person's profile, loaded together: folders, settings, the chosen routine and the rules.
+
+Everything here reports problems instead of raising: a bad settings file or routine costs only
+what is bad, and the messages are collected in `problems` for the caller to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta, tzinfo
+from pathlib import Path
+
+from routines.routine import DEFAULT_ROUTINE, Routine, load_all
+from tray import settings as settings_file
+from tray.localtime import local_zone
+from tray.model import Rules
+from tray.paths import Folders, folders
+from tray.settings import Settings
+
+
+@dataclass
+class Profile:
+    folders: Folders
+    settings: Settings
+    routine: Routine
+    zone: tzinfo
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def rules(self) -> Rules:
+        return rules_for(self.settings, self.routine.length(self.settings.rounds), self.zone)
+
+    @property
+    def routines_folder(self) -> Path:
+        return self.folders.config / "routines"
+
+
+def rules_for(settings: Settings, routine_length: timedelta, zone: tzinfo) -> Rules:
+    return Rules(zone=zone, interval=settings.interval, hours=settings.hours,
+                 daily_cap=settings.daily_cap, routine_length=routine_length,
+                 after_sleep=settings.after_sleep)
+
+
+def load_profile(*, create_settings: bool = False) -> Profile:
+    where = folders()
+    problems: list[str] = []
+    if create_settings:
+        problem = settings_file.ensure_file(where.settings)
+        if problem is not None:
+            problems.append(str(problem))
+    settings, setting_problems = settings_file.load(where.settings)
+    problems.extend(str(p) for p in setting_problems)
+    routines, routine_problems = load_all(where.config / "routines")
+    problems.extend(f"A routine file was skipped: {p}" for p in routine_problems)
+    routine = routines.get(settings.routine)
+    if routine is None:
+        problems.append(f'There is no routine named "{settings.routine}" (in {where.settings}, '
+                        f'[routine] name); using "{DEFAULT_ROUTINE}"')
+        routine = routines[DEFAULT_ROUTINE]
+    return Profile(where, settings, routine, local_zone(), problems)

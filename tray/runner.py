@@ -1,0 +1,193 @@
+"""The engine's home in the tray process: one thread, one APScheduler job, one watchdog.
+
+Threads:
+- `pointbreak-engine` owns the engine state and is the only caller of `handle` and of the
+  store's writes. Everything else (menu callbacks, the control channel, scheduler jobs, OS
+  watchers) only calls `post` or `ask`, which put an event on its queue and never block on it
+  (`ask` blocks its caller until the decision is made, up to a timeout).
+- APScheduler's BackgroundScheduler keeps exactly one job, `wake`, at the engine's next wake
+  time, with no misfire grace limit (a late job still runs, however late) and coalescing on;
+  and one interval job, the clock watchdog, once a minute, which also marks the tray alive.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from tray import engine, watchdog
+from tray.model import (
+    Away,
+    AwayEnded,
+    AwayStarted,
+    ClockChanged,
+    Event,
+    Rules,
+    SaveRecord,
+    SaveState,
+    State,
+    Ticked,
+)
+from tray.store import Store, StoreWriteError
+
+log = logging.getLogger(__name__)
+
+WAKE_JOB = "wake"
+WATCHDOG_JOB = "clock-watchdog"
+
+
+@dataclass(frozen=True)
+class _Stop:
+    pass
+
+
+@dataclass(frozen=True)
+class _NewRules:
+    rules: Rules
+
+
+class EngineRunner:
+    def __init__(self, rules: Rules, state: State, store: Store | None,
+                 on_decision: Callable[[engine.Decision], None] = lambda _: None, *,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 sample: Callable[[], watchdog.TickSample] = watchdog.sample,
+                 watchdog_period: float = watchdog.PERIOD.total_seconds(),
+                 alive_path: Path | None = None) -> None:
+        self.rules = rules
+        self.state = state
+        self._store = store
+        self._on_decision = on_decision
+        self._now = now
+        self._sample = sample
+        self._alive_path = alive_path
+        self._watchdog_period = watchdog_period
+        self._queue: queue.SimpleQueue[tuple[Event | _Stop | _NewRules,
+                                             Future[engine.Decision] | None]] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name="pointbreak-engine", daemon=True)
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
+        self._last_tick: watchdog.TickSample | None = None
+        self._save_failed = False
+        self.wake_at: datetime | None = None
+
+    # --- any thread ------------------------------------------------------------------------
+
+    def start(self, first: Event) -> None:
+        self._scheduler.start()
+        self._last_tick = self._sample()
+        self._scheduler.add_job(self._watch, "interval", seconds=self._watchdog_period,
+                                id=WATCHDOG_JOB)
+        self._thread.start()
+        self.post(first)
+
+    def post(self, event: Event) -> None:
+        self._queue.put((event, None))
+
+    def ask(self, event: Event, timeout: float = 5.0) -> engine.Decision:
+        """Post an event and wait for the engine's decision (for replies to commands)."""
+        future: Future[engine.Decision] = Future()
+        self._queue.put((event, future))
+        return future.result(timeout)
+
+    def set_rules(self, rules: Rules) -> None:
+        self._queue.put((_NewRules(rules), None))
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._queue.put((_Stop(), None))
+        self._thread.join(timeout)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def scheduled_jobs(self) -> list[str]:
+        return [job.id for job in self._scheduler.get_jobs()]
+
+    # --- scheduler threads: post only ------------------------------------------------------
+
+    def _wake(self) -> None:
+        self.post(Ticked())
+
+    def _watch(self) -> None:
+        current = self._sample()
+        previous, self._last_tick = self._last_tick, current
+        if self._alive_path is not None:
+            _touch(self._alive_path)
+        if previous is None:
+            return
+        found = watchdog.classify(previous, current,
+                                  watchdog.PERIOD * (self._watchdog_period / 60))
+        if isinstance(found, watchdog.Slept):
+            log.info("the machine slept from %s to %s", found.since, found.until)
+            self.post(AwayStarted(Away.ASLEEP, found.since))
+            self.post(AwayEnded(Away.ASLEEP))
+        elif isinstance(found, watchdog.ClockSet):
+            log.info("the wall clock was set by %s", found.by)
+            self.post(ClockChanged(found.by))
+
+    # --- the engine thread -----------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while True:
+            item, future = self._queue.get()
+            if isinstance(item, _Stop):
+                return
+            try:
+                if isinstance(item, _NewRules):
+                    self.rules = item.rules
+                    item = Ticked()
+                decision = engine.handle(self.state, item, self._now(), self.rules)
+                self.state = decision.state
+                self._save(decision)
+                self._schedule(decision.wake_at)
+                if future is not None:
+                    future.set_result(decision)
+                self._on_decision(decision)
+            except Exception as error:  # the thread's edge: log, answer, go on
+                log.exception("the engine failed on %r", item)
+                if future is not None and not future.done():
+                    future.set_exception(error)
+
+    def _save(self, decision: engine.Decision) -> None:
+        if self._store is None:
+            return
+        records = [e.record for e in decision.of_type(SaveRecord)]
+        if not records and not decision.of_type(SaveState):
+            return
+        try:
+            self._store.save(self.state, records)
+            self._save_failed = False
+        except StoreWriteError as error:
+            if not self._save_failed:  # say it once, not at every change
+                log.error("cannot save history: %s", error)
+            self._save_failed = True
+
+    def _schedule(self, when: datetime | None) -> None:
+        self.wake_at = when
+        if when is None:
+            if self._scheduler.get_job(WAKE_JOB) is not None:
+                self._scheduler.remove_job(WAKE_JOB)
+            return
+        self._scheduler.add_job(self._wake, "date", run_date=when, id=WAKE_JOB,
+                                replace_existing=True)
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+        except OSError as error:
+            log.warning("cannot mark the tray alive in %s: %s", path, error)
+    except OSError as error:
+        log.warning("cannot mark the tray alive in %s: %s", path, error)

@@ -1,0 +1,295 @@
+"""The store: history and the engine's state in one TinyDB file in the per-user data folder.
+
+- Every change is one atomic write: TinyDB's CachingMiddleware collects the changes of one engine
+  step, then `AtomicJSONStorage` writes a temporary file, flushes, fsyncs and replaces the old
+  file (and fsyncs the folder), all under a lock shared by every process of the user.
+- A file that cannot be read is moved aside (kept, never deleted), the reason is kept in
+  `notices` for the person to be told once, and a fresh store is used.
+- Records live in one table per month (`records-2026-11`), so today's counts and a month of
+  history are read without walking a year of data; pruning drops whole months.
+
+Not thread-safe: the tray writes from its engine thread only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from tray.model import (
+    DayCount,
+    Kind,
+    Outcome,
+    Record,
+    State,
+    record_from_dict,
+    record_to_dict,
+    state_from_dict,
+    state_to_dict,
+)
+
+SCHEMA = 1
+KEEP_DAYS = 400
+LOCK_TIMEOUT_S = 10.0
+_RECORDS_PREFIX = "records-"
+_STATE_ID = 1
+
+
+class Unreadable(Exception):
+    """The store file is there but cannot be used; the message says why."""
+
+
+class StoreWriteError(Exception):
+    """A change could not be saved; it is kept in memory and saved with the next change."""
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that never leaves a half-written file behind."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> dict[str, Any] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError as error:
+            raise Unreadable("it is a folder, not a file") from error
+        except OSError as error:
+            raise Unreadable(error.strerror or str(error)) from error
+        if not raw.strip():
+            raise Unreadable("the file is empty")
+        try:
+            data = json.loads(raw)
+        except (UnicodeDecodeError, ValueError) as error:
+            raise Unreadable(f"it is not valid JSON ({error})") from error
+        if not isinstance(data, dict):
+            raise Unreadable(f"it holds a JSON {type(data).__name__}, not an object")
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        payload = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        folder = self.path.parent
+        fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(payload)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temporary)
+            raise
+        _fsync_folder(folder)
+
+    def close(self) -> None:
+        pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a folder for fsync; os.replace is durable enough there
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _Batching(CachingMiddleware):
+    WRITE_CACHE_SIZE = 1 << 30  # never flush on its own: Store.save flushes once per change
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.notices: list[str] = []
+        self.is_writable = True
+        self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_S)
+        self._stamp: tuple[int, int, int] | None = None
+        self._middleware = _Batching(lambda: AtomicJSONStorage(path))  # type: ignore[no-untyped-call]
+        self._db = TinyDB(storage=self._middleware)
+        self._load()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self._tell(f"The data folder {self.path.parent} cannot be created "
+                       f"({error.strerror}); today's history is kept in memory only.")
+        try:
+            stamp = self._stat()
+            data = self._middleware.storage.read()
+            if data is not None:
+                _check(data)
+        except Unreadable as error:
+            self._move_aside(str(error))
+            data = None
+            stamp = None
+        self._middleware.cache = data if data is not None else {"meta": {"1": {"schema": SCHEMA}}}
+        self._middleware._cache_modified_count = 0
+        self._db.clear_cache()
+        self._stamp = stamp
+
+    def _move_aside(self, reason: str) -> None:
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.unreadable-{stamp}")
+        counter = 1
+        while target.exists():
+            counter += 1
+            target = self.path.with_name(f"{self.path.name}.unreadable-{stamp}-{counter}")
+        try:
+            os.replace(self.path, target)
+        except OSError as error:
+            self.is_writable = False
+            self._tell(f"The history file {self.path} cannot be read ({reason}) and cannot be "
+                       f"moved aside ({error.strerror}). It is left untouched; Pointbreak runs "
+                       "without saving until it is moved or fixed.")
+            return
+        self._tell(f"The history file {self.path} could not be read ({reason}). It was kept as "
+                   f"{target.name} and Pointbreak started a fresh history.")
+
+    def _tell(self, message: str) -> None:
+        self.notices.append(message)
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+    def refresh(self) -> None:
+        """Re-read the file if another process replaced it (and nothing here is unsaved)."""
+        if self._middleware._cache_modified_count == 0 and self._stat() != self._stamp:
+            self._load()
+
+    def load_state(self) -> State | None:
+        doc = self._db.table("state").get(doc_id=_STATE_ID)
+        return None if doc is None else state_from_dict(dict(doc))
+
+    def records(self, first: date, last: date) -> list[Record]:
+        """Records of the local days first..last, oldest first. Bad records are skipped."""
+        found: list[Record] = []
+        for name in self._month_tables(first, last):
+            for doc in self._db.table(name).all():
+                try:
+                    record = record_from_dict(dict(doc))
+                except (KeyError, TypeError, ValueError) as error:
+                    self._tell(f"A history record in {self.path} ({name} #{doc.doc_id}) is "
+                               f"damaged and was left out: {error}")
+                    continue
+                if first <= record.day <= last:
+                    found.append(record)
+        return sorted(found, key=lambda r: (r.shown_at, r.seq))
+
+    def day_count(self, day: date) -> DayCount:
+        records = self.records(day, day)
+        return DayCount(day, prompts=sum(r.kind is Kind.PROMPT for r in records),
+                        completed=sum(r.outcome is Outcome.COMPLETED for r in records))
+
+    def _month_tables(self, first: date, last: date) -> list[str]:
+        wanted = {_table_name(first), _table_name(last)}
+        names = sorted(n for n in self._db.tables() if n.startswith(_RECORDS_PREFIX))
+        return [n for n in names if _table_name(first) <= n <= _table_name(last) or n in wanted]
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def save(self, state: State | None = None, records: Iterable[Record] = ()) -> None:
+        """Apply a state and records as one atomic write. Raises StoreWriteError."""
+        with self._writing():
+            if state is not None:
+                self._db.table("state").upsert(Document(state_to_dict(state), doc_id=_STATE_ID))
+            for record in records:
+                table = self._db.table(_table_name(record.day))
+                table.upsert(Document(record_to_dict(record), doc_id=record.seq))
+
+    def prune(self, today: date, keep_days: int = KEEP_DAYS) -> int:
+        """Drop records of days more than `keep_days` before today; returns how many."""
+        cutoff = today - timedelta(days=keep_days)
+        dropped = 0
+        old = [n for n in self._db.tables()
+               if n.startswith(_RECORDS_PREFIX) and n <= _table_name(cutoff)]
+        if not old:
+            return 0
+        with self._writing():
+            for name in old:
+                table = self._db.table(name)
+                if name < _table_name(cutoff):
+                    dropped += len(table)
+                    self._db.drop_table(name)
+                    continue
+                stale = [doc.doc_id for doc in table.all()
+                         if str(doc.get("day", "")) < cutoff.isoformat()]
+                dropped += len(stale)
+                if stale:
+                    table.remove(doc_ids=stale)
+        return dropped
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        if not self.is_writable:
+            raise StoreWriteError(f"{self.path} is left untouched because it could not be read")
+        try:
+            with self._lock:
+                self.refresh()
+                yield
+                self._middleware.flush()  # type: ignore[no-untyped-call]
+                self._stamp = self._stat()
+        except Timeout as error:
+            raise StoreWriteError(f"{self.path} is locked by another process") from error
+        except OSError as error:
+            raise StoreWriteError(f"{self.path} cannot be saved: "
+                                  f"{error.strerror or error}") from error
+
+    def close(self) -> None:
+        with suppress(StoreWriteError):
+            if self._middleware._cache_modified_count:
+                with self._writing():
+                    pass
+        self._db.close()
+
+
+def _table_name(day: date) -> str:
+    return f"{_RECORDS_PREFIX}{day:%Y-%m}"
+
+
+def _check(data: dict[str, Any]) -> None:
+    """Raise Unreadable unless `data` has the shape this version writes."""
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise Unreadable(f'table "{name}" is not an object')
+        for doc_id, doc in table.items():
+            if not str(doc_id).isdigit() or not isinstance(doc, dict):
+                raise Unreadable(f'table "{name}" has a malformed entry {doc_id!r}')
+    meta = data.get("meta", {}).get("1")
+    if meta is None:
+        raise Unreadable("it has no schema version (not a Pointbreak history file?)")
+    schema = meta.get("schema")
+    if isinstance(schema, bool) or not isinstance(schema, int):
+        raise Unreadable(f"its schema version is {schema!r}, not a number")
+    if schema > SCHEMA:
+        raise Unreadable(f"it was written by a newer Pointbreak (schema {schema}; this version "
+                         f"reads {SCHEMA})")
+    state = data.get("state", {}).get(str(_STATE_ID))
+    if state is not None:
+        try:
+            state_from_dict(state)
+        except (KeyError, TypeError, ValueError) as error:
+            raise Unreadable(f"its saved state is damaged ({error})") from error
