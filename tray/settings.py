@@ -129,11 +129,24 @@ def clock_offset(value: Any) -> timedelta:
     return timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
 
 
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _day_index(name: Any) -> int | None:
+    if not isinstance(name, str):
+        return None
+    name = name.strip().lower()
+    for names in (DAY_NAMES, _FULL_DAY_NAMES):
+        if name in names:
+            return names.index(name)
+    return None
+
+
 def _days(value: Any) -> frozenset[int]:
-    if (not isinstance(value, list) or not value
-            or not all(isinstance(d, str) and d.lower()[:3] in DAY_NAMES for d in value)):
+    indexes = [_day_index(d) for d in value] if isinstance(value, list) else []
+    if not indexes or None in indexes:
         raise Invalid('must be a non-empty list of days such as ["mon", "tue", "wed"]')
-    return frozenset(DAY_NAMES.index(d.lower()[:3]) for d in value)
+    return frozenset(i for i in indexes if i is not None)
 
 
 def _routine_name(value: Any) -> str:
@@ -147,6 +160,10 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "a table"
     return repr(value)
 
 

@@ -244,19 +244,34 @@ class Store:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
+        """Apply changes to the cached data, then write it all at once under the lock.
+
+        If the write fails the changes stay in memory and go out with the next write.
+        """
         if not self.is_writable:
             raise StoreWriteError(f"{self.path} is left untouched because it could not be read")
+        problem: str | None = None
         try:
-            with self._lock:
-                self.refresh()
-                yield
-                self._middleware.flush()  # type: ignore[no-untyped-call]
-                self._stamp = self._stat()
-        except Timeout as error:
-            raise StoreWriteError(f"{self.path} is locked by another process") from error
+            self._lock.acquire()
+        except Timeout:
+            problem = f"{self.path} is locked by another process"
         except OSError as error:
-            raise StoreWriteError(f"{self.path} cannot be saved: "
-                                  f"{error.strerror or error}") from error
+            problem = f"{self.path} cannot be saved: {error.strerror or error}"
+        try:
+            if problem is None:
+                self.refresh()
+            yield
+            if problem is not None:
+                raise StoreWriteError(problem)
+            try:
+                self._middleware.flush()  # type: ignore[no-untyped-call]
+            except OSError as error:
+                raise StoreWriteError(f"{self.path} cannot be saved: "
+                                      f"{error.strerror or error}") from error
+            self._stamp = self._stat()
+        finally:
+            if problem is None:
+                self._lock.release()
 
     def close(self) -> None:
         with suppress(StoreWriteError):
