@@ -197,7 +197,7 @@ def test_a_read_only_folder_keeps_data_in_memory_and_says_why(read_only_folder) 
     make_read_only()
     store = Store(path)
     assert store.load_state() == State(seq=1)  # reading still works
-    with pytest.raises(StoreWriteError, match="cannot be saved|locked"):
+    with pytest.raises(StoreWriteError, match=r"cannot be saved|locked"):
         store.save(State(seq=2))
     assert store.load_state() == State(seq=2)  # kept in memory for the next try
     assert json.loads(path.read_text())["state"]["1"]["seq"] == 1  # the file is untouched
