@@ -155,7 +155,7 @@ def _check(sim: Simulation, checked: int) -> int:
     """Check every effect logged since the last check."""
     rules = sim.rules
     per_day: dict = {}
-    for at_, effect in _first_shows(sim):
+    for at_, _effect in _first_shows(sim):
         day = local_day(at_, rules.zone)
         per_day[day] = per_day.get(day, 0) + 1
     assert all(n <= rules.daily_cap for n in per_day.values()), per_day

@@ -121,6 +121,7 @@ class Store:
         self.is_writable = True
         self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_S)
         self._stamp: tuple[int, int, int] | None = None
+        self._swept = False
         self._middleware = _Batching(lambda: AtomicJSONStorage(path))  # type: ignore[no-untyped-call]
         self._db = TinyDB(storage=self._middleware)
         self._load()
@@ -260,6 +261,7 @@ class Store:
         try:
             if problem is None:
                 self.refresh()
+                self._remove_stale_temporaries()
             yield
             if problem is not None:
                 raise StoreWriteError(problem)
@@ -272,6 +274,15 @@ class Store:
         finally:
             if problem is None:
                 self._lock.release()
+
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files left by a writer that died mid-write (we hold the lock: none is live)."""
+        if self._swept:
+            return
+        self._swept = True
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with suppress(OSError):
+                stale.unlink()
 
     def close(self) -> None:
         with suppress(StoreWriteError):
