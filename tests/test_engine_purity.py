@@ -1,4 +1,4 @@
-"""The engine is pure: it imports no GUI, storage or scheduling library and never reads the clock."""
+"""The engine is pure: it imports no GUI, store or scheduler library and never reads the clock."""
 
 from __future__ import annotations
 

@@ -136,7 +136,7 @@ def test_ask_returns_the_decision_and_rescheduling_keeps_one_job() -> None:
 
 def test_the_watchdog_turns_a_suspend_into_one_away_period(tmp_path: Path) -> None:
     clocks = FakeClocks()
-    runner, decisions, _ = recording_runner(make_rules(), clocks,
+    runner, _decisions, _ = recording_runner(make_rules(), clocks,
                                             alive_path=tmp_path / "alive")
     posted: list = []
     runner.post = posted.append  # type: ignore[method-assign]
@@ -160,7 +160,7 @@ def test_a_failed_save_is_told_once_and_the_engine_goes_on(tmp_path: Path, caplo
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     store = Store(blocker / "history.json")  # its folder is a file: every save fails
-    runner, decisions, _ = recording_runner(make_rules(hours=ALL_DAY), store=store)
+    runner, _decisions, _ = recording_runner(make_rules(hours=ALL_DAY), store=store)
     runner.start(TrayStarted(None))
     try:
         for _ in range(3):

@@ -1,0 +1,21 @@
+"""The benchmark script runs and prints every figure (it asserts nothing about time itself)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
+
+
+@pytest.mark.slow
+def test_the_benchmark_prints_its_figures(profile) -> None:
+    result = subprocess.run([sys.executable, str(BENCH)], capture_output=True, text=True,
+                            env=profile.env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for figure in ("store load", "status query", "one engine decision", "`pointbreak status`"):
+        assert figure in result.stdout and "median" in result.stdout
+    assert "3650 records over 365 days" in result.stdout

@@ -1,0 +1,32 @@
+"""The code stays ruff- and mypy-clean (mypy strict for the break engine's core)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.fail(f"{name} is not installed: it is a test dependency (pip install '.[test]')")
+    return found
+
+
+def test_ruff() -> None:
+    result = subprocess.run([tool("ruff"), "check", "."], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_mypy() -> None:
+    result = subprocess.run([tool("mypy"), "tray", "routines", "icons"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
