@@ -260,6 +260,7 @@ def _minutes(length: timedelta) -> str:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from tray.hours import format_offset
     from tray.plan import Answer, EndReason, plan_day
 
     profile = _profile()
@@ -288,16 +289,10 @@ def _plan(args: argparse.Namespace) -> int:
         EndReason.PROMPT_CAP: f"No more prompts: the daily cap of {rules.daily_cap} prompts "
                               "is reached.",
         EndReason.END_OF_HOURS: "No more prompts: the next break would come after the end of "
-                                f"active hours ({_wall(hours.end)}).",
+                                f"active hours ({format_offset(hours.end)}).",
     }
     print(reasons[plan.end_reason])
     return EXIT_OK
-
-
-def _wall(offset: timedelta) -> str:
-    from tray.hours import format_offset
-
-    return format_offset(offset)
 
 
 if __name__ == "__main__":  # pragma: no cover

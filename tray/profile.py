@@ -32,7 +32,12 @@ class Profile:
 
     @property
     def routines_folder(self) -> Path:
-        return self.folders.config / "routines"
+        return routines_folder(self.folders)
+
+
+def routines_folder(where: Folders) -> Path:
+    """The person's own routine files, beside the settings file."""
+    return where.config / "routines"
 
 
 def rules_for(settings: Settings, routine_length: timedelta, zone: tzinfo) -> Rules:
@@ -50,7 +55,7 @@ def load_profile(*, create_settings: bool = False) -> Profile:
             problems.append(str(problem))
     settings, setting_problems = settings_file.load(where.settings)
     problems.extend(str(p) for p in setting_problems)
-    routines, routine_problems = load_all(where.config / "routines")
+    routines, routine_problems = load_all(routines_folder(where))
     problems.extend(f"A routine file was skipped: {p}" for p in routine_problems)
     routine = routines.get(settings.routine)
     if routine is None:
