@@ -10,6 +10,7 @@ from helpers import BERLIN, NEW_YORK, at
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tray import engine
 from tray.hours import ActiveHours, local_day, period_of
 from tray.model import (
     AfterSleep,
@@ -48,6 +49,7 @@ action = st.one_of(
     st.tuples(st.just("back"), st.sampled_from(list(Away))),
     st.tuples(st.just("away_for"), st.tuples(st.sampled_from(list(Away)), minutes)),
     st.tuples(st.just("clock"), st.integers(min_value=-120, max_value=120)),
+    st.tuples(st.just("clock"), st.sampled_from([-14400, -600, 600, 14400])),  # +-10 h, 10 days
     st.tuples(st.just("restart"), st.integers(min_value=0, max_value=20)),
 )
 hours = st.builds(
@@ -154,6 +156,10 @@ def _first_shows(sim: Simulation) -> list:
 def _check(sim: Simulation, checked: int) -> int:
     """Check every effect logged since the last check."""
     rules = sim.rules
+    state = sim.state
+    if (state.open is None and not state.is_paused and not state.away
+            and engine.next_due(state, sim.now, rules) is not None):
+        assert sim.wake_at is not None, "a break is pending but nothing will wake the engine"
     per_day: dict = {}
     for at_, _effect in _first_shows(sim):
         day = local_day(at_, rules.zone)

@@ -357,3 +357,60 @@ def test_every_decision_ends_with_the_next_wake() -> None:
     decision = sim.feed(TrayStarted(None))
     assert decision.wake_at == at(WED, "10:30")
     assert engine.next_wake(sim.state, sim.now, sim.rules) == decision.wake_at
+
+
+# --- found in review: each of these once broke a rule ---------------------------------------
+
+
+def test_a_clock_set_forward_ten_days_and_back_keeps_todays_cap() -> None:
+    sim = started(make_rules(hours=ALL_DAY, daily_cap=2), at(WED, "09:00"))
+    run(sim, at(WED, "12:00"), Answer.SKIPPED)  # 10:30 and 12:00: the cap of 2 is reached
+    sim.set_clock(sim.now + timedelta(days=10))
+    sim.feed(ClockChanged(timedelta(days=10)))
+    run(sim, sim.now + timedelta(hours=2), Answer.SKIPPED)  # one prompt on that future day
+    sim.set_clock(sim.now - timedelta(days=10))
+    sim.feed(ClockChanged(-timedelta(days=10)))
+    before = len(sim.effects(ShowPrompt))
+    run(sim, at(WED, "23:59"), Answer.SKIPPED)
+    assert len(sim.effects(ShowPrompt)) == before  # Wednesday stays at its cap
+
+
+@pytest.mark.parametrize("jump", [timedelta(hours=2), -timedelta(hours=10)],
+                         ids=["forward-past-the-end", "back-before-the-start"])
+def test_a_snoozed_prompt_never_comes_back_outside_active_hours_after_a_clock_change(jump):
+    sim = started(make_rules(), at(WED, "15:30"))
+    sim.wakes_until(at(WED, "17:00"))
+    sim.feed(SnoozeRequested(timedelta(minutes=10), 1))
+    sim.set_clock(sim.now + jump)
+    sim.feed(ClockChanged(jump))
+    sim.advance(timedelta(minutes=30))
+    assert len(sim.effects(ShowPrompt)) == 1
+    assert sim.records()[1].outcome is Outcome.SKIPPED
+
+
+def test_skip_next_break_during_a_pause_is_kept_when_the_pause_ends() -> None:
+    sim = started(make_rules(), at(WED, "09:00"))
+    sim.wakes_until(at(WED, "10:00"))
+    sim.feed(PauseRequested(timedelta(minutes=30)))
+    assert not sim.feed(SkipRequested()).of_type(Refuse)
+    assert local(engine.status(sim.state, sim.now, sim.rules).next_break_at) == "13:30"
+    assert first_prompts(run(sim, at(WED, "14:00"), None)) == ["13:30"]
+
+
+def test_a_quick_restart_forgets_being_away() -> None:
+    sim = started(make_rules(), at(WED, "09:00"))
+    sim.wakes_until(at(WED, "09:40"))
+    sim.feed(AwayStarted(Away.LOCKED, since=at(WED, "09:40")))
+    sim.set_clock(at(WED, "09:42"))
+    sim.feed(TrayStarted(last_alive_at=at(WED, "09:41")))
+    assert sim.state.away == frozenset() and sim.wake_at is not None
+    assert first_prompts(run(sim, at(WED, "11:00"), None)) == ["10:30"]
+
+
+def test_a_restart_after_the_clock_went_back_counts_as_a_long_gap() -> None:
+    sim = started(make_rules(), at(WED, "08:00"))
+    sim.wakes_until(at(WED, "10:31"))
+    sim.set_clock(at(WED, "09:46"))
+    sim.feed(TrayStarted(last_alive_at=at(WED, "10:31")))
+    assert sim.records()[1].outcome is Outcome.IGNORED
+    assert sim.state.open is None

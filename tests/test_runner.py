@@ -171,3 +171,16 @@ def test_a_failed_save_is_told_once_and_the_engine_goes_on(tmp_path: Path, caplo
         runner.stop()
     assert [r.message for r in caplog.records].count(
         next(r.message for r in caplog.records if "cannot save" in r.message)) == 1
+
+
+def test_after_a_resume_the_sleep_is_posted_before_the_overdue_wake() -> None:
+    clocks = FakeClocks()
+    runner, _, _ = recording_runner(make_rules(), clocks)
+    posted: list = []
+    runner.post = posted.append  # type: ignore[method-assign]
+    runner._last_tick = clocks.sample()
+    clocks.wall += timedelta(minutes=61)  # slept an hour; the wake job was due meanwhile
+    clocks.mono += 1
+    clocks.boot += 61 * 60
+    runner._wake()
+    assert posted == [AwayStarted(Away.ASLEEP, T0), AwayEnded(Away.ASLEEP), Ticked()]

@@ -91,6 +91,10 @@ BROKEN = {
                      ["routine name"], "routine"),
     "after-sleep": ('[behaviour]\nafter_sleep = "nap"\n', "[behaviour] after_sleep",
                     ['"break" or "continue"'], "after_sleep"),
+    "interval-longer-than-hours": ('[breaks]\ninterval_minutes = 120\n[active_hours]\n'
+                                   'start = "09:00"\nend = "10:00"\n',
+                                   "[breaks] interval_minutes",
+                                   ["no break would ever come", "09:00-10:00"], "daily_cap"),
     "section-not-table": ("breaks = 3\n", "breaks", ["[breaks] table"], "daily_cap"),
 }
 

@@ -14,10 +14,10 @@ Not thread-safe by design: the shell owns one thread that calls it (tray.runner)
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
-from tray.hours import Period, current_or_next_period, local_day, periods_from
+from tray.hours import Period, current_or_next_period, local_day, period_of, periods_from
 from tray.model import (
     RECENT_DAYS_KEPT,
     SNOOZE_RANGE,
@@ -176,15 +176,17 @@ def _tray_started(state: State, last_alive_at: datetime | None, recorded: tuple[
         if count.prompts > known.prompts or count.completed > known.completed:
             state = _set_count(state, DayCount(count.day, max(count.prompts, known.prompts),
                                                max(count.completed, known.completed)))
-    was_away = last_alive_at is None or now - last_alive_at >= rules.away_after
+    # A gap we cannot measure (first start, or the clock went back meanwhile) counts as long.
+    is_quick = last_alive_at is not None and timedelta(0) <= now - last_alive_at < rules.away_after
     prompt = state.open
-    if not was_away:
-        # A quick restart resumes everything as it was; the lost window comes back.
+    if is_quick:
+        # A quick restart resumes everything as it was; the lost window comes back. Being away
+        # is forgotten: the new process's watchers report what they see now.
         if prompt is not None and prompt.phase is Phase.SHOWING:
             effects.append(ShowPrompt(prompt.seq, prompt.snoozes < rules.max_snoozes, True))
         elif prompt is not None and prompt.phase is Phase.RUNNING:
             effects.append(StartRoutine(prompt.seq))
-        return state
+        return replace(state, away=frozenset(), away_since=None, is_away_a_break=False)
     # A gap of `away_after` or more while nothing ran is a natural break.
     if prompt is not None:
         outcome = Outcome.FAILED if prompt.phase is Phase.RUNNING else Outcome.IGNORED
@@ -263,8 +265,8 @@ def _pause(state: State, pause_for: timedelta | None, until_next_period: bool, n
 
 def _unpause(state: State, at: datetime) -> State:
     # A pause usually covers a meeting or focus time: the work count starts afresh after it.
-    return replace(state, is_paused=False, paused_until=None, work_from=at, deferred_to=None,
-                   deferred_day=None)
+    # A break skipped or snoozed during the pause stays moved.
+    return replace(state, is_paused=False, paused_until=None, work_from=at)
 
 
 def _returned(state: State, now: datetime, rules: Rules, effects: list[Effect]) -> State:
@@ -352,6 +354,9 @@ def _settle_snoozed(state: State, prompt: Prompt, now: datetime, rules: Rules,
     limit = _snooze_limit(prompt, rules)
     if now >= limit:
         return _end(state, limit, Outcome.SKIPPED, effects)
+    period = period_of(prompt.day, rules.hours, rules.zone)
+    if period is None or now < period.start:  # the clock went back before its active hours
+        return _end(state, now, Outcome.SKIPPED, effects)
     assert prompt.snoozed_until is not None
     if now < prompt.snoozed_until or state.away:
         return state
@@ -362,8 +367,9 @@ def _settle_snoozed(state: State, prompt: Prompt, now: datetime, rules: Rules,
 
 
 def _snooze_limit(prompt: Prompt, rules: Rules) -> datetime:
-    """The end of the active hours a snoozed prompt was put off in: it ends as skipped then."""
-    return current_or_next_period(prompt.shown_at, rules.hours, rules.zone).end
+    """The end of the active hours of the prompt's day: a snoozed prompt ends as skipped then."""
+    period = period_of(prompt.day, rules.hours, rules.zone)
+    return prompt.first_shown_at if period is None else period.end
 
 
 def _running_deadline(prompt: Prompt, rules: Rules) -> datetime:
@@ -471,11 +477,9 @@ def _record(prompt: Prompt, *, outcome: Outcome | None = None, ended_at: datetim
 
 
 def _set_count(state: State, count: DayCount) -> State:
+    """Set one day's count; the days counted most recently are kept, whatever the clock says."""
     kept = [c for c in state.counts if c.day != count.day] + [count]
-    newest: date = max(c.day for c in kept)
-    recent = sorted((c for c in kept if (newest - c.day).days < RECENT_DAYS_KEPT),
-                    key=lambda c: c.day)
-    return replace(state, counts=tuple(recent))
+    return replace(state, counts=tuple(kept[-RECENT_DAYS_KEPT:]))
 
 
 def _minutes(length: timedelta) -> str:

@@ -15,7 +15,7 @@ from tray.hours import ActiveHours
 
 DEFAULT_SNOOZE = timedelta(minutes=10)
 SNOOZE_RANGE = (timedelta(minutes=1), timedelta(minutes=120))
-RECENT_DAYS_KEPT = 7
+RECENT_DAYS_KEPT = 14  # days whose counts the engine keeps, most recently counted first
 
 
 class Outcome(StrEnum):

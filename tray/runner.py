@@ -77,6 +77,7 @@ class EngineRunner:
             timezone=UTC,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         self._last_tick: watchdog.TickSample | None = None
+        self._clock_lock = threading.Lock()
         self._save_failed = False
         self.wake_at: datetime | None = None
 
@@ -114,13 +115,20 @@ class EngineRunner:
     # --- scheduler threads: post only ------------------------------------------------------
 
     def _wake(self) -> None:
+        # After a resume the overdue wake job and the watchdog fire together; look at the
+        # clocks first, so that the engine hears of the sleep before it decides anything.
+        self._check_clocks()
         self.post(Ticked())
 
     def _watch(self) -> None:
-        current = self._sample()
-        previous, self._last_tick = self._last_tick, current
         if self._alive_path is not None:
             _touch(self._alive_path)
+        self._check_clocks()
+
+    def _check_clocks(self) -> None:
+        with self._clock_lock:  # the wake job and the watchdog may run at once
+            current = self._sample()
+            previous, self._last_tick = self._last_tick, current
         if previous is None:
             return
         found = watchdog.classify(previous, current,

@@ -245,6 +245,12 @@ def _validate(data: dict[str, Any], path: Path, problems: list[Problem]) -> Sett
         start, end = defaults.start, defaults.end
     if "interval" in values:
         values["interval"] = timedelta(minutes=values["interval"])
+    interval = values.get("interval", Settings.interval)
+    if interval >= end - start:
+        problems.append(Problem(path, "[breaks] interval_minutes",
+                                f"interval_minutes {int(interval.total_seconds() // 60)} is not "
+                                f"shorter than the active hours {format_offset(start)}-"
+                                f"{format_offset(end)}, so no break would ever come"))
     if "theme" in values:
         values["theme"] = Theme(values["theme"])
     if "after_sleep" in values:
