@@ -1,0 +1,278 @@
+"""The control channel against malformed and hostile peers: each refused, the tray still answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import socket
+import struct
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from multiprocessing.connection import Client
+from pathlib import Path
+
+import pytest
+
+from tray import control
+from tray.control import AlreadyRunning, ControlServer, Request, TrayNotRunning, parse_request
+
+
+@pytest.fixture
+def runtime() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="pb-", dir="/tmp")) / "run"
+    yield folder
+
+
+@pytest.fixture
+def server(runtime: Path) -> Iterator[tuple[ControlServer, list[Request]]]:
+    seen: list[Request] = []
+
+    def handle(request: Request) -> dict:
+        seen.append(request)
+        return {"ok": True, "message": f"did {request.command}", "args": request.args}
+
+    srv = ControlServer(runtime, handle)
+    srv.start()
+    try:
+        yield srv, seen
+    finally:
+        srv.stop()
+
+
+def still_answers(runtime: Path) -> None:
+    assert control.send(runtime, "ping")["ok"] is True
+
+
+def test_a_request_and_its_reply(server, runtime: Path) -> None:
+    _, seen = server
+    reply = control.send(runtime, "snooze", {"minutes": 15})
+    assert reply == {"ok": True, "message": "did snooze", "args": {"minutes": 15}}
+    assert seen == [Request("snooze", {"minutes": 15})]
+
+
+def test_the_socket_and_key_are_private(server, runtime: Path) -> None:
+    assert (runtime.stat().st_mode & 0o777) == 0o700
+    assert (os.stat(control.address(runtime)).st_mode & 0o777) == 0o600
+    assert (control.key_path(runtime).stat().st_mode & 0o777) == 0o600
+
+
+def frame(payload: bytes) -> bytes:
+    return struct.pack("!i", len(payload)) + payload
+
+
+def raw_session(runtime: Path, key: bytes | None = None) -> socket.socket:
+    """A hand-made peer: connects, reads the greeting, answers it (with `key`, or the real one)."""
+    sock = socket.socket(socket.AF_UNIX)
+    sock.settimeout(10)
+    sock.connect(control.address(runtime))
+    size = struct.unpack("!i", sock.recv(4))[0]
+    greeting = b""
+    while len(greeting) < size:
+        greeting += sock.recv(size - len(greeting))
+    import hashlib
+    import hmac
+    real = bytes.fromhex(control.key_path(runtime).read_text())
+    digest = hmac.new(key or real, greeting[len(control.GREETING):], hashlib.sha256).digest()
+    sock.sendall(frame(digest))
+    return sock
+
+
+def read_frame(sock: socket.socket) -> bytes:
+    head = b""
+    while len(head) < 4:
+        chunk = sock.recv(4 - len(head))
+        if not chunk:
+            return b""
+        head += chunk
+    size = struct.unpack("!i", head)[0]
+    body = b""
+    while len(body) < size:
+        chunk = sock.recv(size - len(body))
+        if not chunk:
+            break
+        body += chunk
+    return body
+
+
+def send_raw(runtime: Path, payload: bytes) -> dict:
+    sock = raw_session(runtime)
+    try:
+        assert read_frame(sock) == b"ok"
+        sock.sendall(frame(payload))
+        return json.loads(read_frame(sock))
+    finally:
+        sock.close()
+
+
+class Boom:
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/pointbreak-pwned",))
+
+
+HOSTILE = {
+    "not-json": b"garbage",
+    "empty": b"",
+    "invalid-utf8": b"\xff\xfe\x00",
+    "json-list": b"[1, 2, 3]",
+    "json-string": b'"status"',
+    "json-number": b"42",
+    "json-null": b"null",
+    "unknown-command": b'{"command": "format-disk"}',
+    "command-not-string": b'{"command": 7}',
+    "no-command": b'{"args": {}}',
+    "args-not-object": b'{"command": "snooze", "args": [10]}',
+    "extra-field": b'{"command": "status", "sudo": true}',
+    "snooze-zero": b'{"command": "snooze", "args": {"minutes": 0}}',
+    "snooze-huge": b'{"command": "snooze", "args": {"minutes": 100000}}',
+    "snooze-text": b'{"command": "snooze", "args": {"minutes": "ten"}}',
+    "snooze-bool": b'{"command": "snooze", "args": {"minutes": true}}',
+    "snooze-float": b'{"command": "snooze", "args": {"minutes": 10.5}}',
+    "pause-yesterday": b'{"command": "pause", "args": {"until": "yesterday"}}',
+    "status-with-args": b'{"command": "status", "args": {"x": 1}}',
+    "deep-nesting": b"[" * 2000 + b"]" * 2000,
+    "pickle": pickle.dumps(Boom()),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE), ids=list(HOSTILE))
+def test_a_malformed_request_gets_an_error_reply(server, runtime: Path, name: str) -> None:
+    _, seen = server
+    reply = send_raw(runtime, HOSTILE[name])
+    assert reply["ok"] is False and reply["error"]
+    assert seen == []  # nothing reached the tray's handler
+    assert not Path("/tmp/pointbreak-pwned").exists()  # and nothing was unpickled
+    still_answers(runtime)
+
+
+def test_a_huge_payload_is_cut_off_unread(server, runtime: Path) -> None:
+    sock = raw_session(runtime)
+    assert read_frame(sock) == b"ok"
+    try:
+        sock.sendall(frame(b"x" * (8 << 20)))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the tray hung up before reading it all: that is the point
+    sock.close()
+    still_answers(runtime)
+
+
+def test_a_peer_without_the_key_is_refused(server, runtime: Path) -> None:
+    _, seen = server
+    sock = raw_session(runtime, key=b"\x00" * 32)
+    assert read_frame(sock) == b"denied"
+    sock.close()
+    key = control.key_path(runtime)
+    real = key.read_text()
+    key.write_text("00" * 32)  # a client holding the wrong key gets a clear error
+    with pytest.raises(TrayNotRunning, match="refused this key"):
+        control.send(runtime, "status")
+    key.write_text(real)
+    assert seen == []
+    still_answers(runtime)
+
+
+def test_silent_peers_do_not_block_the_others(server, runtime: Path) -> None:
+    silent = []
+    for _ in range(10):
+        sock = socket.socket(socket.AF_UNIX)
+        sock.connect(control.address(runtime))
+        silent.append(sock)  # connects and says nothing
+    started = time.monotonic()
+    still_answers(runtime)
+    assert time.monotonic() - started < control.DEADLINE_S  # served while they wait
+    for sock in silent:
+        sock.close()
+
+
+def test_a_peer_that_stalls_mid_message_is_dropped(server, runtime: Path) -> None:
+    sock = raw_session(runtime)
+    assert read_frame(sock) == b"ok"
+    sock.sendall(struct.pack("!i", 100) + b'{"comm')  # promises 100 bytes, sends 6
+    still_answers(runtime)
+    sock.settimeout(control.DEADLINE_S + 5)
+    assert sock.recv(1) == b""  # the tray hung up on it after its deadline
+    sock.close()
+
+
+def test_a_peer_speaking_another_protocol_is_dropped(server, runtime: Path) -> None:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.connect(control.address(runtime))
+    sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    sock.close()
+    still_answers(runtime)
+
+
+def test_many_peers_at_once(server, runtime: Path) -> None:
+    results: list[bool] = []
+    threads = [threading.Thread(target=lambda: results.append(
+        control.send(runtime, "status")["ok"])) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert results == [True] * 30
+
+
+def test_a_second_server_finds_the_first(server, runtime: Path) -> None:
+    with pytest.raises(AlreadyRunning):
+        ControlServer(runtime, lambda r: {"ok": True}).start()
+    still_answers(runtime)
+
+
+def test_a_stale_socket_is_cleaned_up(runtime: Path) -> None:
+    control.prepare_runtime(runtime)
+    stale = socket.socket(socket.AF_UNIX)
+    stale.bind(control.address(runtime))  # bound, never listening: as a killed tray leaves it
+    stale.close()
+    assert os.path.exists(control.address(runtime))
+    with pytest.raises(TrayNotRunning):
+        control.send(runtime, "status")
+    srv = ControlServer(runtime, lambda r: {"ok": True, "message": "fresh"})
+    srv.start()
+    try:
+        assert control.send(runtime, "status")["message"] == "fresh"
+    finally:
+        srv.stop()
+
+
+def test_no_tray_means_tray_not_running(runtime: Path) -> None:
+    with pytest.raises(TrayNotRunning):
+        control.send(runtime, "status")
+
+
+def test_a_handler_that_fails_gives_an_error_reply(runtime: Path) -> None:
+    def broken(request: Request) -> dict:
+        raise RuntimeError("engine on fire")
+
+    srv = ControlServer(runtime, broken)
+    srv.start()
+    try:
+        reply = control.send(runtime, "status")
+        assert reply["ok"] is False and "engine on fire" in reply["error"]
+        assert control.send(runtime, "ping")["ok"] is False  # still serving
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b'{"command": "pause"}', Request("pause", {})),
+    (b'{"command": "pause", "args": {"minutes": 90}}', Request("pause", {"minutes": 90})),
+    (b'{"command": "pause", "args": {"until": "tomorrow"}}',
+     Request("pause", {"until": "tomorrow"})),
+    (b'{"command": "snooze", "args": {}}', Request("snooze", {})),
+    (b'{"command": "now"}', Request("now", {})),
+], ids=["pause", "pause-90", "pause-tomorrow", "snooze-default", "now"])
+def test_valid_requests_parse(raw: bytes, expected: Request) -> None:
+    assert parse_request(raw) == expected
+
+
+def test_the_client_library_is_not_used_with_pickles(server, runtime: Path) -> None:
+    # multiprocessing's Connection.send() pickles; a peer that uses it is refused like any other.
+    conn = Client(control.address(runtime), family="AF_UNIX")
+    conn.recv_bytes()
+    conn.send({"command": "status"})  # a pickle, and no key
+    assert conn.recv_bytes() == b"denied"
+    conn.close()
+    still_answers(runtime)
