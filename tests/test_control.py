@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -150,10 +151,9 @@ def test_a_malformed_request_gets_an_error_reply(server, runtime: Path, name: st
 def test_a_huge_payload_is_cut_off_unread(server, runtime: Path) -> None:
     sock = raw_session(runtime)
     assert read_frame(sock) == b"ok"
-    try:
+    # The tray may hang up before reading it all: that is the point.
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
         sock.sendall(frame(b"x" * (8 << 20)))
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the tray hung up before reading it all: that is the point
     sock.close()
     still_answers(runtime)
 

@@ -111,7 +111,8 @@ def parse_request(raw: bytes) -> Request:
         raise BadRequest(f"unknown fields {sorted(set(data) - {'command', 'args'})}")
     command = data.get("command")
     if not isinstance(command, str) or command not in COMMANDS:
-        shown = command if isinstance(command, str) and len(command) < 40 else type(command).__name__
+        is_short = isinstance(command, str) and len(command) < 40
+        shown = command if is_short else type(command).__name__
         raise BadRequest(f"unknown command {shown!r}; known: {', '.join(sorted(COMMANDS))}")
     args = data.get("args", {})
     if not isinstance(args, dict):
