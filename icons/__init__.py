@@ -2,9 +2,43 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Sizes of the shipped tray PNGs, in pixels (square).
+SIZES: tuple[int, ...] = (16, 20, 22, 24, 32, 48, 64, 128, 256)
+
+
+class State(StrEnum):
+    """What the tray icon tells: the marker drawn on the badge differs by shape and colour."""
+
+    NORMAL = "normal"  # plain badge
+    DUE = "due"  # a break is due: round dot with "!"
+    SNOOZED = "snoozed"  # crescent moon
+    PAUSED = "paused"  # two pause bars
+    DONE = "done"  # check mark
 
 
 def folder() -> Path:
     return Path(str(resources.files(__package__ or "icons")))
+
+
+def path(state: State | str, size: int) -> Path:
+    """The shipped PNG of `state` at `size` px; ValueError for a state or size not shipped."""
+    if size not in SIZES:
+        raise ValueError(f"no {size} px icon; sizes: {SIZES}")
+    return folder() / f"tray-{State(state)}-{size}.png"
+
+
+def image(state: State | str, size: int) -> Image.Image:
+    """The shipped PNG of `state` at `size` px, loaded (RGBA)."""
+    from PIL import Image
+
+    with Image.open(path(state, size)) as img:
+        img.load()
+        return img.convert("RGBA") if img.mode != "RGBA" else img.copy()

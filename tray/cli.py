@@ -126,9 +126,9 @@ def _start_tray() -> int:
               "Run `pointbreak` from a desktop; `pointbreak status` and `pointbreak plan` work "
               "anywhere.", file=sys.stderr)
         return EXIT_REFUSED
-    print(f"{APP_NAME} {__version__}: the tray icon is not built yet. Meanwhile "
-          "`pointbreak plan` shows the day's breaks and `pointbreak status` today's count.")
-    return EXIT_OK
+    from tray.app import run_tray
+
+    return run_tray()
 
 
 def _has_display() -> bool:
@@ -138,8 +138,39 @@ def _has_display() -> bool:
 
 
 def _tray_command(args: argparse.Namespace) -> int:
-    print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
-          "Start it with `pointbreak`.", file=sys.stderr)
+    payload: dict[str, object] = {}
+    if args.command == "snooze":
+        payload = {"minutes": args.minutes}
+    elif args.command == "pause" and args.duration == "tomorrow":
+        payload = {"until": "tomorrow"}
+    elif args.command == "pause" and args.duration is not None:
+        payload = {"minutes": int(args.duration.total_seconds() // 60)}
+    reply = _ask_tray(args.command, payload)
+    if reply is None:
+        print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
+              "Start it with `pointbreak`.", file=sys.stderr)
+        return EXIT_REFUSED
+    return _print_reply(reply)
+
+
+def _ask_tray(command: str, payload: dict[str, object] | None = None) -> dict[str, object] | None:
+    """The running tray's reply, or None when no tray answers."""
+    from tray import control
+    from tray.paths import folders
+
+    try:
+        return control.send(folders().runtime, command, payload)
+    except control.TrayNotRunning:
+        return None
+
+
+def _print_reply(reply: dict[str, object]) -> int:
+    if reply.get("ok"):
+        message = reply.get("message")
+        if message:
+            print(message)
+        return EXIT_OK
+    print(reply.get("error") or reply.get("message") or "The tray refused.", file=sys.stderr)
     return EXIT_REFUSED
 
 
@@ -162,43 +193,39 @@ def _profile() -> Profile:
 
 
 def _status(args: argparse.Namespace) -> int:
+    reply = _ask_tray("status")
+    if reply is not None:
+        return _print_reply(reply)
+    from tray import engine
+    from tray.texts import prompts_line, today_line
+
     profile = _profile()
     store = _open_store(profile)
     now = datetime.now(UTC)
     today = now.astimezone(profile.zone).date()
     records = store.records(today, today)
-    cap = profile.settings.daily_cap
-    completed = sum(r.outcome is Outcome.COMPLETED for r in records)
-    prompts = [r for r in records if r.kind is Kind.PROMPT]
+    state = store.load_state()
+    from tray.model import State
+
+    state = state or State()
+    counts = store.day_count(today)
+    if counts.prompts > state.count_for(today).prompts or counts.completed > state.count_for(
+            today).completed:
+        from dataclasses import replace
+
+        state = replace(state, counts=(*state.counts, counts))
+    status = engine.status(state, now, profile.rules)
     print(f"{APP_NAME} is not running: no breaks are offered until it starts (`pointbreak`).")
-    print(f"Today: {completed} of {cap}" + (" (the guidance is up to 5 a day)"
-                                            if completed >= cap else ""))
-    if prompts:
-        shown = ", ".join(f"{clock(r.shown_at, profile.zone)} {_outcome_text(r)}"
-                          for r in prompts)
-        print(f"Prompts shown today: {len(prompts)} ({shown})")
-    else:
-        print("Prompts shown today: none")
+    print(today_line(status))
+    print(prompts_line(records, profile.zone))
     sessions = [r for r in records if r.kind is Kind.SESSION]
     if sessions:
         print(f"Sessions started by hand: {len(sessions)}")
-    state = store.load_state()
-    if state is not None and state.is_paused:
+    if state.is_paused:
         until = ("until resumed" if state.paused_until is None
                  else f"until {day_and_clock(state.paused_until, now, profile.zone)}")
         print(f"Paused {until}.")
     return EXIT_OK
-
-
-def _outcome_text(record: Record) -> str:
-    if record.outcome is None:
-        return "open"
-    text = record.outcome.value.replace("_", " ")
-    if record.outcome is Outcome.STOPPED_EARLY and record.step is not None:
-        text += f" at step {record.step}"
-    if record.snoozes:
-        text += f", snoozed {record.snoozes}x"
-    return text
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -262,6 +289,7 @@ def _minutes(length: timedelta) -> str:
 def _plan(args: argparse.Namespace) -> int:
     from tray.hours import format_offset
     from tray.plan import Answer, EndReason, plan_day
+    from tray.texts import outcome_text
 
     profile = _profile()
     rules = profile.rules
@@ -275,7 +303,7 @@ def _plan(args: argparse.Namespace) -> int:
 
     for number, planned in enumerate(plan.prompts, start=1):
         record = planned.record
-        line = f"{at(record.shown_at)}  prompt {number}: {_outcome_text(record)}"
+        line = f"{at(record.shown_at)}  prompt {number}: {outcome_text(record)}"
         if len(planned.shown) > 1:
             line += " (shown again at " + ", ".join(at(t) for t in planned.shown[1:]) + ")"
         if record.ended_at is not None and record.ended_at != record.shown_at:

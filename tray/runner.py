@@ -21,6 +21,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -40,6 +41,7 @@ from tray.model import (
 from tray.store import Store, StoreWriteError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 WAKE_JOB = "wake"
 WATCHDOG_JOB = "clock-watchdog"
@@ -55,13 +57,19 @@ class _NewRules:
     rules: Rules
 
 
+@dataclass(frozen=True)
+class _Call:
+    function: Callable[[], object]
+
+
 class EngineRunner:
     def __init__(self, rules: Rules, state: State, store: Store | None,
                  on_decision: Callable[[engine.Decision], None] = lambda _: None, *,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
                  sample: Callable[[], watchdog.TickSample] = watchdog.sample,
                  watchdog_period: float = watchdog.PERIOD.total_seconds(),
-                 alive_path: Path | None = None) -> None:
+                 alive_path: Path | None = None,
+                 on_minute: Callable[[], None] | None = None) -> None:
         self.rules = rules
         self.state = state
         self._store = store
@@ -69,9 +77,10 @@ class EngineRunner:
         self._now = now
         self._sample = sample
         self._alive_path = alive_path
+        self._on_minute = on_minute
         self._watchdog_period = watchdog_period
-        self._queue: queue.SimpleQueue[tuple[Event | _Stop | _NewRules,
-                                             Future[engine.Decision] | None]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[Event | _Stop | _NewRules | _Call,
+                                             Future[Any] | None]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="pointbreak-engine", daemon=True)
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -100,6 +109,13 @@ class EngineRunner:
         self._queue.put((event, future))
         return future.result(timeout)
 
+    def call(self, function: Callable[[], T], timeout: float = 5.0) -> T:
+        """Run `function` on the engine thread (to read state or the store safely)."""
+        future: Future[Any] = Future()
+        self._queue.put((_Call(function), future))
+        result: T = future.result(timeout)
+        return result
+
     def set_rules(self, rules: Rules) -> None:
         self._queue.put((_NewRules(rules), None))
 
@@ -124,6 +140,11 @@ class EngineRunner:
         if self._alive_path is not None:
             _touch(self._alive_path)
         self._check_clocks()
+        if self._on_minute is not None:
+            try:
+                self._on_minute()
+            except Exception:  # a scheduler thread's edge
+                log.exception("the minute tick failed")
 
     def _check_clocks(self) -> None:
         with self._clock_lock:  # the wake job and the watchdog may run at once
@@ -148,6 +169,13 @@ class EngineRunner:
             item, future = self._queue.get()
             if isinstance(item, _Stop):
                 return
+            if isinstance(item, _Call):
+                assert future is not None
+                try:
+                    future.set_result(item.function())
+                except Exception as error:  # the thread's edge: hand it to the caller
+                    future.set_exception(error)
+                continue
             try:
                 if isinstance(item, _NewRules):
                     self.rules = item.rules

@@ -1,0 +1,151 @@
+"""The shipped tray icons: every state and size, distinct by shape, visible on light and dark."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from PIL import IcoImagePlugin, Image, ImageChops
+
+import icons
+from icons import SIZES, State, image, path
+
+PAIRS = list(itertools.combinations(State, 2))
+
+
+def shipped_files() -> list[str]:
+    names = [f"tray-{s}-{n}.png" for s in State for n in SIZES]
+    names += [f"tray-{s}.ico" for s in State]
+    names += [f"tray-{s}-template{x}.png" for s in State for x in ("", "@2x")]
+    return [*names, "app.ico", "app-256.png", "app-512.png"]
+
+
+def count(mask: Image.Image) -> int:
+    """How many pixels of a 0/255 mask are set."""
+    return sum(mask.histogram()[1:])
+
+
+def on(img: Image.Image, colour: tuple[int, int, int]) -> Image.Image:
+    """`img` composited on a solid background, in grayscale."""
+    back = Image.new("RGBA", img.size, (*colour, 255))
+    back.alpha_composite(img)
+    return back.convert("L")
+
+
+def opaque(img: Image.Image) -> Image.Image:
+    return img.getchannel("A").point(lambda a: 255 if a >= 128 else 0)
+
+
+def light(img: Image.Image) -> Image.Image:
+    """The light pixels of the opaque area (the shape as a thresholded grayscale image)."""
+    gray = on(img, (0, 0, 0)).point(lambda v: 255 if v >= 160 else 0)
+    return ImageChops.multiply(gray, opaque(img))
+
+
+def test_every_file_is_shipped() -> None:
+    missing = [n for n in shipped_files() if not (icons.folder() / n).is_file()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_every_size_is_right_and_has_alpha(state: State) -> None:
+    for size in SIZES:
+        assert path(state, size) == icons.folder() / f"tray-{state}-{size}.png"
+        with Image.open(path(state, size)) as raw:
+            assert raw.format == "PNG" and raw.mode == "RGBA"
+            assert raw.size == (size, size)
+        img = image(state, size)
+        assert img.size == (size, size)
+        lo, hi = img.getchannel("A").getextrema()
+        assert lo == 0 and hi == 255, "transparent corners and an opaque body"
+
+
+def test_unknown_sizes_and_states_are_refused() -> None:
+    with pytest.raises(ValueError):
+        path(State.NORMAL, 17)
+    with pytest.raises(ValueError):
+        path("sleepy", 16)
+    assert path("due", 32) == path(State.DUE, 32)
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS, ids=lambda s: str(s))
+def test_states_differ_by_colour_and_shape(a: State, b: State) -> None:
+    ia, ib = image(a, 32), image(b, 32)
+    diff = ImageChops.difference(ia, ib).convert("L")
+    assert count(diff.point(lambda v: 255 if v > 40 else 0)) >= 60, "pixels differ clearly"
+    # shape, not only colour: the silhouettes and the light (white) parts differ
+    assert count(ImageChops.difference(opaque(ia), opaque(ib))) >= 12
+    assert count(ImageChops.difference(light(ia), light(ib))) >= 40
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS, ids=lambda s: str(s))
+def test_small_icons_differ_by_shape(a: State, b: State) -> None:
+    for size in (16, 24):
+        ia, ib = image(a, size), image(b, size)
+        assert count(ImageChops.difference(light(ia), light(ib))) >= size // 2
+
+
+@pytest.mark.parametrize("size", [16, 24, 32, 256])
+@pytest.mark.parametrize("state", list(State))
+def test_visible_on_light_and_dark_panels(state: State, size: int) -> None:
+    img = image(state, size)
+    body = opaque(img)
+    area = count(body)
+
+    def share(panel: int, lo: int, hi: int) -> float:
+        """The share of the icon, on a `panel` gray background, whose gray is in [lo, hi]."""
+        inside = on(img, (panel,) * 3).point(lambda v: 255 if lo <= v <= hi else 0)
+        return count(ImageChops.multiply(inside, body)) / area
+
+    # a dark component (the outline) and a light one (figure and marker)
+    assert share(128, 0, 60) >= 0.04
+    assert share(128, 200, 255) >= 0.15
+    # on a white and on a black panel, a good part of the icon stands out clearly
+    assert share(255, 0, 155) >= 0.3, "against white"
+    assert share(0, 100, 255) >= 0.3, "against black"
+
+
+@pytest.mark.parametrize("name", ["app.ico", *(f"tray-{s}.ico" for s in State)])
+def test_ico_holds_16_to_256(name: str) -> None:
+    with Image.open(icons.folder() / name) as ico:
+        assert ico.format == "ICO"
+        sizes = ico.info["sizes"]
+        assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= sizes
+        assert isinstance(ico, IcoImagePlugin.IcoImageFile)
+        for size in (16, 256):
+            assert ico.ico.getimage((size, size)).size == (size, size)
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_templates_are_black_on_transparent(state: State) -> None:
+    for suffix, size in (("", 22), ("@2x", 44)):
+        with Image.open(icons.folder() / f"tray-{state}-template{suffix}.png") as raw:
+            img = raw.convert("RGBA")
+        assert img.size == (size, size)
+        r, g, b, a = img.split()
+        assert r.getextrema() == g.getextrema() == b.getextrema() == (0, 0)
+        assert a.getextrema() == (0, 255)
+        assert count(opaque(img)) >= size * size // 5
+
+
+def test_templates_differ_by_state() -> None:
+    masks = {s: opaque(Image.open(icons.folder() / f"tray-{s}-template@2x.png").convert("RGBA"))
+             for s in State}
+    for a, b in PAIRS:
+        assert count(ImageChops.difference(masks[a], masks[b])) >= 30, (a, b)
+
+
+def test_app_icons() -> None:
+    for size in (256, 512):
+        with Image.open(icons.folder() / f"app-{size}.png") as img:
+            assert img.size == (size, size) and img.mode == "RGBA"
+
+
+def test_drawing_is_deterministic(tmp_path: Path) -> None:
+    from icons import draw
+
+    written = draw.main(tmp_path)
+    assert sorted(p.name for p in written) == sorted(shipped_files())
+    for name in shipped_files():
+        assert (tmp_path / name).read_bytes() == (icons.folder() / name).read_bytes(), name

@@ -1,0 +1,392 @@
+"""The tray process: the composition root.
+
+Start-up order keeps the icon fast: take the per-user lock (never two trays), show the icon, and
+only then load the store, the engine, the scheduler, the control channel and notifications (in
+pystray's setup thread).
+
+Threads: main (pystray's loop), `pointbreak-engine` (the engine and the store; see
+tray.runner), APScheduler's, `pointbreak-control` (+ one per peer), one supervisor per window.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from tray import APP_NAME, __version__, control, engine
+from tray.control import Reply, Request
+from tray.engine import Decision
+from tray.icon import Actions, TrayIcon, View
+from tray.model import (
+    ClosePrompt,
+    PauseRequested,
+    Refuse,
+    ResumeRequested,
+    Rules,
+    ShowPrompt,
+    SkipRequested,
+    SnoozeRequested,
+    StartRequested,
+    StartRoutine,
+    State,
+    TrayStarted,
+)
+from tray.paths import Folders, folders
+
+log = logging.getLogger("tray")
+
+SAFETY = ("Pointbreak is not medical advice. If your back pain is significant, see a doctor "
+          "soon.")
+
+
+def run_tray() -> int:
+    where = folders()
+    _setup_logging(where.log)
+    control.prepare_runtime(where.runtime)
+    lock = FileLock(str(where.runtime / "tray.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return _show_the_running_one(where.runtime)
+    try:
+        return TrayApp(where).run()
+    finally:
+        lock.release()
+
+
+def _show_the_running_one(runtime: Path) -> int:
+    """A second start: ask the first to show itself, and leave."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            control.send(runtime, "show", timeout=3)
+            print(f"{APP_NAME} is already running; its control window is open.")
+            return 0
+        except control.TrayNotRunning:
+            time.sleep(0.1)  # the first one is still starting up
+    print(f"{APP_NAME} is already starting.")
+    return 0
+
+
+def _setup_logging(folder: Path) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            folder / "pointbreak.log", maxBytes=512 * 1024, backupCount=3, encoding="utf-8")
+    except OSError as error:
+        print(f"cannot write the log in {folder}: {error}; logging to the terminal",
+              file=sys.stderr)
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+
+
+def _test_overrides(rules: Rules) -> Rules:
+    """Shorter times for the end-to-end tests only (never set by a person)."""
+    from dataclasses import replace
+
+    interval = os.environ.get("POINTBREAK_TEST_INTERVAL_SECONDS")
+    if interval:
+        rules = replace(rules, interval=timedelta(seconds=float(interval)))
+    card = os.environ.get("POINTBREAK_TEST_CARD_SECONDS")
+    if card:
+        rules = replace(rules, card_timeout=timedelta(seconds=float(card)))
+    return rules
+
+
+class TrayApp:
+    def __init__(self, where: Folders) -> None:
+        self.where = where
+        self.icon: TrayIcon | None = None
+        self.runner: Any = None
+        self.windows: Any = None
+        self.notifier: Any = None
+        self.server: control.ControlServer | None = None
+        self.rules: Rules | None = None
+        self.store: Any = None
+        self._settings_stamp: float | None = None
+
+    def run(self) -> int:
+        log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
+                 sys.version.split()[0], sys.platform)
+        try:
+            self.icon = TrayIcon(self._actions())
+        except Exception as error:  # no display, no backend: say it and stop
+            log.exception("cannot create the tray icon")
+            print(f"{APP_NAME} cannot create its tray icon: {error}", file=sys.stderr)
+            return 1
+        log.info("tray icon: %s", self.icon.capabilities())
+        try:
+            self.icon.run(self._start_rest)
+        finally:
+            self._shut_down()
+        return 0
+
+    # --- start-up after the icon shows -----------------------------------------------------
+
+    def _start_rest(self) -> None:
+        try:
+            self._start_engine()
+        except Exception:  # the setup thread's edge: without an engine, quit cleanly
+            log.exception("start-up failed")
+            if self.icon is not None:
+                self.icon.stop()
+
+    def _start_engine(self) -> None:
+        from tray import notify
+        from tray.profile import load_profile
+        from tray.runner import EngineRunner
+        from tray.store import Store
+        from tray.windows import Windows
+
+        profile = load_profile(create_settings=True)
+        self.profile = profile
+        self.rules = _test_overrides(profile.rules)
+        self._settings_stamp = _mtime(self.where.settings)
+        store = Store(self.where.store)
+        self.store = store
+        state = store.load_state() or State()
+        now = datetime.now(UTC)
+        today = now.astimezone(self.rules.zone).date()
+        dropped = store.prune(today) if store.is_writable else 0
+        if dropped:
+            log.info("pruned %s history records older than 400 days", dropped)
+        recorded = tuple(store.day_count(today - timedelta(days=n)) for n in (0, 1))
+        self.notifier = notify.SafeNotifier(notify.select(self.icon.icon if self.icon else None))
+        self.runner = EngineRunner(self.rules, state, store, self._on_decision,
+                                   alive_path=self.where.alive, on_minute=self._every_minute)
+        self.windows = Windows(self.runner.post, self.rules.card_timeout,
+                               self.rules.routine_length)
+        for message in [*profile.problems, *store.notices]:
+            log.warning("%s", message)
+            self._tell(message)
+        self.runner.start(TrayStarted(_last_alive(self.where.alive), recorded))
+        self.server = control.ControlServer(self.where.runtime, self._handle)
+        try:
+            self.server.start()
+        except control.AlreadyRunning:  # cannot happen while we hold the lock; say so if it does
+            log.error("another tray answers on the control channel")
+        log.info("started: engine, store %s, notifications via %s", self.where.store,
+                 self.notifier.name)
+
+    def _tell(self, message: str) -> None:
+        self.notifier.notify(0, APP_NAME, message, {}, lambda _a: None)
+
+    # --- the engine's decisions (engine thread) --------------------------------------------
+
+    def _on_decision(self, decision: Decision) -> None:
+        assert self.rules is not None
+        for effect in decision.effects:
+            if isinstance(effect, ShowPrompt):
+                self.windows.show_prompt(effect.seq, effect.can_snooze)
+                actions = {"start": "Start"}
+                if effect.can_snooze:
+                    actions["snooze"] = "Snooze 10 min"
+                self.notifier.notify(effect.seq, "Time for a back break",
+                                     f"A {round(self.rules.routine_length.total_seconds() / 60)}"
+                                     "-minute hands-only routine for your upper back.",
+                                     actions, self._notification_action(effect.seq))
+            elif isinstance(effect, StartRoutine):
+                self.notifier.close(effect.seq)
+                self.windows.start_routine(effect.seq)
+            elif isinstance(effect, ClosePrompt):
+                self.notifier.close(effect.seq)
+                self.windows.close(effect.seq)
+        self._show(decision.state)
+
+    def _notification_action(self, seq: int) -> Any:
+        def act(action: str) -> None:
+            if action == "start":
+                self.runner.post(StartRequested())
+            elif action == "snooze":
+                self.runner.post(SnoozeRequested(timedelta(minutes=10), seq))
+        return act
+
+    def _show(self, state: State) -> None:
+        from tray.texts import next_break_line, today_line, tooltip
+
+        assert self.rules is not None and self.icon is not None
+        now = datetime.now(UTC)
+        status = engine.status(state, now, self.rules)
+        zone = self.rules.zone
+        self.icon.show(View(mode=status.mode, tooltip=tooltip(status, now, zone),
+                            next_line=next_break_line(status, now, zone),
+                            today_line=today_line(status), is_paused=status.is_paused))
+
+    def _every_minute(self) -> None:
+        """On the watchdog's tick: notice an edited settings file; keep the times fresh."""
+        stamp = _mtime(self.where.settings)
+        if stamp != self._settings_stamp:
+            self._settings_stamp = stamp
+            self._reload_settings()
+        if self.runner is not None:
+            self.runner.call(lambda: self._show(self.runner.state))
+
+    def _reload_settings(self) -> None:
+        from tray.profile import load_profile
+
+        profile = load_profile()
+        for problem in profile.problems:
+            log.warning("%s", problem)
+            self._tell(problem)
+        self.rules = _test_overrides(profile.rules)
+        self.runner.set_rules(self.rules)
+        log.info("settings reloaded from %s", self.where.settings)
+
+    # --- commands (control channel threads) ------------------------------------------------
+
+    def _handle(self, request: Request) -> Reply:
+        command, args = request.command, request.args
+        if command == "ping":
+            return {"ok": True, "message": "pong"}
+        if self.runner is None:
+            return {"ok": False, "error": f"{APP_NAME} is still starting; try again."}
+        if command == "status":
+            return {"ok": True, "message": self.runner.call(self._status_text)}
+        if command == "show":
+            self.windows.open_panel()
+            return {"ok": True, "message": f"{APP_NAME} is running; its window is open."}
+        if command == "quit":
+            assert self.icon is not None
+            self.icon.stop()
+            return {"ok": True, "message": f"{APP_NAME} quits."}
+        if command == "reload":
+            self._reload_settings()
+            return {"ok": True, "message": "Settings reloaded."}
+        event: Any
+        if command == "now":
+            event = StartRequested()
+        elif command == "snooze":
+            event = SnoozeRequested(timedelta(minutes=args.get("minutes", 10)))
+        elif command == "skip":
+            event = SkipRequested()
+        elif command == "pause":
+            event = _pause_event(args)
+        else:
+            event = ResumeRequested()
+        decision = self.runner.ask(event)
+        refused = decision.of_type(Refuse)
+        if refused:
+            return {"ok": False, "error": refused[0].reason}
+        return {"ok": True, "message": self._summary(decision.state)}
+
+    def _summary(self, state: State) -> str:
+        from tray.texts import next_break_line
+
+        assert self.rules is not None
+        now = datetime.now(UTC)
+        return next_break_line(engine.status(state, now, self.rules), now, self.rules.zone) + "."
+
+    def _status_text(self) -> str:
+        """Runs on the engine thread: the state and the store are read safely there."""
+        from tray.texts import status_lines
+
+        assert self.rules is not None
+        now = datetime.now(UTC)
+        state = self.runner.state
+        today = now.astimezone(self.rules.zone).date()
+        records = self.store.records(today, today)
+        return "\n".join(status_lines(engine.status(state, now, self.rules), records, now,
+                                      self.rules.zone))
+
+    # --- menu actions (pystray's thread) ---------------------------------------------------
+
+    def _actions(self) -> Actions:
+        def post(event: Any) -> None:
+            if self.runner is not None:
+                self.runner.post(event)
+
+        return Actions(
+            start_now=lambda: post(StartRequested()),
+            snooze=lambda minutes: post(SnoozeRequested(timedelta(minutes=minutes))),
+            skip=lambda: post(SkipRequested()),
+            pause=lambda args: post(_pause_event(args)),
+            resume=lambda: post(ResumeRequested()),
+            settings=self._open_settings,
+            about=self._about,
+            open_panel=self._open_panel,
+            quit=self._quit,
+        )
+
+    def _open_panel(self) -> None:
+        if self.windows is not None:
+            self.windows.open_panel()
+
+    def _quit(self) -> None:
+        if self.icon is not None:
+            self.icon.stop()
+
+    def _open_settings(self) -> None:
+        path = self.where.settings
+        opener = {"win32": None, "darwin": ["open", "-t"]}.get(sys.platform, ["xdg-open"])
+        try:
+            if opener is None:
+                os.startfile(path)  # type: ignore[attr-defined]
+            else:
+                subprocess.Popen([*opener, str(path)], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError as error:
+            log.error("cannot open %s: %s", path, error)
+            self._tell(f"Open {path} in a text editor to change the settings.")
+
+    def _about(self) -> None:
+        from tray import children
+
+        try:
+            subprocess.Popen(children.command("tray.panel", ["--about"]),
+                             stdin=subprocess.DEVNULL)
+        except OSError as error:
+            log.error("cannot open the About window: %s", error)
+
+    # --- the end ---------------------------------------------------------------------------
+
+    def _shut_down(self) -> None:
+        log.info("quitting")
+        if self.server is not None:
+            self.server.stop()
+        if self.windows is not None:
+            self.windows.stop_all()
+        if self.runner is not None:
+            self.runner.stop()
+        if self.store is not None:
+            self.store.close()
+        _touch(self.where.alive)
+
+
+def _pause_event(args: dict[str, Any]) -> PauseRequested:
+    if args.get("until") == "tomorrow":
+        return PauseRequested(until_next_period=True)
+    minutes = args.get("minutes")
+    return PauseRequested(None if minutes is None else timedelta(minutes=minutes))
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def _last_alive(path: Path) -> datetime | None:
+    stamp = _mtime(path)
+    return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
+
+
+def _touch(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError as error:
+        log.warning("cannot mark when the tray stopped (%s): %s", path, error)
+

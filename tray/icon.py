@@ -1,0 +1,150 @@
+"""The tray icon and its menu (pystray).
+
+pystray's loop runs on the main thread (`TrayIcon.run`); `show` may be called from any thread:
+pystray's backends marshal icon and title changes to their own loop. Menu callbacks run on
+pystray's thread and only call the shell's actions, which post to the engine.
+
+pystray's xorg backend (the one Linux gets without PyGObject) creates its icon window without
+ButtonPressMask, so no click ever reaches it under trayer, tint2 or MATE (pystray issue #151).
+`_let_clicks_through` adds the mask; it reaches into pystray 0.19.5's internals, which is why
+pystray is pinned below 0.20 and the end-to-end test clicks the icon for real.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import icons
+from icons import State as IconState
+from tray.model import Mode
+
+log = logging.getLogger(__name__)
+
+ICON_SIZE = 64
+
+
+@dataclass(frozen=True)
+class View:
+    """What the icon and menu show; made by the shell from the engine's status."""
+
+    mode: Mode = Mode.NORMAL
+    tooltip: str = "Pointbreak"
+    next_line: str = "Starting…"
+    today_line: str = ""
+    is_paused: bool = False
+
+
+@dataclass(frozen=True)
+class Actions:
+    start_now: Callable[[], None]
+    snooze: Callable[[int], None]
+    skip: Callable[[], None]
+    pause: Callable[[dict[str, Any]], None]
+    resume: Callable[[], None]
+    settings: Callable[[], None]
+    about: Callable[[], None]
+    open_panel: Callable[[], None]
+    quit: Callable[[], None]
+
+
+_ICON_FOR_MODE = {Mode.NORMAL: IconState.NORMAL, Mode.DUE: IconState.DUE,
+                  Mode.SNOOZED: IconState.SNOOZED, Mode.PAUSED: IconState.PAUSED,
+                  Mode.DONE: IconState.DONE}
+
+
+def backend_name(icon: Any) -> str:
+    return type(icon).__module__.rsplit("_", 1)[-1]
+
+
+class TrayIcon:
+    def __init__(self, actions: Actions) -> None:
+        import pystray
+
+        self._pystray = pystray
+        self._actions = actions
+        self._view = View()
+        self._mode: Mode | None = None
+        self.icon = pystray.Icon("pointbreak", icons.image(IconState.NORMAL, ICON_SIZE),
+                                 "Pointbreak", menu=self._menu())
+        self.has_menu = bool(self.icon.HAS_MENU)
+
+    def capabilities(self) -> str:
+        icon = self.icon
+        return (f"backend={backend_name(icon)} HAS_MENU={icon.HAS_MENU} "
+                f"HAS_DEFAULT_ACTION={icon.HAS_DEFAULT_ACTION} "
+                f"HAS_NOTIFICATION={icon.HAS_NOTIFICATION}")
+
+    def _menu(self) -> Any:
+        item, menu, actions = self._pystray.MenuItem, self._pystray.Menu, self._actions
+        if not self._pystray.Icon.HAS_MENU:
+            # No menu here: a click opens the control window, with the same actions.
+            return menu(item("Open Pointbreak", lambda: actions.open_panel(), default=True))
+
+        def pause(args: dict[str, Any]) -> Callable[[], None]:
+            return lambda: actions.pause(args)
+
+        def snooze(minutes: int) -> Callable[[], None]:
+            return lambda: actions.snooze(minutes)
+
+        return menu(
+            item("Start a session now", lambda: actions.start_now(),
+                 default=bool(self._pystray.Icon.HAS_DEFAULT_ACTION)),
+            item(lambda _: self._view.next_line, None, enabled=False),
+            item(lambda _: self._view.today_line, None, enabled=False),
+            menu.SEPARATOR,
+            item("Snooze", menu(item("5 min", snooze(5)), item("10 min", snooze(10)),
+                                item("30 min", snooze(30)))),
+            item("Skip next break", lambda: actions.skip()),
+            item("Pause", menu(item("30 min", pause({"minutes": 30})),
+                               item("1 hour", pause({"minutes": 60})),
+                               item("2 hours", pause({"minutes": 120})),
+                               item("Until tomorrow", pause({"until": "tomorrow"})),
+                               item("Until resumed", pause({}))),
+                 visible=lambda _: not self._view.is_paused),
+            item("Resume", lambda: actions.resume(), visible=lambda _: self._view.is_paused),
+            menu.SEPARATOR,
+            item("Settings…", lambda: actions.settings()),
+            item("About Pointbreak", lambda: actions.about()),
+            item("Quit", lambda: actions.quit()),
+        )
+
+    def run(self, setup: Callable[[], None]) -> None:
+        """Show the icon and run pystray's loop on this (the main) thread until `stop`."""
+
+        def on_ready(icon: Any) -> None:
+            icon.visible = True
+            _let_clicks_through(icon)
+            setup()
+
+        self.icon.run(on_ready)
+
+    def show(self, view: View) -> None:
+        """Update icon, tooltip and menu lines (any thread)."""
+        if view == self._view and self._mode is not None:
+            return
+        self._view = view
+        if view.mode is not self._mode:
+            self._mode = view.mode
+            self.icon.icon = icons.image(_ICON_FOR_MODE[view.mode], ICON_SIZE)
+        self.icon.title = view.tooltip
+        if self.has_menu:
+            self.icon.update_menu()
+
+    def stop(self) -> None:
+        self.icon.stop()
+
+
+def _let_clicks_through(icon: Any) -> None:
+    """Give pystray's xorg icon window the ButtonPressMask it lacks (see the module doc)."""
+    window, display = getattr(icon, "_window", None), getattr(icon, "_display", None)
+    if backend_name(icon) != "xorg" or window is None or display is None:
+        return
+    from Xlib import X
+
+    mask = window.get_attributes().your_event_mask
+    window.change_attributes(event_mask=mask | X.ButtonPressMask)
+    display.flush()
+    log.info("xorg backend: ButtonPressMask added to the icon window")

@@ -1,0 +1,236 @@
+"""Desktop notifications: one path per system, chosen once, with an env-var override.
+
+A notification goes with every prompt; the prompt card is what a person acts on, so a failure
+to notify is logged once and never stops a prompt.
+
+- Linux: org.freedesktop.Notifications over D-Bus with jeepney (pure Python), with Start and
+  Snooze buttons where the server supports actions; else `notify-send`; else plyer (which needs
+  dbus-python or notify-send itself); else nothing, said once in the log and by `doctor`.
+- Windows: pystray's own `Icon.notify` (plyer's balloon adds a second, temporary tray icon).
+- macOS: `osascript` (plyer needs pyobjus and an app bundle there).
+
+`POINTBREAK_NOTIFY=dbus|notify-send|plyer|pystray|osascript|none` forces a path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+APP = "Pointbreak"
+OnAction = Callable[[str], None]
+
+
+class NotifyError(Exception):
+    pass
+
+
+class Notifier:
+    """The base: a path that shows nothing. Subclasses say whether they can show buttons."""
+
+    name = "none"
+    has_actions = False
+
+    def notify(self, key: int, title: str, message: str, actions: dict[str, str],
+               on_action: OnAction) -> None:
+        """Show one notification (from any thread; must not block for long)."""
+
+    def close(self, key: int) -> None:
+        """Withdraw the notification of `key`, if it is still up."""
+
+
+class DBusNotifier(Notifier):
+    name = "dbus"
+
+    def __init__(self) -> None:
+        from jeepney import DBusAddress, MatchRule, message_bus
+        from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+
+        self._address = DBusAddress("/org/freedesktop/Notifications",
+                                    bus_name="org.freedesktop.Notifications",
+                                    interface="org.freedesktop.Notifications")
+        self._router = DBusRouter(open_dbus_connection(bus="SESSION"))
+        self._lock = threading.Lock()
+        self._ids: dict[int, int] = {}  # our key -> the server's id
+        self._callbacks: dict[int, OnAction] = {}  # the server's id -> callback
+        capabilities = self._call("GetCapabilities", "", ())[0]
+        self.has_actions = "actions" in capabilities
+        rule = MatchRule(type="signal", interface=self._address.interface,
+                         path=self._address.object_path)
+        Proxy(message_bus, self._router, timeout=5).AddMatch(rule)
+        self._signals = self._router.filter(rule, bufsize=64).queue
+        threading.Thread(target=self._listen, name="pointbreak-notify", daemon=True).start()
+
+    def _call(self, method: str, signature: str, body: tuple[Any, ...]) -> tuple[Any, ...]:
+        from jeepney import MessageType, new_method_call
+
+        reply = self._router.send_and_get_reply(
+            new_method_call(self._address, method, signature or None, body), timeout=5)
+        if reply.header.message_type is MessageType.error:
+            raise NotifyError(f"{method}: {reply.body}")
+        return tuple(reply.body)
+
+    def notify(self, key: int, title: str, message: str, actions: dict[str, str],
+               on_action: OnAction) -> None:
+        flat = [part for pair in actions.items() for part in pair] if self.has_actions else []
+        with self._lock:
+            replaces = self._ids.get(key, 0)
+        server_id = self._call("Notify", "susssasa{sv}i",
+                               (APP, replaces, "", title, message, flat,
+                                {"urgency": ("y", 1)}, 0))[0]
+        with self._lock:
+            self._ids[key] = server_id
+            self._callbacks[server_id] = on_action
+
+    def close(self, key: int) -> None:
+        with self._lock:
+            server_id = self._ids.pop(key, None)
+        if server_id is not None:
+            try:
+                self._call("CloseNotification", "u", (server_id,))
+            except Exception as error:
+                log.info("could not withdraw a notification: %s", error)
+
+    def _listen(self) -> None:
+        from jeepney import HeaderFields
+
+        while True:
+            try:
+                signal = self._signals.get()
+            except Exception:
+                return
+            member = signal.header.fields.get(HeaderFields.member)
+            server_id = signal.body[0]
+            with self._lock:
+                callback = self._callbacks.get(server_id)
+                if member == "NotificationClosed":
+                    self._callbacks.pop(server_id, None)
+            if member == "ActionInvoked" and callback is not None:
+                try:
+                    callback(str(signal.body[1]))
+                except Exception:  # the thread's edge
+                    log.exception("a notification action failed")
+
+
+class NotifySendNotifier(Notifier):
+    name = "notify-send"
+
+    def __init__(self) -> None:
+        self._path = shutil.which("notify-send")
+        if self._path is None:
+            raise NotifyError("notify-send is not installed")
+
+    def notify(self, key: int, title: str, message: str, actions: dict[str, str],
+               on_action: OnAction) -> None:
+        assert self._path is not None
+        subprocess.run([self._path, "--app-name", APP, title, message], check=True, timeout=5,
+                       stdin=subprocess.DEVNULL, capture_output=True)
+
+
+class PlyerNotifier(Notifier):
+    name = "plyer"
+
+    def __init__(self) -> None:
+        from plyer import notification
+
+        self._notification = notification
+
+    def notify(self, key: int, title: str, message: str, actions: dict[str, str],
+               on_action: OnAction) -> None:
+        self._notification.notify(title=title, message=message, app_name=APP, timeout=10)
+
+
+class OsascriptNotifier(Notifier):
+    name = "osascript"
+
+    def notify(self, key: int, title: str, message: str, actions: dict[str, str],
+               on_action: OnAction) -> None:
+        script = f"display notification {_quoted(message)} with title {_quoted(title)}"
+        subprocess.run(["osascript", "-e", script], check=True, timeout=5, capture_output=True)
+
+
+class PystrayNotifier(Notifier):
+    name = "pystray"
+
+    def __init__(self, icon: Any) -> None:
+        if not getattr(icon, "HAS_NOTIFICATION", False):
+            raise NotifyError("this tray backend cannot notify")
+        self._icon = icon
+
+    def notify(self, key: int, title: str, message: str, actions: dict[str, str],
+               on_action: OnAction) -> None:
+        self._icon.notify(message, title)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _candidates(icon: Any) -> list[tuple[str, Callable[[], Notifier]]]:
+    if sys.platform == "win32":
+        return [("pystray", lambda: PystrayNotifier(icon))]
+    if sys.platform == "darwin":
+        return [("osascript", OsascriptNotifier)]
+    return [("dbus", DBusNotifier), ("notify-send", NotifySendNotifier), ("plyer", PlyerNotifier)]
+
+
+def select(icon: Any = None) -> Notifier:
+    """The first path that works here (or the forced one), logged with why others did not."""
+    forced = os.environ.get("POINTBREAK_NOTIFY", "").strip().lower()
+    candidates = _candidates(icon)
+    if forced == "none":
+        return Notifier()
+    if forced:
+        every = {"dbus": DBusNotifier, "notify-send": NotifySendNotifier, "plyer": PlyerNotifier,
+                 "osascript": OsascriptNotifier, "pystray": lambda: PystrayNotifier(icon)}
+        if forced not in every:
+            log.warning("POINTBREAK_NOTIFY=%s is not one of %s; choosing by itself",
+                        forced, ", ".join(sorted(every)))
+        else:
+            candidates = [(forced, every[forced])]
+    for name, make in candidates:
+        try:
+            notifier = make()
+        except Exception as error:
+            log.info("notifications: %s is not usable: %s", name, error)
+            continue
+        log.info("notifications: using %s (buttons: %s)", notifier.name,
+                 "yes" if notifier.has_actions else "no")
+        return notifier
+    log.warning("notifications: no path works here; prompts still come as the prompt card")
+    return Notifier()
+
+
+class SafeNotifier:
+    """Wraps a path so that a failure is logged once and never reaches the caller."""
+
+    def __init__(self, inner: Notifier) -> None:
+        self.inner = inner
+        self._has_failed = False
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def notify(self, key: int, title: str, message: str, actions: dict[str, str],
+               on_action: OnAction) -> None:
+        try:
+            self.inner.notify(key, title, message, actions, on_action)
+        except Exception as error:
+            if not self._has_failed:
+                log.warning("notifications via %s failed (said once): %s", self.inner.name, error)
+            self._has_failed = True
+
+    def close(self, key: int) -> None:
+        try:
+            self.inner.close(key)
+        except Exception:
+            log.debug("closing a notification failed", exc_info=True)

@@ -1,0 +1,138 @@
+"""The control window: every action of the tray menu, for desktops where the tray has no menu
+(pystray's xorg backend) or shows no icon at all. Its own process (`python -m tray.panel`); it
+talks to the running tray over the control channel like `pointbreak` does.
+"""
+
+from __future__ import annotations
+
+import sys
+import tkinter as tk
+from collections.abc import Callable
+from tkinter import ttk
+from typing import Any
+
+from tray import control
+from tray.paths import folders
+
+REFRESH_MS = 30_000
+
+ACTIONS: list[tuple[str, list[tuple[str, str, dict[str, Any]]]]] = [
+    ("", [("Start a session now", "now", {})]),
+    ("Snooze", [("5 min", "snooze", {"minutes": 5}), ("10 min", "snooze", {"minutes": 10}),
+                ("30 min", "snooze", {"minutes": 30})]),
+    ("", [("Skip next break", "skip", {})]),
+    ("Pause", [("30 min", "pause", {"minutes": 30}), ("1 hour", "pause", {"minutes": 60}),
+               ("2 hours", "pause", {"minutes": 120}),
+               ("Until tomorrow", "pause", {"until": "tomorrow"}),
+               ("Until resumed", "pause", {})]),
+    ("", [("Resume", "resume", {})]),
+]
+
+
+def _on_key(action: Callable[[], None]) -> Callable[[Any], None]:
+    return lambda _event: action()
+
+
+class Panel:
+    def __init__(self, root: tk.Tk, send: Callable[[str, dict[str, Any]], dict[str, Any]]):
+        self.root = root
+        self.send = send
+        root.title("Pointbreak")
+        root.resizable(False, False)
+        root.bind("<Escape>", lambda _e: root.destroy())
+        frame = ttk.Frame(root, padding=14)
+        frame.pack(fill="both", expand=True)
+        self.status = tk.StringVar(value="…")
+        ttk.Label(frame, textvariable=self.status, justify="left", wraplength=380).pack(
+            anchor="w", pady=(0, 10))
+        first: ttk.Button | None = None
+        for heading, buttons in ACTIONS:
+            row = ttk.Frame(frame)
+            row.pack(fill="x", pady=2)
+            if heading:
+                ttk.Label(row, text=f"{heading}:", width=8).pack(side="left")
+            for label, command, args in buttons:
+                action = self._doer(command, args)
+                button = ttk.Button(row, text=label, command=action)
+                button.bind("<Return>", _on_key(action))
+                button.pack(side="left", padx=(0, 4))
+                first = first or button
+        self.message = tk.StringVar(value="")
+        ttk.Label(frame, textvariable=self.message, foreground="#444").pack(anchor="w", pady=6)
+        row = ttk.Frame(frame)
+        row.pack(fill="x")
+        ttk.Button(row, text="Quit Pointbreak", command=self._quit).pack(side="right")
+        ttk.Button(row, text="Close", command=root.destroy).pack(side="right", padx=4)
+        if first is not None:
+            first.focus_set()
+        self.refresh()
+
+    def _doer(self, command: str, args: dict[str, Any]) -> Callable[[], None]:
+        return lambda: self.act(command, args)
+
+    def act(self, command: str, args: dict[str, Any]) -> None:
+        reply = self._send(command, args)
+        text = reply.get("message") if reply.get("ok") else reply.get("error")
+        self.message.set(str(text or ""))
+        self.refresh(reschedule=False)
+
+    def _send(self, command: str, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.send(command, args)
+        except control.TrayNotRunning:
+            return {"ok": False, "error": "Pointbreak is not running. Start it with `pointbreak`."}
+
+    def refresh(self, reschedule: bool = True) -> None:
+        reply = self._send("status", {})
+        self.status.set(str(reply.get("message") if reply.get("ok") else reply.get("error")))
+        if reschedule:
+            self.root.after(REFRESH_MS, self.refresh)
+
+    def _quit(self) -> None:
+        self._send("quit", {})
+        self.root.destroy()
+
+
+def about(root: tk.Tk) -> None:
+    """About Pointbreak: the version, the safety note, where data is kept."""
+    from tray import __version__
+
+    where = folders()
+    root.title("About Pointbreak")
+    frame = ttk.Frame(root, padding=16)
+    frame.pack(fill="both", expand=True)
+    ttk.Label(frame, text=f"Pointbreak {__version__}", font=("TkDefaultFont", 14, "bold")).pack(
+        anchor="w")
+    text = ("Short posture breaks with hands-only acupressure for the upper back, up to five "
+            "times a day.\n\nPointbreak is not medical advice. If your back pain is "
+            "significant, see a doctor soon.\n\n"
+            f"Settings: {where.settings}\nHistory: {where.store}\nLog: {where.log}")
+    ttk.Label(frame, text=text, wraplength=420, justify="left").pack(anchor="w", pady=8)
+    close = ttk.Button(frame, text="Close", command=root.destroy)
+    close.pack(anchor="e")
+    close.focus_set()
+    root.bind("<Escape>", lambda _e: root.destroy())
+    root.bind("<Return>", lambda _e: root.destroy())
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    runtime = folders().runtime
+    try:
+        root = tk.Tk(className="Pointbreak")
+    except tk.TclError as error:
+        print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
+        return 1
+    if "--about" in argv:
+        about(root)
+    else:
+        Panel(root, lambda command, args: control.send(runtime, command, args))
+    root.lift()
+    root.attributes("-topmost", True)
+    root.after(500, lambda: root.attributes("-topmost", False))
+    root.mainloop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
