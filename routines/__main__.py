@@ -27,8 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     profile = load_profile()
     routine = profile.routine
     seconds = int(routine.length(profile.settings.rounds).total_seconds())
-    steps = [step.text for step, _, _ in routine.expanded(profile.settings.rounds)
-             if step.kind != "rest"]
+    rounds = profile.settings.rounds
+    steps = [step.text + (f" ({rounds} rounds)" if step.repeat > 1 else "")
+             for step in routine.steps if step.kind != "rest"]
     try:
         root = tk.Tk(className="Pointbreak")
     except tk.TclError as error:

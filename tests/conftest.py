@@ -34,6 +34,11 @@ class Profile:
         return subprocess.run([str(BIN / "pointbreak"), *args], env=self.env, text=True,
                               capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
+    def artifacts(self, name: str) -> Path:
+        folder = Path(__file__).resolve().parent / "artifacts" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
 
 @pytest.fixture
 def profile() -> Iterator[Profile]:
@@ -58,3 +63,81 @@ def profile() -> Iterator[Profile]:
             else:
                 os.environ[key] = value
         shutil.rmtree(home, ignore_errors=True)
+
+
+# --- a real desktop, for end-to-end tests ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def desktop():
+    """Xvfb + openbox + trayer + a D-Bus session with dunst, shared by the end-to-end tests."""
+    import desktop as desk
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the end-to-end tests need Xvfb, trayer and D-Bus: Linux only")
+    missing = desk.missing_tools()
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: `bash tests/run.sh` installs them")
+    session = desk.start_desktop()
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@dataclass
+class Tray:
+    process: subprocess.Popen[bytes]
+    profile: Profile
+    icon: str | None
+
+    def status(self) -> str:
+        result = self.profile.run("status")
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def log(self) -> str:
+        path = self.profile.home / ".local" / "state" / "pointbreak" / "log" / "pointbreak.log"
+        return path.read_text() if path.exists() else "(no log)"
+
+    def stop(self) -> None:
+        print(f"--- the tray's log ---\n{self.log()}")
+        if self.process.poll() is None:
+            self.profile.run("quit")
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait(5)
+        try:  # any window it left behind
+            os.killpg(self.process.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+@pytest.fixture
+def start_tray(desktop, profile):
+    """Start the real `pointbreak` tray in this test's profile on the shared desktop."""
+    import desktop as desk
+
+    started: list[Tray] = []
+
+    def start(backend: str = "xorg", wait_icon: bool = True, **env: str) -> Tray:
+        profile.env.update(desktop.env)
+        profile.env["PYSTRAY_BACKEND"] = backend
+        profile.env.update(env)
+        before = set(desktop.tray_icons())
+        process = subprocess.Popen([str(BIN / "pointbreak")], env=profile.env,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        tray = Tray(process, profile, None)
+        started.append(tray)
+        if wait_icon:
+            tray.icon = desk.wait_for(lambda: sorted(set(desktop.tray_icons()) - before),
+                                      what="the tray icon")[0]
+        desk.wait_for(lambda: "not running" not in profile.run("status").stdout,
+                      what="the control channel")
+        return tray
+
+    yield start
+    for tray in started:
+        tray.stop()

@@ -90,6 +90,7 @@ def _setup_logging(folder: Path) -> None:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job is noise
 
 
 def _test_overrides(rules: Rules) -> Rules:

@@ -186,7 +186,8 @@ def _tray_started(state: State, last_alive_at: datetime | None, recorded: tuple[
             effects.append(ShowPrompt(prompt.seq, prompt.snoozes < rules.max_snoozes, True))
         elif prompt is not None and prompt.phase is Phase.RUNNING:
             effects.append(StartRoutine(prompt.seq))
-        return replace(state, away=frozenset(), away_since=None, is_away_a_break=False)
+        return replace(state, work_from=state.work_from or now, away=frozenset(),
+                       away_since=None, is_away_a_break=False)
     # A gap of `away_after` or more while nothing ran is a natural break.
     if prompt is not None:
         outcome = Outcome.FAILED if prompt.phase is Phase.RUNNING else Outcome.IGNORED

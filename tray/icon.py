@@ -13,6 +13,7 @@ pystray is pinned below 0.20 and the end-to-end test clicks the icon for real.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +71,9 @@ class TrayIcon:
         self.icon = pystray.Icon("pointbreak", icons.image(IconState.NORMAL, ICON_SIZE),
                                  "Pointbreak", menu=self._menu())
         self.has_menu = bool(self.icon.HAS_MENU)
+        self._changed = threading.Condition()
+        self._pending: View | None = None
+        self._updater: threading.Thread | None = None
 
     def capabilities(self) -> str:
         icon = self.icon
@@ -122,7 +126,31 @@ class TrayIcon:
         self.icon.run(on_ready)
 
     def show(self, view: View) -> None:
-        """Update icon, tooltip and menu lines (any thread)."""
+        """Ask for the icon, tooltip and menu lines to show `view` (any thread; never blocks).
+
+        pystray applies changes on its own loop and some backends block the caller until it
+        has; a dedicated thread waits for that, so a busy or stuck GUI never stalls the engine.
+        """
+        with self._changed:
+            self._pending = view
+            self._changed.notify()
+        if self._updater is None:
+            self._updater = threading.Thread(target=self._apply_views, daemon=True,
+                                             name="pointbreak-icon")
+            self._updater.start()
+
+    def _apply_views(self) -> None:
+        while True:
+            with self._changed:
+                while self._pending is None:
+                    self._changed.wait()
+                view, self._pending = self._pending, None
+            try:
+                self._apply(view)
+            except Exception:  # the thread's edge
+                log.exception("cannot update the tray icon")
+
+    def _apply(self, view: View) -> None:
         if view == self._view and self._mode is not None:
             return
         self._view = view

@@ -127,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         about(root)
     else:
         Panel(root, lambda command, args: control.send(runtime, command, args))
+    root.update_idletasks()
+    x = (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2
+    y = (root.winfo_screenheight() - root.winfo_reqheight()) // 3
+    root.geometry(f"+{x}+{y}")
     root.lift()
     root.attributes("-topmost", True)
     root.after(500, lambda: root.attributes("-topmost", False))

@@ -1,0 +1,220 @@
+"""A real desktop for end-to-end tests: Xvfb, a window manager, a tray host, a D-Bus session with
+a notification daemon, and helpers to look at it and click on it (xdotool, ImageMagick)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+TRAY_TINT = (0x33, 0x66, 0x99)
+NEEDED = ("Xvfb", "trayer", "xdotool", "xwininfo", "import", "dbus-daemon", "dunst",
+          "dbus-monitor", "openbox")
+
+
+def missing_tools() -> list[str]:
+    return [tool for tool in NEEDED if shutil.which(tool) is None]
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 10.0, what: str = "it") -> Any:
+    """Poll `check` until it returns something truthy (no fixed sleeps)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@dataclass
+class Desktop:
+    display: str
+    bus: str
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"DISPLAY": self.display, "DBUS_SESSION_BUS_ADDRESS": self.bus}
+
+    def run(self, *args: str, check: bool = True) -> str:
+        env = dict(os.environ, **self.env)
+        return subprocess.run(args, env=env, capture_output=True, text=True, check=check,
+                              timeout=30).stdout
+
+    # --- the tray host ---------------------------------------------------------------------
+
+    def tray_icons(self) -> list[str]:
+        """The windows docked in trayer (each tray icon is one)."""
+        panels = self.run("xdotool", "search", "--class", "trayer", check=False).split()
+        icons = []
+        for panel in panels:
+            tree = self.run("xwininfo", "-tree", "-id", panel, check=False)
+            icons += re.findall(r"(0x[0-9a-f]+) \"[^\"]*\": \(\"[^\"]*SystemTrayIcon\"", tree)
+            icons += re.findall(r"(0x[0-9a-f]+) \"[^\"]*\": \(\"pointbreak\"", tree)
+        return sorted(set(icons))
+
+    def icon_geometry(self, window: str) -> tuple[int, int, int, int]:
+        info = self.run("xwininfo", "-id", window)
+        x = int(re.search(r"Absolute upper-left X:\s+(-?\d+)", info).group(1))  # type: ignore[union-attr]
+        y = int(re.search(r"Absolute upper-left Y:\s+(-?\d+)", info).group(1))  # type: ignore[union-attr]
+        w = int(re.search(r"Width:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+        h = int(re.search(r"Height:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+        return x, y, w, h
+
+    def visible_windows(self, name: str) -> list[str]:
+        return self.run("xdotool", "search", "--onlyvisible", "--name", name,
+                        check=False).split()
+
+    def click(self, window: str, x: int, y: int, button: int = 1) -> None:
+        self.run("xdotool", "mousemove", "--window", window, str(x), str(y), "click",
+                 str(button))
+
+    def keys(self, window: str, *keys: str) -> None:
+        """Focus the window, then type (XTEST: Tk ignores keys sent with XSendEvent)."""
+        self.run("xdotool", "windowactivate", "--sync", window)
+        self.run("xdotool", "key", "--delay", "30", *keys)
+
+    def screenshot(self, path: Path, window: str | None = None) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.run("import", "-window", window or "root", str(path))
+        print(f"screenshot: {path}")
+        return path
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                _signal(process.pid, signal.SIGTERM)
+        for process in reversed(self.processes):
+            try:
+                process.wait(5)
+            except (subprocess.TimeoutExpired, AssertionError):
+                _signal(process.pid, signal.SIGKILL)
+
+
+def _signal(pid: int, number: int) -> None:
+    """Signal a process group we started, or the lone process when it leads none."""
+    try:
+        os.killpg(pid, number)
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, number)
+
+
+def start_desktop() -> Desktop:
+    """Xvfb on a free display, openbox, trayer and a private D-Bus session with dunst."""
+    processes: list[subprocess.Popen[bytes]] = []
+
+    logs = Path(tempfile.mkdtemp(prefix="pb-desktop-"))
+
+    def spawn(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        with open(logs / f"{Path(args[0]).name}.log", "wb") as log:
+            process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+        processes.append(process)
+        return process
+
+    def said(name: str) -> str:
+        path = logs / f"{name}.log"
+        return path.read_text(errors="replace")[-500:] if path.exists() else ""
+
+    read_fd, write_fd = os.pipe()
+    # -noreset: without it the server resets whenever its last client leaves, and a client
+    # connecting during the reset is refused ("cannot open display").
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-noreset", "-screen", "0",
+                             "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    processes.append(xvfb)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as reader:
+        number = reader.readline().strip()
+    display = f":{number}"
+    base = dict(os.environ, DISPLAY=display)
+    bus_out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
+                              "--print-pid=1"], capture_output=True, text=True, check=True,
+                             env=base).stdout.split()
+    bus, bus_pid = bus_out[0], int(bus_out[1])
+    desktop = Desktop(display, bus, processes)
+    env = dict(base, DBUS_SESSION_BUS_ADDRESS=bus)
+    try:
+        wait_for(lambda: subprocess.run(["xdpyinfo"], env=env, capture_output=True).returncode
+                 == 0, what="the X display")
+        spawn(["openbox", "--sm-disable"], env)
+
+        def spawn_trayer() -> subprocess.Popen[bytes]:
+            return spawn(["trayer", "--edge", "top", "--align", "right", "--widthtype",
+                          "request", "--height", "32", "--SetDockType", "true",
+                          "--transparent", "false", "--tint", "0x336699"], env)
+
+        for attempt in (1, 2):  # trayer has been seen, rarely, to come up without a window
+            trayer = spawn_trayer()
+            try:
+                wait_for(lambda: desktop.run("xdotool", "search", "--class", "trayer",
+                                             check=False), timeout=5, what="trayer")
+                break
+            except AssertionError as error:
+                _signal(trayer.pid, signal.SIGKILL)
+                if attempt == 2:
+                    raise AssertionError(f"{error}; trayer exited {trayer.poll()} and said: "
+                                         f"{said('trayer')!r}") from None
+        config = Path(tempfile.mkdtemp(prefix="pb-dunst-")) / "dunstrc"
+        config.write_text("[global]\n    dmenu = /bin/true\n")
+        spawn(["dunst", "-config", str(config)], env)
+    except BaseException:
+        desktop.stop()
+        raise
+    processes.append(_PidOnly(bus_pid))  # type: ignore[arg-type]
+    return desktop
+
+
+class _PidOnly:
+    """A process we did not start with Popen (dbus-daemon forks itself)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return 0
+        return None
+
+    def wait(self, timeout: float | None = None) -> int:
+        wait_for(lambda: self.poll() is not None, timeout or 5, "dbus-daemon to end")
+        return 0
+
+
+def dominant_colour(png: Path, box: tuple[int, int, int, int]) -> tuple[int, int, int]:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        region = image.convert("RGB").crop(box)
+        colours = region.getcolors(region.width * region.height) or []
+    return max(colours)[1]
+
+
+def pixels_unlike(png: Path, box: tuple[int, int, int, int], colour: tuple[int, int, int],
+                  tolerance: int = 40) -> float:
+    """The share of pixels in `box` that are clearly not `colour`."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        region = image.convert("RGB").crop(box)
+        flat = getattr(region, "get_flattened_data", region.getdata)  # Pillow 12 renamed it
+        data = list(flat())
+    unlike = [p for p in data if sum(abs(a - b) for a, b in zip(p, colour, strict=True))
+              > tolerance]
+    return len(unlike) / max(1, len(data))
