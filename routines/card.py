@@ -60,7 +60,7 @@ class Card:
         self._clear()
         ttk.Label(self.frame, text="Time for a back break",
                   font=("TkDefaultFont", 16, "bold")).pack(anchor="w")
-        ttk.Label(self.frame, text=f"{self.title}: {self.length_text}, hands only.",
+        ttk.Label(self.frame, text=f"{self.title}: {self.length_text}.",
                   wraplength=360).pack(anchor="w", pady=(4, 12))
         row = ttk.Frame(self.frame)
         row.pack(fill="x")

@@ -32,6 +32,6 @@ if ! .venv/bin/python -c 'import tkinter' 2>/dev/null; then
   exit 1
 fi
 # Install the package itself (not editable): the tests run what a user would install.
-.venv/bin/pip install -q --disable-pip-version-check '.[test]'
+.venv/bin/pip install -q --disable-pip-version-check '.[test,gtk]'
 .venv/bin/pip install -q --disable-pip-version-check --no-deps --force-reinstall .
 exec .venv/bin/pytest "$@"

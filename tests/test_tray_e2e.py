@@ -80,7 +80,7 @@ def test_the_tray_on_the_xorg_backend(desktop, start_tray, profile) -> None:
     panel = wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the control window")[0]
     desktop.screenshot(shots / "4-control-window.png")
     desktop.screenshot(shots / "4-control-window-alone.png", window=panel)
-    desktop.keys(panel, "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  # to Pause: 30 min
+    desktop.keys(panel, "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  # to Pause: 1 hour
     desktop.keys(panel, "Return")
     wait_for(lambda: "Paused until" in tray.status(), what="the pause clicked in the window")
     desktop.screenshot(shots / "5-paused-from-the-window.png", window=panel)
@@ -167,3 +167,24 @@ def test_pystray_is_the_version_the_xorg_click_fix_was_made_for() -> None:
     # tray.icon reaches into pystray's xorg internals (_window, _display); a new pystray must
     # be checked by the click test above before this pin moves.
     assert metadata.version("pystray") == "0.19.5"
+
+
+@pytest.mark.parametrize(("backend", "button"), [("appindicator", 1), ("gtk", 3)])
+def test_a_menu_backend_opens_the_menu_and_an_item_takes_effect(
+        desktop, start_tray, profile, backend: str, button: int) -> None:
+    pytest.importorskip("gi", reason="the menu backends need PyGObject: pip install "
+                                     "'pointbreak[gtk]' (tests/run.sh does)")
+    all_day(profile)
+    shots = profile.artifacts(f"menu-{backend}")
+    tray = start_tray(backend)
+    assert f"backend={backend} HAS_MENU=True" in tray.log()
+    before_status = tray.status()
+    before = set(desktop.visible_windows(""))
+    x, y, w, h = desktop.icon_geometry(tray.icon)
+    desktop.click(tray.icon, w // 2, h // 2, button)
+    wait_for(lambda: set(desktop.visible_windows("")) - before, what="the menu to open")
+    desktop.screenshot(shots / "1-menu-open.png")
+    desktop.run("xdotool", "key", "--delay", "60", "Down", "Down", "Down", "Return")  # Skip
+    wait_for(lambda: tray.status() != before_status, what="the skip to take effect")
+    assert stored_state(profile)["deferred_to"] is not None
+    desktop.screenshot(shots / "2-after-skip.png")
