@@ -180,7 +180,7 @@ def test_a_menu_backend_opens_the_menu_and_an_item_takes_effect(
     assert f"backend={backend} HAS_MENU=True" in tray.log()
     before_status = tray.status()
     before = set(desktop.visible_windows(""))
-    x, y, w, h = desktop.icon_geometry(tray.icon)
+    _x, _y, w, h = desktop.icon_geometry(tray.icon)
     desktop.click(tray.icon, w // 2, h // 2, button)
     wait_for(lambda: set(desktop.visible_windows("")) - before, what="the menu to open")
     desktop.screenshot(shots / "1-menu-open.png")
