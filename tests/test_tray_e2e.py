@@ -76,6 +76,14 @@ def test_the_tray_on_the_xorg_backend(desktop, start_tray, profile) -> None:
     wait_for(lambda: not desktop.visible_windows("^Pointbreak$"), what="the window to close")
 
     # A click on the icon (xorg has no menu) opens the control window; a click there acts.
+    # First change the icon a few times: pystray re-docked it at each change, and trayer then
+    # put it in a slot that took no clicks (fixed in tray.icon).
+    for _ in range(3):
+        assert profile.run("pause").returncode == 0
+        assert profile.run("resume").returncode == 0
+    shot = desktop.screenshot(shots / "3b-before-the-click.png")
+    assert desktop.icon_geometry(tray.icon) == (x, y, w, h)  # still in its place
+    assert pixels_unlike(shot, (x, y, x + w, y + h), TRAY_TINT) > 0.3  # and drawn
     desktop.click(tray.icon, w // 2, h // 2)
     panel = wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the control window")[0]
     desktop.screenshot(shots / "4-control-window.png")

@@ -6,7 +6,7 @@ pystray's thread and only call the shell's actions, which post to the engine.
 
 pystray's xorg backend (the one Linux gets without PyGObject) creates its icon window without
 ButtonPressMask, so no click ever reaches it under trayer, tint2 or MATE (pystray issue #151).
-`_let_clicks_through` adds the mask; it reaches into pystray 0.19.5's internals, which is why
+`_fix_xorg_backend` adds the mask (and docks the icon once, not at every change); it reaches into pystray 0.19.5's internals, which is why
 pystray is pinned below 0.20 and the end-to-end test clicks the icon for real.
 """
 
@@ -116,12 +116,17 @@ class TrayIcon:
         )
 
     def run(self, setup: Callable[[], None]) -> None:
-        """Show the icon and run pystray's loop on this (the main) thread until `stop`."""
+        """Show the icon and run pystray's loop on this (the main) thread until `stop`.
+
+        `setup` runs on a thread of its own as soon as pystray's loop is ready, beside the
+        showing of the icon, so neither waits for the other.
+        """
+        # Before the loop starts reading from X: no other thread talks to the display yet.
+        _fix_xorg_backend(self.icon)
 
         def on_ready(icon: Any) -> None:
+            threading.Thread(target=setup, name="pointbreak-start", daemon=True).start()
             icon.visible = True
-            _let_clicks_through(icon)
-            setup()
 
         self.icon.run(on_ready)
 
@@ -165,8 +170,13 @@ class TrayIcon:
         self.icon.stop()
 
 
-def _let_clicks_through(icon: Any) -> None:
-    """Give pystray's xorg icon window the ButtonPressMask it lacks (see the module doc)."""
+def _fix_xorg_backend(icon: Any) -> None:
+    """Two fixes for pystray 0.19.5's xorg backend (see the module doc), on its internals.
+
+    - Its icon window lacks ButtonPressMask, so no click reaches it: add the mask.
+    - Every icon change re-sends the dock request, and trayer then re-embeds the window into a
+      new slot that takes no clicks: dock only while not docked (a lost tray still re-docks).
+    """
     window, display = getattr(icon, "_window", None), getattr(icon, "_display", None)
     if backend_name(icon) != "xorg" or window is None or display is None:
         return
@@ -175,4 +185,11 @@ def _let_clicks_through(icon: Any) -> None:
     mask = window.get_attributes().your_event_mask
     window.change_attributes(event_mask=mask | X.ButtonPressMask)
     display.flush()
-    log.info("xorg backend: ButtonPressMask added to the icon window")
+    dock = icon._assert_docked
+
+    def dock_once() -> None:
+        if getattr(icon, "_systray_manager", None) is None:
+            dock()
+
+    icon._assert_docked = dock_once
+    log.info("xorg backend: ButtonPressMask added to the icon window; docking once")

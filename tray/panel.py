@@ -5,7 +5,9 @@ talks to the running tray over the control channel like `pointbreak` does.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
@@ -15,6 +17,7 @@ from tray import control
 from tray.paths import folders
 
 REFRESH_MS = 30_000
+RAISE_CHECK_MS = 250
 
 ACTIONS: list[tuple[str, list[tuple[str, str, dict[str, Any]]]]] = [
     ("", [("Start a session now", "now", {})]),
@@ -115,6 +118,24 @@ def about(root: tk.Tk) -> None:
     root.bind("<Return>", lambda _e: root.destroy())
 
 
+def _raise_on_request(root: tk.Tk) -> None:
+    """SIGUSR1 from the tray (the icon clicked again) brings this window to the front."""
+    if not hasattr(signal, "SIGUSR1"):
+        return
+    wanted = threading.Event()
+    signal.signal(signal.SIGUSR1, lambda *_: wanted.set())
+
+    def check() -> None:
+        if wanted.is_set():
+            wanted.clear()
+            root.deiconify()
+            root.lift()
+            root.focus_force()
+        root.after(RAISE_CHECK_MS, check)
+
+    root.after(RAISE_CHECK_MS, check)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     runtime = folders().runtime
@@ -127,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         about(root)
     else:
         Panel(root, lambda command, args: control.send(runtime, command, args))
+    _raise_on_request(root)
     root.update_idletasks()
     x = (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2
     y = (root.winfo_screenheight() - root.winfo_reqheight()) // 3

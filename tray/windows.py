@@ -8,6 +8,7 @@ time hung and is killed. Either way the prompt ends as `failed`, logged, and the
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import threading
 from collections.abc import Callable
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 ROUTINES_MODULE = "routines"
 PANEL_MODULE = "tray.panel"
+PANEL_CLOSING_S = 0.5
 
 
 @dataclass
@@ -113,13 +115,25 @@ class Windows:
     # --- the control window ----------------------------------------------------------------
 
     def open_panel(self) -> None:
-        """The control window: every action of the menu, for trays without one."""
+        """The control window: every action of the menu, for trays without one (any thread;
+        returns at once)."""
+        threading.Thread(target=self._open_panel, name="pointbreak-panel", daemon=True).start()
+
+    def _open_panel(self) -> None:
         with self._lock:
-            if self._panel is not None and self._panel.poll() is None:
-                return  # already open: it raises itself on its own timer
+            panel = self._panel
+            if panel is not None and panel.poll() is None:
+                try:
+                    panel.wait(PANEL_CLOSING_S)  # it may be closing right now
+                except subprocess.TimeoutExpired:
+                    if hasattr(signal, "SIGUSR1"):
+                        panel.send_signal(signal.SIGUSR1)  # open: ask it to come to the front
+                    log.info("control window: already open, raised")
+                    return
             try:
                 self._panel = subprocess.Popen(children.command(PANEL_MODULE),
                                                stdin=subprocess.DEVNULL)
+                log.info("control window: opened (pid %s)", self._panel.pid)
             except OSError as error:
                 log.error("cannot open the control window: %s", error)
 
