@@ -5,9 +5,10 @@ pystray's backends marshal icon and title changes to their own loop. Menu callba
 pystray's thread and only call the shell's actions, which post to the engine.
 
 pystray's xorg backend (the one Linux gets without PyGObject) creates its icon window without
-ButtonPressMask, so no click ever reaches it under trayer, tint2 or MATE (pystray issue #151).
-`_fix_xorg_backend` adds the mask (and docks the icon once, not at every change); it reaches into pystray 0.19.5's internals, which is why
-pystray is pinned below 0.20 and the end-to-end test clicks the icon for real.
+ButtonPressMask, so no click ever reaches it under trayer, tint2 or MATE (pystray issue #151),
+and it re-sends the dock request at every icon change, after which trayer drops the clicks.
+`_fix_xorg_backend` mends both; it reaches into pystray 0.19.5's internals, which is why
+pystray is pinned below 0.20 and the end-to-end test changes the icon, then clicks it for real.
 """
 
 from __future__ import annotations
