@@ -68,7 +68,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python "
           f"{platform.python_version()}")
     print("versions: " + ", ".join(f"{name} {metadata.version(name)}" for name in
-                                   ("pointbreak", "tinydb", "APScheduler", "filelock")))
+                                   ("pointbreak", "tinydb", "APScheduler")))
     folder = Path(tempfile.mkdtemp(prefix="pb-bench-"))
     try:
         zone = local_zone()

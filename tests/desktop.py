@@ -56,14 +56,18 @@ class Desktop:
     # --- the tray host ---------------------------------------------------------------------
 
     def tray_icons(self) -> list[str]:
-        """The windows docked in trayer (each tray icon is one)."""
+        """The client windows docked in trayer (each tray icon is one): the windows with a
+        class below trayer's panel."""
         panels = self.run("xdotool", "search", "--class", "trayer", check=False).split()
-        icons = []
+        icons: set[str] = set()
         for panel in panels:
             tree = self.run("xwininfo", "-tree", "-id", panel, check=False)
-            icons += re.findall(r"(0x[0-9a-f]+) \"[^\"]*\": \(\"[^\"]*SystemTrayIcon\"", tree)
-            icons += re.findall(r"(0x[0-9a-f]+) \"[^\"]*\": \(\"pointbreak\"", tree)
-        return sorted(set(icons))
+            lines = tree.splitlines()
+            for line in lines[1:]:
+                match = re.match(r"\s+(0x[0-9a-f]+) .*: \(\"[^\"]+\" \"[^\"]+\"\)", line)
+                if match and "trayer" not in line and "panel" not in line.split(":")[0]:
+                    icons.add(match.group(1))
+        return sorted(icons)
 
     def icon_geometry(self, window: str) -> tuple[int, int, int, int]:
         info = self.run("xwininfo", "-id", window)

@@ -74,6 +74,7 @@ class TrayIcon:
         self.has_menu = bool(self.icon.HAS_MENU)
         self._changed = threading.Condition()
         self._pending: View | None = None
+        self._submitted: View | None = None
         self._updater: threading.Thread | None = None
 
     def capabilities(self) -> str:
@@ -138,6 +139,9 @@ class TrayIcon:
         has; a dedicated thread waits for that, so a busy or stuck GUI never stalls the engine.
         """
         with self._changed:
+            if view == self._submitted:
+                return  # nothing new: do not wake the GUI (the minute tick often has nothing)
+            self._submitted = view
             self._pending = view
             self._changed.notify()
         if self._updater is None:

@@ -2,7 +2,8 @@
 
 - Every change is one atomic write: TinyDB's CachingMiddleware collects the changes of one engine
   step, then `AtomicJSONStorage` writes a temporary file, flushes, fsyncs and replaces the old
-  file (and fsyncs the folder), all under a lock shared by every process of the user.
+  file (and fsyncs the folder), all under a lock shared by every process of the user
+  (tray.lockfile).
 - A file that cannot be read is moved aside (kept, never deleted), the reason is kept in
   `notices` for the person to be told once, and a fresh store is used.
 - Records live in one table per month (`records-2026-11`), so today's counts and a month of
@@ -22,12 +23,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from tray.lockfile import FileLock, LockTimeout
 from tray.model import (
     DayCount,
     Kind,
@@ -254,7 +255,7 @@ class Store:
         problem: str | None = None
         try:
             self._lock.acquire()
-        except Timeout:
+        except LockTimeout:
             problem = f"{self.path} is locked by another process"
         except OSError as error:
             problem = f"{self.path} cannot be saved: {error.strerror or error}"

@@ -1,0 +1,257 @@
+"""The tray's figures, beside the floor (bench/floor.py), measured the same way in one run.
+
+- start-up: from Popen to the icon window existing in the tray host (polled every 10 ms with
+  python-xlib), median of N starts, per program and backend;
+- idle: resident memory (VmRSS, VmHWM) after 5 minutes; CPU (utime+stime) and wake-ups
+  (voluntary context switches summed over threads, per second) over a 10-minute idle window;
+  the programs idle side by side on one Xvfb + trayer desktop;
+- sessions: resident memory before and after 100 sessions started with `pointbreak now` and
+  answered (Done) with xdotool.
+
+Prints figures and the machine; asserts nothing. Needs what tests/run.sh installs.
+Run: .venv/bin/python bench/tray_bench.py [--idle-minutes 10] [--rss-minutes 5] [--sessions 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import desktop as desk  # noqa: E402  (tests/desktop.py: Xvfb, trayer, D-Bus, dunst)
+
+BIN = Path(sys.executable).parent
+TICK = os.sysconf("SC_CLK_TCK")
+ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
+           'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n')
+
+
+@dataclass
+class Program:
+    name: str
+    command: list[str]
+    backend: str
+
+
+def profile_env(desktop: desk.Desktop, backend: str) -> dict[str, str]:
+    home = Path(tempfile.mkdtemp(prefix="pb-bench-", dir="/tmp"))
+    (home / "run").mkdir(mode=0o700)
+    config = home / ".config" / "pointbreak"
+    config.mkdir(parents=True)
+    (config / "settings.toml").write_text(ALL_DAY)
+    return dict(os.environ, **desktop.env, HOME=str(home), XDG_RUNTIME_DIR=str(home / "run"),
+                XDG_CONFIG_HOME=str(home / ".config"),
+                XDG_DATA_HOME=str(home / ".local" / "share"),
+                XDG_STATE_HOME=str(home / ".local" / "state"),
+                XDG_CACHE_HOME=str(home / ".cache"), PYSTRAY_BACKEND=backend)
+
+
+class Tree:
+    """Windows under the tray host, read with python-xlib (fast enough to poll every 10 ms)."""
+
+    def __init__(self, display: str) -> None:
+        from Xlib import display as xdisplay
+
+        self.display = xdisplay.Display(display)
+
+    def windows(self) -> set[int]:
+        found: set[int] = set()
+        stack = [self.display.screen().root]
+        while stack:
+            window = stack.pop()
+            try:
+                children = window.query_tree().children
+            except Exception:
+                continue
+            for child in children:
+                found.add(child.id)
+                stack.append(child)
+        return found
+
+    def tray_icons(self, desktop: desk.Desktop) -> set[str]:
+        return set(desktop.tray_icons())
+
+
+def start_up(desktop: desk.Desktop, program: Program, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        env = profile_env(desktop, program.backend)
+        before = set(desktop.tray_icons())
+        started = time.perf_counter()
+        process = subprocess.Popen(program.command, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        tree = Tree(desktop.display)
+        seen = tree.windows()
+        icon_at = None
+        deadline = started + 20
+        while time.perf_counter() < deadline:
+            new = tree.windows() - seen
+            if new and set(desktop.tray_icons()) - before:
+                icon_at = time.perf_counter()
+                break
+            time.sleep(0.01)
+        stop(process, env)
+        if icon_at is not None:
+            times.append(icon_at - started)
+    return times
+
+
+def stop(process: subprocess.Popen[bytes], env: dict[str, str]) -> None:
+    if "pointbreak" in process.args[0]:
+        subprocess.run([str(BIN / "pointbreak"), "quit"], env=env, capture_output=True)
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        desk._signal(process.pid, 9)
+        process.wait(5)
+    desk._signal(process.pid, 9)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def wakeups(pid: int) -> int:
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith("voluntary_ctxt_switches:"):
+                total += int(line.split()[1])
+    return total
+
+
+def memory(pid: int) -> tuple[float, float]:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            values[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
+def idle(desktop: desk.Desktop, programs: list[Program], rss_after: float,
+         window: float) -> None:
+    running = []
+    for program in programs:
+        env = profile_env(desktop, program.backend)
+        before = set(desktop.tray_icons())
+        process = subprocess.Popen(program.command, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        desk.wait_for(lambda before=before: set(desktop.tray_icons()) - before, 30,
+                      f"{program.name}'s icon")
+        running.append((program, process, env))
+    time.sleep(30)  # let start-up settle
+    start = {p.pid: (cpu_seconds(p.pid), wakeups(p.pid), time.monotonic())
+             for _, p, _ in running}
+    rss: dict[int, tuple[float, float]] = {}
+    time.sleep(max(0.0, rss_after - 30))
+    for _, process, _ in running:
+        rss[process.pid] = memory(process.pid)
+    time.sleep(max(0.0, window - (rss_after - 30)))
+    print(f"\nIdle, side by side: RSS after {rss_after / 60:g} min; CPU and wake-ups over "
+          f"{window / 60:g} min (from 30 s after start)")
+    print(f"{'program':<28} {'RSS MiB':>8} {'peak MiB':>9} {'CPU s/10 min':>13} "
+          f"{'wake-ups/s':>11}")
+    for program, process, env in running:
+        cpu0, wake0, t0 = start[process.pid]
+        seconds = time.monotonic() - t0
+        cpu = (cpu_seconds(process.pid) - cpu0) * 600 / seconds
+        rate = (wakeups(process.pid) - wake0) / seconds
+        resident, peak = rss[process.pid]
+        print(f"{program.name:<28} {resident:8.1f} {peak:9.1f} {cpu:13.2f} {rate:11.3f}")
+        stop(process, env)
+
+
+def sessions(desktop: desk.Desktop, count: int) -> None:
+    env = profile_env(desktop, "xorg")
+    command = str(BIN / "pointbreak")
+    before = set(desktop.tray_icons())
+    process = subprocess.Popen([command], env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    desk.wait_for(lambda: set(desktop.tray_icons()) - before, 30, "the icon")
+    desk.wait_for(lambda: "not running" not in subprocess.run(
+        [command, "status"], env=env, capture_output=True, text=True).stdout, 30, "the tray")
+    time.sleep(2)
+    rss_before = memory(process.pid)[0]
+    done = 0
+    for _ in range(count):
+        subprocess.run([command, "now"], env=env, capture_output=True, check=True)
+        window = desk.wait_for(lambda: desktop.visible_windows("^Pointbreak$"), 20,
+                               "the session window")[0]
+        desktop.keys(window, "Return")  # Done has the focus
+        desk.wait_for(lambda: "Break on screen" not in subprocess.run(
+            [command, "status"], env=env, capture_output=True, text=True).stdout, 20,
+            "the session to end")
+        done += 1
+    time.sleep(2)
+    rss_after = memory(process.pid)[0]
+    print(f"\n{done} sessions started with `pointbreak now` and answered: resident "
+          f"{rss_before:.1f} MiB before, {rss_after:.1f} MiB after, growth "
+          f"{rss_after - rss_before:+.2f} MiB (target <= 2 MiB)")
+    stop(process, env)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--rss-minutes", type=float, default=5)
+    parser.add_argument("--idle-minutes", type=float, default=10)
+    parser.add_argument("--sessions", type=int, default=100)
+    args = parser.parse_args()
+    print("Pointbreak tray benchmark")
+    print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python "
+          f"{platform.python_version()}")
+    print("versions: " + ", ".join(f"{n} {metadata.version(n)}" for n in (
+        "pointbreak", "pystray", "APScheduler", "tinydb", "Pillow", "plyer")))
+    has_gi = shutil.which("trayer") is not None and _has_gi()
+    programs = [Program("floor (xorg)", [sys.executable, str(HERE / "floor.py")], "xorg"),
+                Program("pointbreak (xorg)", [str(BIN / "pointbreak")], "xorg")]
+    if has_gi:
+        programs += [Program("floor (appindicator)", [sys.executable, str(HERE / "floor.py")],
+                             "appindicator"),
+                     Program("pointbreak (appindicator)", [str(BIN / "pointbreak")],
+                             "appindicator")]
+    desktop = desk.start_desktop()
+    try:
+        print(f"\nStart to icon in the tray, {args.starts} starts each (poll every 10 ms)")
+        for program in programs:
+            times = start_up(desktop, program, args.starts)
+            if times:
+                print(f"{program.name:<28} median {statistics.median(times):.3f} s "
+                      f"(min {min(times):.3f}, max {max(times):.3f}, n={len(times)})")
+            else:
+                print(f"{program.name:<28} no icon seen")
+        if args.sessions:
+            sessions(desktop, args.sessions)
+        if args.idle_minutes:
+            idle(desktop, programs, args.rss_minutes * 60, args.idle_minutes * 60)
+    finally:
+        desktop.stop()
+    return 0
+
+
+def _has_gi() -> bool:
+    try:
+        import gi  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())
