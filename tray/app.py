@@ -179,7 +179,6 @@ class TrayApp:
             log.error("another tray answers on the control channel")
         log.info("started: engine, store %s, notifications via %s", self.where.store,
                  self.notifier.name)
-        _give_back_start_up_memory()
 
     def _tell(self, message: str) -> None:
         self.notifier.notify(0, APP_NAME, message, {}, lambda _a: None)
@@ -363,23 +362,6 @@ class TrayApp:
         if self.store is not None:
             self.store.close()
         _touch(self.where.alive)
-
-
-def _give_back_start_up_memory() -> None:
-    """Return the heap that start-up (imports, parsing) left free to the system (glibc).
-
-    The tray then idles for hours; without this its resident size keeps the start-up peak.
-    """
-    import gc
-
-    gc.collect()
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc: nothing to give back this way
-            pass
 
 
 def _pause_event(args: dict[str, Any]) -> PauseRequested:

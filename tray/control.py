@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
-import hmac
 import json
 import logging
 import os
-import secrets
 import socket
 import struct
 import sys
@@ -141,8 +138,23 @@ def key_path(runtime: Path) -> Path:
     return runtime / "control.key"
 
 
+def _mac(key: bytes, challenge: bytes) -> bytes:
+    # hmac (and OpenSSL behind it) is loaded on the first connection, not at start-up: the
+    # tray idles for hours and most people never type a command.
+    import hashlib
+    import hmac
+
+    return hmac.new(key, challenge, hashlib.sha256).digest()
+
+
+def _same(a: bytes, b: bytes) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a, b)
+
+
 def _write_key(runtime: Path) -> bytes:
-    key = secrets.token_bytes(32)
+    key = os.urandom(32)
     path = key_path(runtime)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -234,11 +246,10 @@ class ControlServer:
     def _serve(self, conn: Connection) -> None:
         try:
             _bound_reads(conn, DEADLINE_S)
-            challenge = secrets.token_bytes(32)
+            challenge = os.urandom(32)
             conn.send_bytes(GREETING + challenge)
             answer = _receive(conn, 64)
-            expected = hmac.new(self._key, challenge, hashlib.sha256).digest()
-            if not hmac.compare_digest(answer, expected):
+            if not _same(answer, _mac(self._key, challenge)):
                 conn.send_bytes(b"denied")
                 log.warning("control channel: a peer without the key was refused")
                 return
@@ -302,7 +313,7 @@ def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
         if not greeting.startswith(GREETING):
             raise TrayNotRunning(f"{where} is not a Pointbreak tray")
         key = _read_key(runtime)
-        conn.send_bytes(hmac.new(key, greeting[len(GREETING):], hashlib.sha256).digest())
+        conn.send_bytes(_mac(key, greeting[len(GREETING):]))
         if _receive_client(conn, 16, timeout) != b"ok":
             raise TrayNotRunning(f"the tray refused this key ({key_path(runtime)})")
         conn.send_bytes(json.dumps({"command": command, "args": args or {}}).encode())
