@@ -196,3 +196,25 @@ def test_a_menu_backend_opens_the_menu_and_an_item_takes_effect(
     wait_for(lambda: tray.status() != before_status, what="the skip to take effect")
     assert stored_state(profile)["deferred_to"] is not None
     desktop.screenshot(shots / "2-after-skip.png")
+
+
+def test_an_edited_settings_file_is_picked_up_and_a_bad_value_named(
+        desktop, start_tray, profile) -> None:
+    all_day(profile)
+    monitor = subprocess.Popen(
+        ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
+        env={**os.environ, **desktop.env}, stdout=subprocess.PIPE, text=True,
+        start_new_session=True)
+    try:
+        tray = start_tray("xorg", POINTBREAK_TEST_TICK_SECONDS="0.5")
+        assert "Today: 0 of 5" in tray.status()
+        profile.settings.write_text(ALL_DAY + "[breaks]\ndaily_cap = 3\n")
+        wait_for(lambda: "Today: 0 of 3" in tray.status(), what="the new cap")
+        profile.settings.write_text(ALL_DAY + "[breaks]\ndaily_cap = 9\n")
+        wait_for(lambda: "Today: 0 of 5" in tray.status(), what="the default for a bad cap")
+        wait_for(lambda: "daily_cap" in tray.log(), what="the bad value in the log")
+    finally:
+        time.sleep(0.3)
+        os.killpg(monitor.pid, signal.SIGTERM)
+        seen = monitor.communicate(timeout=5)[0]
+    assert "daily_cap must be a whole number from 1 to 5, got 9" in seen  # told, by key

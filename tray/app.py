@@ -164,8 +164,10 @@ class TrayApp:
             log.info("pruned %s history records older than 400 days", dropped)
         recorded = tuple(store.day_count(today - timedelta(days=n)) for n in (0, 1))
         self.notifier = notify.SafeNotifier(notify.select(self.icon.icon if self.icon else None))
+        tick = os.environ.get("POINTBREAK_TEST_TICK_SECONDS")  # tests only: a faster minute
         self.runner = EngineRunner(self.rules, state, store, self._on_decision,
-                                   alive_path=self.where.alive, on_minute=self._every_minute)
+                                   alive_path=self.where.alive, on_minute=self._every_minute,
+                                   watchdog_period=float(tick) if tick else 60.0)
         self.windows = Windows(self.runner.post, self.rules.card_timeout,
                                self.rules.routine_length)
         for message in [*profile.problems, *store.notices]:
@@ -239,7 +241,7 @@ class TrayApp:
         profile = load_profile()
         for problem in profile.problems:
             log.warning("%s", problem)
-            self._tell(problem)
+            self._tell(f"Settings: {problem}")
         self.rules = _test_overrides(profile.rules)
         self.runner.set_rules(self.rules)
         log.info("settings reloaded from %s", self.where.settings)
