@@ -36,8 +36,11 @@ class _Window:
 
 class Windows:
     def __init__(self, post: Callable[[Event], None], card_timeout: timedelta,
-                 routine_length: timedelta) -> None:
+                 routine_length: timedelta, module: str = ROUTINES_MODULE,
+                 slack: timedelta = timedelta(minutes=10)) -> None:
         self._post = post
+        self._module = module
+        self._slack = slack
         self.card_timeout = card_timeout
         self.routine_length = routine_length
         self._lock = threading.Lock()
@@ -72,13 +75,13 @@ class Windows:
     def _start(self, seq: int, args: list[str]) -> None:
         self.close(seq)
         try:
-            child = children.start(ROUTINES_MODULE, args)
+            child = children.start(self._module, args)
         except OSError as error:
             log.error("cannot start the window for prompt %s: %s", seq, error)
             self._post(PromptEnded(seq, Outcome.FAILED))
             return
         window = _Window(seq, child)
-        limit = self.card_timeout + 2 * self.routine_length + timedelta(minutes=10)
+        limit = self.card_timeout + 2 * self.routine_length + self._slack
         window.timer = threading.Timer(limit.total_seconds(), self._hung, args=(window,))
         window.timer.daemon = True
         window.timer.start()
