@@ -1,45 +1,133 @@
-"""`python -m routines card ...`: the prompt card and routine window, in their own process."""
+"""`python -m routines`: the routine window, in its own process.
+
+    python -m routines card [--seq N] [--no-snooze] [--timeout-seconds S] [--today N --cap C]
+    python -m routines session ...     straight into the guided routine (Start a session now)
+    python -m routines --demo          alone: a session recorded directly in the store
+
+The tray passes `--report-fd` (or `--report-handle` on Windows) and records what the window
+reports. Without it (run alone, or `pointbreak now` with no tray) the window records the
+session in the store itself.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
+from datetime import UTC, datetime
 
 from tray.children import open_report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m routines")
-    parser.add_argument("what", choices=("card", "session"))
+    parser.add_argument("what", nargs="?", choices=("card", "session"), default=None)
+    parser.add_argument("--demo", action="store_true", help="a session, recorded in the store")
     parser.add_argument("--seq", type=int, default=0)
     parser.add_argument("--no-snooze", action="store_true")
     parser.add_argument("--timeout-seconds", type=float, default=300.0)
+    parser.add_argument("--today", type=int, default=None, help="routines completed today")
+    parser.add_argument("--cap", type=int, default=None)
     parser.add_argument("--report-fd", type=int, default=None)
     parser.add_argument("--report-handle", type=int, default=None)
     args = parser.parse_args(argv)
+    if args.what is None and not args.demo:
+        parser.error("say card, session or --demo")
     report = open_report(args.report_fd, args.report_handle)
+    is_alone = report is None
+    if sys.platform == "win32":
+        _declare_dpi_awareness()
 
     import tkinter as tk
 
-    from routines.card import Card
+    from routines.window import KEY_GUARD_S, Options, RoutineWindow
     from tray.profile import load_profile
 
     profile = load_profile()
-    routine = profile.routine
-    seconds = int(routine.length(profile.settings.rounds).total_seconds())
-    rounds = profile.settings.rounds
-    steps = [step.text + (f" ({rounds} rounds)" if step.repeat > 1 else "")
-             for step in routine.steps if step.kind != "rest"]
+    for problem in profile.problems:
+        print(problem, file=sys.stderr)
+    today = args.today
+    if today is None:
+        today = _completed_today(profile) if is_alone else 0
+    options = Options(rounds=profile.settings.rounds, theme=profile.settings.theme.value,
+                      font_scale=profile.settings.font_scale,
+                      is_sound_on=profile.settings.sound, can_snooze=not args.no_snooze,
+                      card_timeout_s=args.timeout_seconds, completed_today=today,
+                      daily_cap=args.cap or profile.settings.daily_cap,
+                      start_in_routine=args.demo or args.what == "session",
+                      key_guard_s=float(os.environ.get("POINTBREAK_TEST_KEY_GUARD_SECONDS",
+                                                       KEY_GUARD_S)))
     try:
         root = tk.Tk(className="Pointbreak")
     except tk.TclError as error:
         print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
         return 1
-    Card(root, report, title=routine.title, length_text=f"about {round(seconds / 60)} minutes",
-         steps=steps, can_snooze=not args.no_snooze,
-         timeout_ms=int(args.timeout_seconds * 1000), start=args.what == "session")
+    started = datetime.now(UTC)
+    capture = _Capture() if is_alone else None
+    window = RoutineWindow(root, profile.routine, options, report or capture, time.monotonic)
     root.mainloop()
-    return 0
+    if capture is not None and capture.outcome is not None:
+        _record_alone(profile, started, capture)
+    return window.exit_code
+
+
+class _Capture:
+    """Stands in for the tray's pipe when the window runs alone: keeps the outcome."""
+
+    def __init__(self) -> None:
+        self.outcome: dict[str, object] | None = None
+
+    def write(self, line: str) -> int:
+        import json
+
+        data = json.loads(line)
+        if "outcome" in data:
+            self.outcome = data
+        return len(line)
+
+    def flush(self) -> None:
+        pass
+
+
+def _completed_today(profile: object) -> int:
+    from tray.store import Store
+
+    zone = profile.zone  # type: ignore[attr-defined]
+    store = Store(profile.folders.store)  # type: ignore[attr-defined]
+    return store.day_count(datetime.now(UTC).astimezone(zone).date()).completed
+
+
+def _record_alone(profile: object, started: datetime, capture: _Capture) -> None:
+    """No tray: record the session straight into the store (under its lock)."""
+    from dataclasses import replace
+
+    from tray.model import Kind, Outcome, Record, State
+    from tray.store import Store, StoreWriteError
+
+    assert capture.outcome is not None
+    zone = profile.zone  # type: ignore[attr-defined]
+    store = Store(profile.folders.store)  # type: ignore[attr-defined]
+    state = store.load_state() or State()
+    day = started.astimezone(zone).date()
+    seq = max([state.seq, *(r.seq for r in store.records(day, day))]) + 1
+    step = capture.outcome.get("step")
+    record = Record(seq=seq, kind=Kind.SESSION, day=day, shown_at=started, started_at=started,
+                    ended_at=datetime.now(UTC), outcome=Outcome(str(capture.outcome["outcome"])),
+                    step=step if isinstance(step, int) else None)
+    try:
+        store.save(replace(state, seq=seq), [record])
+    except StoreWriteError as error:
+        print(f"The session could not be recorded: {error}", file=sys.stderr)
+
+
+def _declare_dpi_awareness() -> None:
+    try:
+        import ctypes
+
+        ctypes.windll.shcore.SetProcessDpiAwareness(1)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        pass
 
 
 if __name__ == "__main__":

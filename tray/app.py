@@ -189,9 +189,11 @@ class TrayApp:
 
     def _on_decision(self, decision: Decision) -> None:
         assert self.rules is not None
+        today = decision.state.count_for(datetime.now(UTC).astimezone(self.rules.zone).date())
         for effect in decision.effects:
             if isinstance(effect, ShowPrompt):
-                self.windows.show_prompt(effect.seq, effect.can_snooze)
+                self.windows.show_prompt(effect.seq, effect.can_snooze, today.completed,
+                                         self.rules.daily_cap)
                 actions = {"start": "Start"}
                 if effect.can_snooze:
                     actions["snooze"] = "Snooze 10 min"
@@ -201,7 +203,7 @@ class TrayApp:
                                      actions, self._notification_action(effect.seq))
             elif isinstance(effect, StartRoutine):
                 self.notifier.close(effect.seq)
-                self.windows.start_routine(effect.seq)
+                self.windows.start_routine(effect.seq, today.completed, self.rules.daily_cap)
             elif isinstance(effect, ClosePrompt):
                 self.notifier.close(effect.seq)
                 self.windows.close(effect.seq)

@@ -18,11 +18,20 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 log = logging.getLogger(__name__)
 
 RUN_MODULE = "--run-module"
+
+
+class ReportStream(Protocol):
+    """Where a window writes its reports: the pipe's text file, or a stand-in."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
 MAX_REPORT_LINE = 4096
 
 
@@ -98,7 +107,7 @@ def open_report(report_fd: int | None, report_handle: int | None) -> IO[str] | N
         return None
 
 
-def send_report(stream: IO[str] | None, report: dict[str, Any]) -> None:
+def send_report(stream: ReportStream | None, report: dict[str, Any]) -> None:
     if stream is None:
         return
     try:

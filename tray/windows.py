@@ -49,19 +49,22 @@ class Windows:
 
     # --- prompt card and routine -----------------------------------------------------------
 
-    def show_prompt(self, seq: int, can_snooze: bool) -> None:
+    def show_prompt(self, seq: int, can_snooze: bool, completed_today: int = 0,
+                    cap: int = 5) -> None:
         args = ["card", "--seq", str(seq),
-                "--timeout-seconds", f"{self.card_timeout.total_seconds():g}"]
+                "--timeout-seconds", f"{self.card_timeout.total_seconds():g}",
+                "--today", str(completed_today), "--cap", str(cap)]
         if not can_snooze:
             args.append("--no-snooze")
         self._start(seq, args)
 
-    def start_routine(self, seq: int) -> None:
+    def start_routine(self, seq: int, completed_today: int = 0, cap: int = 5) -> None:
         with self._lock:
             window = self._open.get(seq)
         if window is not None and window.child.process.poll() is None:
             return  # the card on screen turned into the routine itself
-        self._start(seq, ["session", "--seq", str(seq)])
+        self._start(seq, ["session", "--seq", str(seq), "--today", str(completed_today),
+                          "--cap", str(cap)])
 
     def close(self, seq: int) -> None:
         with self._lock:
@@ -97,6 +100,8 @@ class Windows:
 
     def _supervise(self, window: _Window) -> None:
         for report in window.child.read_reports():
+            if report.get("event") == "cue":
+                continue  # a sound cue, for the record in tests; nothing for the engine
             event = _event_for(window.seq, report)
             if event is None:
                 log.warning("a window sent a report that means nothing: %r", report)

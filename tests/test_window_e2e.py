@@ -1,0 +1,156 @@
+"""The routine window for real: its own process on Xvfb, driven with xdotool keys, its reports
+read from the pipe the tray would hand it, its exit code checked, screenshots saved."""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from desktop import wait_for
+
+from tray import children
+
+pytestmark = pytest.mark.e2e
+ROUND_TRIP = 15
+
+
+class Window:
+    def __init__(self, desktop, profile, *args: str, guard: float = 0.0, **env: str) -> None:
+        self.desktop = desktop
+        environment = {**profile.env, **desktop.env,
+                       "POINTBREAK_TEST_KEY_GUARD_SECONDS": str(guard), **env}
+        before = set(desktop.visible_windows("^Pointbreak$"))
+        self.child = children.start("routines", list(args), env=environment)
+        self.reports: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.id = wait_for(lambda: sorted(set(desktop.visible_windows("^Pointbreak$")) - before),
+                           what="the routine window")[0]
+
+    def _read(self) -> None:
+        for report in self.child.read_reports():
+            self.reports.put(report)
+
+    def keys(self, *keys: str) -> None:
+        self.desktop.keys(self.id, *keys)
+
+    def report(self, timeout: float = ROUND_TRIP) -> dict:
+        return self.reports.get(timeout=timeout)
+
+    def next_non_cue(self) -> dict:
+        while True:
+            report = self.report()
+            if report.get("event") != "cue":
+                return report
+
+    def shot(self, path: Path) -> Path:
+        return self.desktop.screenshot(path, window=self.id)
+
+    def exit_code(self) -> int:
+        return self.child.process.wait(ROUND_TRIP)
+
+
+def test_a_whole_routine_with_start_pause_next_and_the_end_card(desktop, profile) -> None:
+    shots = profile.artifacts("routine-window")
+    window = Window(desktop, profile, "card", "--today", "2", "--cap", "5")
+    window.shot(shots / "1-prompt-card.png")
+    window.keys("Return")  # Start has the focus
+    assert window.report() == {"event": "started"}
+    assert window.report() == {"event": "cue", "cue": "step"}  # the cue at the first step
+    window.keys("Right", "Right")  # settle -> locate -> the first press
+    for _ in range(2):
+        assert window.report() == {"event": "cue", "cue": "step"}
+    window.shot(shots / "2-press-step.png")
+    window.keys("space")  # pause: the countdown stops
+    time.sleep(0.3)
+    paused = window.shot(shots / "3-paused.png").read_bytes()
+    time.sleep(1.3)
+    assert window.shot(shots / "3-paused-later.png").read_bytes() == paused
+    window.keys("space")  # resume: it runs again
+    time.sleep(1.3)
+    assert window.shot(shots / "4-running.png").read_bytes() != paused
+    window.keys(*["Right"] * 8)  # on through the rounds to the last step
+    for _ in range(8):
+        assert window.report() == {"event": "cue", "cue": "step"}
+    window.keys("Right")
+    assert window.report() == {"event": "cue", "cue": "done"}
+    assert window.report() == {"outcome": "completed"}
+    window.shot(shots / "5-end-card.png")
+    window.keys("Return")  # Close
+    assert window.exit_code() == 0
+
+
+def test_the_keep_going_cue_comes_ten_seconds_into_a_press(desktop, profile) -> None:
+    window = Window(desktop, profile, "session")
+    assert window.report() == {"event": "started"}
+    window.keys("Right", "Right")
+    for _ in range(3):
+        assert window.report()["cue"] == "step"
+    assert window.report(timeout=13) == {"event": "cue", "cue": "keep_going"}
+    window.keys("Escape")
+    assert window.next_non_cue() == {"outcome": "stopped_early", "step": 3}
+    assert window.exit_code() == 3
+
+
+@pytest.mark.parametrize(("args", "keys", "expected", "code"), [
+    (["card"], ["Escape"], {"snooze": 10}, 6),
+    (["card", "--no-snooze"], ["Escape"], {"outcome": "skipped"}, 4),
+    (["card"], ["Tab", "Tab", "Return"], {"outcome": "skipped"}, 4),
+    (["card", "--timeout-seconds", "1"], [], {"outcome": "ignored"}, 5),
+    (["session"], ["Right", "Escape"], {"outcome": "stopped_early", "step": 2}, 3),
+], ids=["escape-snoozes", "escape-skips-without-snooze", "skip-button", "ignored-after-its-time",
+        "stopped-early"])
+def test_each_outcome_is_reported_with_its_exit_code(desktop, profile, args, keys, expected,
+                                                     code) -> None:
+    window = Window(desktop, profile, *args)
+    if keys:
+        window.keys(*keys)
+    if args[0] == "session":
+        assert window.next_non_cue() == {"event": "started"}
+    assert window.next_non_cue() == expected
+    assert window.exit_code() == code
+
+
+def test_keys_are_ignored_for_two_seconds_after_the_window_takes_the_focus(
+        desktop, profile) -> None:
+    window = Window(desktop, profile, "card", guard=2.0)
+    window.keys("Escape")  # typed by someone busy elsewhere: ignored
+    with pytest.raises(queue.Empty):
+        window.report(timeout=1.0)
+    time.sleep(1.2)
+    window.keys("Escape")
+    assert window.report() == {"snooze": 10}
+    assert window.exit_code() == 6
+
+
+def test_dark_theme_at_twice_the_text_size_fits_on_the_screen(desktop, profile) -> None:
+    profile.settings.parent.mkdir(parents=True, exist_ok=True)
+    profile.settings.write_text('[routine]\ntheme = "dark"\nfont_scale = 2.0\n')
+    shots = profile.artifacts("routine-window-dark-200")
+    window = Window(desktop, profile, "session")
+    window.keys("Right", "Right")
+    window.shot(shots / "press-step-dark-200.png")
+    x, y, w, h = desktop.icon_geometry(window.id)
+    assert x >= 0 and y >= 0 and x + w <= 1280 and y + h <= 800, (x, y, w, h)
+    window.keys("Escape")
+    assert window.exit_code() == 3
+
+
+def test_run_alone_a_session_is_recorded_in_the_store(desktop, profile) -> None:
+    env = {**profile.env, **desktop.env, "POINTBREAK_TEST_KEY_GUARD_SECONDS": "0"}
+    before = set(desktop.visible_windows("^Pointbreak$"))
+    process = subprocess.Popen(children.command("routines", ["--demo"]), env=env)
+    window = wait_for(lambda: sorted(set(desktop.visible_windows("^Pointbreak$")) - before),
+                      what="the window")[0]
+    desktop.keys(window, *["Right"] * 11)
+    desktop.keys(window, "Return")
+    assert process.wait(ROUND_TRIP) == 0
+    data = json.loads(profile.store.read_text())
+    (record,) = [doc for name, table in data.items() if name.startswith("records-")
+                 for doc in table.values()]
+    assert record["kind"] == "session" and record["outcome"] == "completed"
+    assert "Today: 1 of 5" in profile.run("status").stdout
