@@ -124,6 +124,7 @@ def start_tray(desktop, profile):
     def start(backend: str = "xorg", wait_icon: bool = True, **env: str) -> Tray:
         profile.env.update(desktop.env)
         profile.env["PYSTRAY_BACKEND"] = backend
+        profile.env["POINTBREAK_TEST_KEY_GUARD_SECONDS"] = "0"
         profile.env.update(env)
         before = set(desktop.tray_icons())
         process = subprocess.Popen([str(BIN / "pointbreak")], env=profile.env,

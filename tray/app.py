@@ -15,6 +15,7 @@ import logging.handlers
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from tray.model import (
     TrayStarted,
 )
 from tray.paths import Folders, folders
+from tray.store import StoreWriteError
 
 log = logging.getLogger("tray")
 
@@ -67,11 +69,12 @@ def _show_the_running_one(runtime: Path) -> int:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:
-            control.send(runtime, "show", timeout=3)
-            print(f"{APP_NAME} is already running; its control window is open.")
-            return 0
+            if control.send(runtime, "show", timeout=3).get("ok"):
+                print(f"{APP_NAME} is already running; its control window is open.")
+                return 0
         except control.TrayNotRunning:
-            time.sleep(0.1)  # the first one is still starting up
+            pass
+        time.sleep(0.1)  # the first one is still starting up
     print(f"{APP_NAME} is already starting.")
     return 0
 
@@ -116,6 +119,7 @@ class TrayApp:
         self.rules: Rules | None = None
         self.store: Any = None
         self._settings_stamp: float | None = None
+        self._stopping = threading.Event()
 
     def run(self) -> int:
         log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
@@ -138,10 +142,16 @@ class TrayApp:
     def _start_rest(self) -> None:
         try:
             self._start_engine()
+        except _Stopping:
+            log.info("quit during start-up")
         except Exception:  # the setup thread's edge: without an engine, quit cleanly
             log.exception("start-up failed")
             if self.icon is not None:
                 self.icon.stop()
+
+    def _check_stopping(self) -> None:
+        if self._stopping.is_set():
+            raise _Stopping
 
     def _start_engine(self) -> None:
         from tray import notify
@@ -159,9 +169,14 @@ class TrayApp:
         state = store.load_state() or State()
         now = datetime.now(UTC)
         today = now.astimezone(self.rules.zone).date()
-        dropped = store.prune(today) if store.is_writable else 0
+        try:
+            dropped = store.prune(today) if store.is_writable else 0
+        except StoreWriteError as error:
+            log.warning("cannot prune old history now: %s", error)
+            dropped = 0
         if dropped:
             log.info("pruned %s history records older than 400 days", dropped)
+        self._check_stopping()
         recorded = tuple(store.day_count(today - timedelta(days=n)) for n in (0, 1))
         self.notifier = notify.SafeNotifier(notify.select(self.icon.icon if self.icon else None))
         tick = os.environ.get("POINTBREAK_TEST_TICK_SECONDS")  # tests only: a faster minute
@@ -173,12 +188,18 @@ class TrayApp:
         for message in [*profile.problems, *store.notices]:
             log.warning("%s", message)
             self._tell(message)
+        self._check_stopping()
         self.runner.start(TrayStarted(_last_alive(self.where.alive), recorded))
-        self.server = control.ControlServer(self.where.runtime, self._handle)
+        self._check_stopping()
+        server = control.ControlServer(self.where.runtime, self._handle)
         try:
-            self.server.start()
-        except control.AlreadyRunning:  # cannot happen while we hold the lock; say so if it does
-            log.error("another tray answers on the control channel")
+            server.start()
+            self.server = server
+        except (control.AlreadyRunning, OSError) as error:
+            # The tray goes on without commands: prompts still come, the menu still works.
+            log.error("the control channel cannot start (%s: %s); `pointbreak` commands will "
+                      "not reach this tray", error.__class__.__name__, error)
+            self._tell(f"{APP_NAME} commands cannot reach the tray: {error}")
         log.info("started: engine, store %s, notifications via %s", self.where.store,
                  self.notifier.name)
 
@@ -266,6 +287,7 @@ class TrayApp:
             self.icon.stop()
             return {"ok": True, "message": f"{APP_NAME} quits."}
         if command == "reload":
+            self._settings_stamp = _mtime(self.where.settings)
             self._reload_settings()
             return {"ok": True, "message": "Settings reloaded."}
         event: Any
@@ -279,7 +301,10 @@ class TrayApp:
             event = _pause_event(args)
         else:
             event = ResumeRequested()
-        decision = self.runner.ask(event)
+        try:
+            decision = self.runner.ask(event)
+        except TimeoutError:
+            return {"ok": True, "message": f"{APP_NAME} is busy; it will do that in a moment."}
         refused = decision.of_type(Refuse)
         if refused:
             return {"ok": False, "error": refused[0].reason}
@@ -357,15 +382,20 @@ class TrayApp:
 
     def _shut_down(self) -> None:
         log.info("quitting")
+        self._stopping.set()
         if self.server is not None:
             self.server.stop()
+        if self.runner is not None:
+            self.runner.stop()  # first: no new window may open once the windows are closed
         if self.windows is not None:
             self.windows.stop_all()
-        if self.runner is not None:
-            self.runner.stop()
         if self.store is not None:
             self.store.close()
         _touch(self.where.alive)
+
+
+class _Stopping(Exception):
+    """Quit was asked while the tray was still starting."""
 
 
 def _pause_event(args: dict[str, Any]) -> PauseRequested:

@@ -96,14 +96,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["--run-module"] and len(arguments) >= 2:
+        return _run_module(arguments[1], arguments[2:])
     use_locale()
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(arguments)
     try:
         return _run(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `pointbreak history | head`
         return EXIT_OK
+
+
+def _run_module(module: str, arguments: list[str]) -> int:
+    """A frozen build runs its window processes as `Pointbreak --run-module routines ...`
+    (tray.children.command): the same code as `python -m routines ...`."""
+    import runpy
+
+    if module not in ("routines", "tray.panel"):
+        print(f"--run-module takes routines or tray.panel, not {module!r}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.argv = [module, *arguments]
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else EXIT_OK
+    return EXIT_OK
 
 
 def main_gui() -> int:

@@ -14,6 +14,7 @@ pystray is pinned below 0.20 and the end-to-end test changes the icon, then clic
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -156,7 +157,14 @@ class TrayIcon:
                     self._changed.wait()
                 view, self._pending = self._pending, None
             try:
-                self._apply(view)
+                if sys.platform == "darwin":
+                    # AppKit objects belong to the main thread; pystray's darwin backend
+                    # does not hand the change over itself.
+                    from PyObjCTools import AppHelper
+
+                    AppHelper.callAfter(self._apply, view)
+                else:
+                    self._apply(view)
             except Exception:  # the thread's edge
                 log.exception("cannot update the tray icon")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -51,7 +52,7 @@ class DBusNotifier(Notifier):
     name = "dbus"
 
     def __init__(self) -> None:
-        from jeepney import DBusAddress, MatchRule, message_bus
+        from jeepney import DBusAddress, HeaderFields, MatchRule, message_bus
         from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
 
         self._address = DBusAddress("/org/freedesktop/Notifications",
@@ -61,22 +62,28 @@ class DBusNotifier(Notifier):
         self._lock = threading.Lock()
         self._ids: dict[int, int] = {}  # our key -> the server's id
         self._callbacks: dict[int, OnAction] = {}  # the server's id -> callback
-        capabilities = self._call("GetCapabilities", "", ())[0]
-        self.has_actions = "actions" in capabilities
+        reply = self._send("GetCapabilities", "", ())
+        self.has_actions = "actions" in reply.body[0]
+        # Only the notification server's own signals (its unique name on the bus): any other
+        # client of the session bus could otherwise press our buttons.
+        server = reply.header.fields.get(HeaderFields.sender)
         rule = MatchRule(type="signal", interface=self._address.interface,
-                         path=self._address.object_path)
+                         path=self._address.object_path, sender=server)
         Proxy(message_bus, self._router, timeout=5).AddMatch(rule)
         self._signals = self._router.filter(rule, bufsize=64).queue
         threading.Thread(target=self._listen, name="pointbreak-notify", daemon=True).start()
 
-    def _call(self, method: str, signature: str, body: tuple[Any, ...]) -> tuple[Any, ...]:
+    def _send(self, method: str, signature: str, body: tuple[Any, ...]) -> Any:
         from jeepney import MessageType, new_method_call
 
         reply = self._router.send_and_get_reply(
             new_method_call(self._address, method, signature or None, body), timeout=5)
         if reply.header.message_type is MessageType.error:
             raise NotifyError(f"{method}: {reply.body}")
-        return tuple(reply.body)
+        return reply
+
+    def _call(self, method: str, signature: str, body: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(self._send(method, signature, body).body)
 
     def notify(self, key: int, title: str, message: str, actions: dict[str, str],
                on_action: OnAction) -> None:
@@ -107,17 +114,17 @@ class DBusNotifier(Notifier):
                 signal = self._signals.get()
             except Exception:
                 return
-            member = signal.header.fields.get(HeaderFields.member)
-            server_id = signal.body[0]
-            with self._lock:
-                callback = self._callbacks.get(server_id)
-                if member == "NotificationClosed":
-                    self._callbacks.pop(server_id, None)
-            if member == "ActionInvoked" and callback is not None:
-                try:
+            try:
+                member = signal.header.fields.get(HeaderFields.member)
+                server_id = signal.body[0]
+                with self._lock:
+                    callback = self._callbacks.get(server_id)
+                    if member == "NotificationClosed":
+                        self._callbacks.pop(server_id, None)
+                if member == "ActionInvoked" and callback is not None:
                     callback(str(signal.body[1]))
-                except Exception:  # the thread's edge
-                    log.exception("a notification action failed")
+            except Exception:  # the thread's edge: a malformed signal or a failed action
+                log.exception("a notification signal could not be handled")
 
 
 class NotifySendNotifier(Notifier):
@@ -210,11 +217,15 @@ def select(icon: Any = None) -> Notifier:
 
 
 class SafeNotifier:
-    """Wraps a path so that a failure is logged once and never reaches the caller."""
+    """Wraps a path: calls return at once (a thread of its own talks to the notification
+    server, so a slow D-Bus never holds up the engine), and a failure is logged once."""
 
     def __init__(self, inner: Notifier) -> None:
         self.inner = inner
         self._has_failed = False
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -222,15 +233,26 @@ class SafeNotifier:
 
     def notify(self, key: int, title: str, message: str, actions: dict[str, str],
                on_action: OnAction) -> None:
-        try:
-            self.inner.notify(key, title, message, actions, on_action)
-        except Exception as error:
-            if not self._has_failed:
-                log.warning("notifications via %s failed (said once): %s", self.inner.name, error)
-            self._has_failed = True
+        self._submit(lambda: self.inner.notify(key, title, message, actions, on_action))
 
     def close(self, key: int) -> None:
-        try:
-            self.inner.close(key)
-        except Exception:
-            log.debug("closing a notification failed", exc_info=True)
+        self._submit(lambda: self.inner.close(key))
+
+    def _submit(self, job: Callable[[], None]) -> None:
+        self._jobs.put(job)
+        with self._lock:
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, daemon=True,
+                                                name="pointbreak-notify-send")
+                self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                job()
+            except Exception as error:  # a notification is never worth a crash
+                if not self._has_failed:
+                    log.warning("notifications via %s failed (said once): %s",
+                                self.inner.name, error)
+                self._has_failed = True

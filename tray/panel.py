@@ -118,12 +118,17 @@ def about(root: tk.Tk) -> None:
     root.bind("<Return>", lambda _e: root.destroy())
 
 
+_RAISE_WANTED = threading.Event()
+if hasattr(signal, "SIGUSR1"):
+    # First thing on import, before Tk loads: a signal that came early must not kill us.
+    signal.signal(signal.SIGUSR1, lambda *_: _RAISE_WANTED.set())
+
+
 def _raise_on_request(root: tk.Tk) -> None:
     """SIGUSR1 from the tray (the icon clicked again) brings this window to the front."""
     if not hasattr(signal, "SIGUSR1"):
         return
-    wanted = threading.Event()
-    signal.signal(signal.SIGUSR1, lambda *_: wanted.set())
+    wanted = _RAISE_WANTED
 
     def check() -> None:
         if wanted.is_set():

@@ -18,11 +18,13 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from tray import engine, watchdog
@@ -121,7 +123,8 @@ class EngineRunner:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._queue.put((_Stop(), None))
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
@@ -209,7 +212,7 @@ class EngineRunner:
     def _schedule(self, when: datetime | None) -> None:
         self.wake_at = when
         if when is None:
-            if self._scheduler.get_job(WAKE_JOB) is not None:
+            with suppress(JobLookupError):  # it may have just run and gone by itself
                 self._scheduler.remove_job(WAKE_JOB)
             return
         self._scheduler.add_job(self._wake, "date", run_date=when, id=WAKE_JOB,
