@@ -124,10 +124,13 @@ class RoutineWindow:
         style.configure("Title.Pb.TLabel", font=self.fonts["title"])
         style.configure("Count.Pb.TLabel", font=self.fonts["count"], foreground=c["accent"])
         style.configure("Pb.TButton", font=self.fonts["body"], padding=self._px(6),
-                        focuscolor=c["focus"], focusthickness=3)
+                        focuscolor=c["focus"], focusthickness=3, background=c["trough"],
+                        foreground=c["fg"])
+        style.map("Pb.TButton", background=[("active", c["bg"])])
         style.configure("Main.Pb.TButton", background=c["accent"], foreground=c["accent_fg"])
         style.map("Main.Pb.TButton", background=[("active", c["focus"])])
-        style.configure("Pb.TMenubutton", font=self.fonts["body"], padding=self._px(6))
+        style.configure("Pb.TMenubutton", font=self.fonts["body"], padding=self._px(6),
+                        background=c["trough"], foreground=c["fg"], arrowcolor=c["fg"])
         style.configure("Pb.Horizontal.TProgressbar", background=c["accent"],
                         troughcolor=c["trough"], bordercolor=c["trough"])
 
@@ -264,8 +267,7 @@ class RoutineWindow:
             art = "circles" if step.kind == "press" and view.is_cue_shown else step.illustration
             self.w_art.configure(image=self._art(art))
             self.w_text.configure(text=step.text)
-            self.w_round.configure(text=(f"Round {view.round} of {view.rounds}" if view.round
-                                         else f"Step {view.number} of {view.count}"))
+            self.w_round.configure(text=_heading(step.kind, view.round, view.rounds))
         if view.is_cue_shown and step.cue:
             self.w_cue.configure(text=step.cue)
             self.w_art.configure(image=self._art("circles"))
@@ -397,3 +399,12 @@ class RoutineWindow:
             if timer is not None:
                 self.root.after_cancel(timer)
         self.root.destroy()
+
+
+_HEADINGS = {"settle": "Get comfortable", "locate": "Find the spot", "finish": "All done"}
+
+
+def _heading(kind: str, round_: int, rounds: int) -> str:
+    if round_:
+        return f"Round {round_} of {rounds}" + (" · rest" if kind == "rest" else "")
+    return _HEADINGS.get(kind, "")

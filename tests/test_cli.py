@@ -159,3 +159,10 @@ def test_version_and_help(profile) -> None:
     assert result.returncode == 0
     for command in ("status", "history", "settings", "plan", "snooze", "pause"):
         assert command in result.stdout
+
+
+def test_run_module_is_how_a_frozen_build_starts_its_windows(profile) -> None:
+    result = profile.run("--run-module", "routines", "--help")
+    assert result.returncode == 0 and "python -m routines" in result.stdout
+    refused = profile.run("--run-module", "os", "x")
+    assert refused.returncode == 2 and "routines or tray.panel" in refused.stderr

@@ -133,6 +133,9 @@ def test_dark_theme_at_twice_the_text_size_fits_on_the_screen(desktop, profile) 
     shots = profile.artifacts("routine-window-dark-200")
     window = Window(desktop, profile, "session")
     window.keys("Right", "Right")
+    for _ in range(4):  # started, and a step cue for each of the three steps shown
+        window.report()
+    time.sleep(0.5)  # the cue is sent before Tk redraws at idle: let it paint
     window.shot(shots / "press-step-dark-200.png")
     x, y, w, h = desktop.icon_geometry(window.id)
     assert x >= 0 and y >= 0 and x + w <= 1280 and y + h <= 800, (x, y, w, h)
