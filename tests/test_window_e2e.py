@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import queue
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from desktop import wait_for
 
 from tray import children
+
+BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.e2e
 ROUND_TRIP = 15
@@ -157,3 +160,17 @@ def test_run_alone_a_session_is_recorded_in_the_store(desktop, profile) -> None:
                  for doc in table.values()]
     assert record["kind"] == "session" and record["outcome"] == "completed"
     assert "Today: 1 of 5" in profile.run("status").stdout
+
+
+def test_pointbreak_now_without_a_tray_runs_the_routine_and_records_it(desktop, profile) -> None:
+    env = {**profile.env, **desktop.env, "POINTBREAK_TEST_KEY_GUARD_SECONDS": "0"}
+    before = set(desktop.visible_windows("^Pointbreak$"))
+    process = subprocess.Popen([str(BIN / "pointbreak"), "now"], env=env)
+    window = wait_for(lambda: sorted(set(desktop.visible_windows("^Pointbreak$")) - before),
+                      what="the window")[0]
+    desktop.keys(window, "Right", "Right", "Escape")  # stop at the first press
+    assert process.wait(ROUND_TRIP) == 0
+    data = json.loads(profile.store.read_text())
+    (record,) = [doc for name, table in data.items() if name.startswith("records-")
+                 for doc in table.values()]
+    assert (record["kind"], record["outcome"], record["step"]) == ("session", "stopped_early", 3)

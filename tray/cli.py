@@ -165,11 +165,27 @@ def _tray_command(args: argparse.Namespace) -> int:
     elif args.command == "pause" and args.duration is not None:
         payload = {"minutes": int(args.duration.total_seconds() // 60)}
     reply = _ask_tray(args.command, payload)
+    if reply is None and args.command == "now" and _has_display():
+        return _session_alone()
     if reply is None:
         print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
               "Start it with `pointbreak`.", file=sys.stderr)
         return EXIT_REFUSED
     return _print_reply(reply)
+
+
+def _session_alone() -> int:
+    """`pointbreak now` with no tray: the routine window alone, which records the session."""
+    import subprocess
+
+    from tray import children
+
+    try:
+        code = subprocess.run(children.command("routines", ["session"])).returncode
+    except OSError as error:
+        print(f"The routine window cannot start: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK if code in (0, 3) else EXIT_REFUSED  # completed, or stopped by the person
 
 
 def _ask_tray(command: str, payload: dict[str, object] | None = None) -> dict[str, object] | None:
