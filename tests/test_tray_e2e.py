@@ -7,12 +7,16 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from desktop import TRAY_TINT, pixels_unlike, wait_for
 
 from tray import control
+
+BIN = Path(sys.executable).parent
 
 ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
            'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n')
@@ -218,3 +222,36 @@ def test_an_edited_settings_file_is_picked_up_and_a_bad_value_named(
         os.killpg(monitor.pid, signal.SIGTERM)
         seen = monitor.communicate(timeout=5)[0]
     assert "daily_cap must be a whole number from 1 to 5, got 9" in seen  # told, by key
+
+
+def test_start_at_login_for_real_with_an_xdg_autostart_runner(desktop, profile) -> None:
+    import desktop as desk
+
+    all_day(profile)
+    shots = profile.artifacts("autostart")
+    env = {**profile.env, **desktop.env, "PYSTRAY_BACKEND": "xorg"}
+    on = subprocess.run([str(BIN / "pointbreak"), "autostart", "on"], env=env,
+                        capture_output=True, text=True)
+    assert on.returncode == 0, on.stderr
+    entry = profile.home / ".config" / "autostart" / "pointbreak.desktop"
+    assert entry.is_file() and not entry.is_symlink()
+    status = subprocess.run([str(BIN / "pointbreak"), "autostart", "status"], env=env,
+                            capture_output=True, text=True).stdout
+    assert status.startswith("Start at login is on: ") and str(BIN / "pointbreak") in status
+    # A desktop session starts its autostart entries at login: dex does what it would.
+    before = set(desktop.tray_icons())
+    session = subprocess.Popen(["dex", "--autostart", "--environment", "Openbox",
+                                "--search-paths", str(entry.parent)], env=env,
+                               start_new_session=True)
+    try:
+        wait_for(lambda: set(desktop.tray_icons()) - before, what="the icon started by dex")
+        desktop.screenshot(shots / "started-at-login.png")
+        wait_for(lambda: "Next break at" in profile.run("status").stdout, what="the tray")
+    finally:
+        profile.run("quit")
+        session.wait(10)
+        desk._signal(session.pid, 9)
+    off = subprocess.run([str(BIN / "pointbreak"), "autostart", "off"], env=env,
+                         capture_output=True, text=True)
+    assert off.returncode == 0 and not entry.exists()
+    assert list(entry.parent.iterdir()) == []  # nothing left behind

@@ -346,7 +346,22 @@ class TrayApp:
             about=self._about,
             open_panel=self._open_panel,
             quit=self._quit,
+            is_autostart_on=_is_autostart_on,
+            toggle_autostart=self._toggle_autostart,
         )
+
+    def _toggle_autostart(self) -> None:
+        from tray import autostart
+
+        entry = autostart.backend()
+        try:
+            if entry.is_enabled():
+                entry.disable()
+            else:
+                entry.enable(autostart.launch_command())
+        except OSError as error:
+            log.error("cannot change start at login: %s", error)
+            self._tell(f"Start at login could not be changed: {error}")
 
     def _open_panel(self) -> None:
         if self.windows is not None:
@@ -392,6 +407,17 @@ class TrayApp:
         if self.store is not None:
             self.store.close()
         _touch(self.where.alive)
+
+
+def _is_autostart_on() -> bool:
+    """The check mark shows the truth on disk (or in the registry), read each time."""
+    from tray import autostart
+
+    try:
+        return autostart.backend().is_enabled()
+    except Exception:  # the menu's edge: a check mark is never worth a crash
+        log.exception("cannot read the start-at-login entry")
+        return False
 
 
 class _Stopping(Exception):

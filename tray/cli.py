@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="30m, 1h, 1h30m or tomorrow (default: until resumed)")
     commands.add_parser("resume", help="end a pause")
     commands.add_parser("quit", help="quit the running tray")
+    autostart = commands.add_parser("autostart", help="start Pointbreak when you log in")
+    autostart.add_argument("action", choices=("on", "off", "status"))
     return parser
 
 
@@ -136,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in TRAY_COMMANDS:
         return _tray_command(args)
     return {"status": _status, "history": _history, "settings": _settings,
-            "plan": _plan}[args.command](args)
+            "plan": _plan, "autostart": _autostart}[args.command](args)
 
 
 def _start_tray() -> int:
@@ -154,6 +156,33 @@ def _has_display() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _autostart(args: argparse.Namespace) -> int:
+    from tray import autostart
+
+    entry = autostart.backend()
+    if args.action == "on":
+        try:
+            where = entry.enable(autostart.launch_command())
+        except OSError as error:
+            print(f"Start at login could not be turned on: {error}", file=sys.stderr)
+            return EXIT_REFUSED
+        print(f"Start at login is on ({where}).")
+    elif args.action == "off":
+        try:
+            entry.disable()
+        except OSError as error:
+            print(f"Start at login could not be turned off: {error}", file=sys.stderr)
+            return EXIT_REFUSED
+        print("Start at login is off.")
+    else:
+        command = entry.command()
+        if entry.is_enabled():
+            print("Start at login is on: " + " ".join(command or []))
+        else:
+            print("Start at login is off.")
+    return EXIT_OK
 
 
 def _tray_command(args: argparse.Namespace) -> int:

@@ -51,6 +51,8 @@ class Actions:
     about: Callable[[], None]
     open_panel: Callable[[], None]
     quit: Callable[[], None]
+    is_autostart_on: Callable[[], bool]
+    toggle_autostart: Callable[[], None]
 
 
 _ICON_FOR_MODE = {Mode.NORMAL: IconState.NORMAL, Mode.DUE: IconState.DUE,
@@ -113,6 +115,8 @@ class TrayIcon:
                  visible=lambda _: not self._view.is_paused),
             item("Resume", lambda: actions.resume(), visible=lambda _: self._view.is_paused),
             menu.SEPARATOR,
+            item("Start at login", lambda: actions.toggle_autostart(),
+                 checked=lambda _: actions.is_autostart_on()),
             item("Settings…", lambda: actions.settings()),
             item("About Pointbreak", lambda: actions.about()),
             item("Quit", lambda: actions.quit()),
