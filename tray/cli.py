@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="30m, 1h, 1h30m or tomorrow (default: until resumed)")
     commands.add_parser("resume", help="end a pause")
     commands.add_parser("quit", help="quit the running tray")
+    commands.add_parser("doctor", help="what is set up, what is wrong, and how to fix it")
     autostart = commands.add_parser("autostart", help="start Pointbreak when you log in")
     autostart.add_argument("action", choices=("on", "off", "status"))
     return parser
@@ -138,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in TRAY_COMMANDS:
         return _tray_command(args)
     return {"status": _status, "history": _history, "settings": _settings,
-            "plan": _plan, "autostart": _autostart}[args.command](args)
+            "plan": _plan, "autostart": _autostart, "doctor": _doctor}[args.command](args)
 
 
 def _start_tray() -> int:
@@ -156,6 +157,17 @@ def _has_display() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    import logging
+
+    from tray.doctor import examine
+
+    logging.basicConfig(level=logging.CRITICAL)  # the report says it all
+    report = examine()
+    print(report.text())
+    return EXIT_REFUSED if report.problems else EXIT_OK
 
 
 def _autostart(args: argparse.Namespace) -> int:

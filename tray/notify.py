@@ -146,6 +146,13 @@ class PlyerNotifier(Notifier):
     name = "plyer"
 
     def __init__(self) -> None:
+        if sys.platform.startswith("linux"):
+            # plyer needs dbus-python or notify-send there, and says so only when it fails.
+            try:
+                import dbus  # noqa: F401
+            except ImportError:
+                if shutil.which("notify-send") is None:
+                    raise NotifyError("plyer has neither dbus-python nor notify-send") from None
         from plyer import notification
 
         self._notification = notification

@@ -1,0 +1,64 @@
+"""`pointbreak doctor` on a healthy profile and on broken ones: it names the problem and the fix,
+and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def doctor(profile, desktop, **env: str):
+    profile.env.update(desktop.env)
+    profile.env.update(env)
+    return profile.run("doctor")
+
+
+def test_a_healthy_profile(desktop, profile) -> None:
+    pytest.importorskip("gi", reason="a menu backend needs PyGObject (tests/run.sh installs it)")
+    result = doctor(profile, desktop, PYSTRAY_BACKEND="appindicator")
+    assert result.returncode == 0, result.stdout
+    for fact in ("Pointbreak", "Python", "Desktop session  x11", "Tray backend     "
+                 "appindicator (menu: yes)", "Notifications    dbus (buttons: yes)",
+                 "Start at login   off", "History          none yet", "Tray             not "
+                 "running"):
+        assert fact in result.stdout
+    assert result.stdout.rstrip().endswith("No problems found.")
+
+
+def test_a_corrupt_store_is_named_and_left_alone(desktop, profile) -> None:
+    profile.store.parent.mkdir(parents=True)
+    profile.store.write_bytes(b"{ this is not json")
+    result = doctor(profile, desktop)
+    assert result.returncode == 1
+    assert f"The history file {profile.store} cannot be read: it is not valid JSON" in (
+        result.stdout)
+    assert "fix: start Pointbreak: it keeps the file aside" in result.stdout
+    assert profile.store.read_bytes() == b"{ this is not json"  # doctor only reads
+
+
+def test_no_notification_path_is_named(desktop, profile) -> None:
+    result = doctor(profile, desktop, DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
+                    PATH="/nonexistent")
+    assert result.returncode == 1
+    assert "Notifications    none" in result.stdout
+    assert "No way to show desktop notifications" in result.stdout
+    assert "fix: install a notification daemon" in result.stdout
+
+
+def test_start_at_login_pointing_at_a_removed_executable(desktop, profile) -> None:
+    folder = profile.home / ".config" / "autostart"
+    folder.mkdir(parents=True)
+    (folder / "pointbreak.desktop").write_text(
+        "[Desktop Entry]\nType=Application\nName=Pointbreak\nExec=/opt/gone/bin/pointbreak\n")
+    result = doctor(profile, desktop)
+    assert result.returncode == 1
+    assert "Start at login runs '/opt/gone/bin/pointbreak', which does not exist" in (
+        result.stdout)
+    assert "fix: pointbreak autostart on" in result.stdout
+
+
+def test_the_xorg_backend_suggests_the_gtk_extra(desktop, profile) -> None:
+    result = doctor(profile, desktop, PYSTRAY_BACKEND="xorg")
+    assert "Tray backend     xorg (menu: no)" in result.stdout
+    assert "pip install 'pointbreak[gtk]'" in result.stdout and result.returncode == 1

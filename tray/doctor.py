@@ -1,0 +1,178 @@
+"""`pointbreak doctor`: what a person (or a bug report) needs when something does not work.
+
+Reads only: it never moves, fixes or writes anything. Each problem comes with a one-line fix.
+Exit status 0 when nothing is wrong, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sys
+from dataclasses import dataclass, field
+
+from tray import __version__
+
+
+@dataclass
+class Report:
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (problem, fix)
+
+    def fact(self, name: str, value: str) -> None:
+        self.facts.append((name, value))
+
+    def problem(self, what: str, fix: str) -> None:
+        self.problems.append((what, fix))
+
+    def text(self) -> str:
+        width = max(len(name) for name, _ in self.facts)
+        lines = [f"{name:<{width}}  {value}" for name, value in self.facts]
+        if self.problems:
+            lines.append("")
+            lines.append(f"{len(self.problems)} problem{'s' if len(self.problems) > 1 else ''}:")
+            for what, fix in self.problems:
+                lines.append(f"- {what}")
+                lines.append(f"  fix: {fix}")
+        else:
+            lines.append("")
+            lines.append("No problems found.")
+        return "\n".join(lines)
+
+
+GTK_PACKAGES = ("Debian/Ubuntu: sudo apt-get install libgirepository1.0-dev libcairo2-dev "
+                "pkg-config gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1, then pip install "
+                "'pointbreak[gtk]'")
+
+
+def examine() -> Report:
+    report = Report()
+    report.fact("Pointbreak", __version__)
+    report.fact("Python", f"{platform.python_version()} ({sys.executable})")
+    report.fact("System", platform.platform())
+    _session(report)
+    _tray_backend(report)
+    _notifications(report)
+    _autostart(report)
+    _folders_and_store(report)
+    _running(report)
+    return report
+
+
+def _session(report: Report) -> None:
+    if sys.platform != "linux":
+        return
+    kind = os.environ.get("XDG_SESSION_TYPE") or ("wayland" if os.environ.get(
+        "WAYLAND_DISPLAY") else "x11" if os.environ.get("DISPLAY") else "none")
+    desktop = os.environ.get("XDG_CURRENT_DESKTOP", "unknown")
+    report.fact("Desktop session", f"{kind}, {desktop} (DISPLAY={os.environ.get('DISPLAY', '')}"
+                                   f", WAYLAND_DISPLAY={os.environ.get('WAYLAND_DISPLAY', '')})")
+    if kind == "none":
+        report.problem("No desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set.",
+                       "run Pointbreak from a desktop session")
+    if "GNOME" in desktop.upper():
+        report.problem("GNOME shows no tray icons without the AppIndicator extension (prompts "
+                       "still come; `pointbreak` opens the control window).",
+                       "install and enable the AppIndicator and KStatusNotifierItem Support "
+                       "extension (Debian/Ubuntu: gnome-shell-extension-appindicator)")
+
+
+def _tray_backend(report: Report) -> None:
+    try:
+        import pystray
+    except Exception as error:
+        report.fact("Tray backend", f"none ({error.__class__.__name__}: {error})")
+        report.problem("pystray cannot load a tray backend here.",
+                       "run Pointbreak inside a desktop session")
+        return
+    icon = pystray.Icon
+    name = icon.__module__.rsplit("_", 1)[-1]
+    report.fact("Tray backend", f"{name} (menu: {'yes' if icon.HAS_MENU else 'no'})")
+    if not icon.HAS_MENU and sys.platform == "linux":
+        report.problem("The tray icon has no menu (pystray's X11 backend): a click opens the "
+                       "control window instead.", GTK_PACKAGES)
+
+
+def _notifications(report: Report) -> None:
+    from tray import notify
+
+    chosen = notify.select()
+    if chosen.name == "none":
+        report.fact("Notifications", "none")
+        report.problem("No way to show desktop notifications (prompts still come as the card).",
+                       "install a notification daemon (Debian/Ubuntu: dunst or your desktop's) "
+                       "and libnotify-bin for notify-send")
+    else:
+        report.fact("Notifications", f"{chosen.name} (buttons: "
+                                     f"{'yes' if chosen.has_actions else 'no'})")
+
+
+def _autostart(report: Report) -> None:
+    from tray import autostart
+
+    try:
+        entry = autostart.backend()
+        is_on = entry.is_enabled()
+        command = entry.command()
+    except Exception as error:
+        report.fact("Start at login", f"unknown ({error})")
+        return
+    if not is_on:
+        report.fact("Start at login", "off (turn on: pointbreak autostart on)")
+        return
+    report.fact("Start at login", "on: " + " ".join(command or []))
+    program = (command or [""])[0]
+    if not program or not (os.path.isfile(program) or shutil.which(program)):
+        report.problem(f"Start at login runs {program!r}, which does not exist (moved or "
+                       "uninstalled?).", "pointbreak autostart on (writes this install's "
+                                         "command)")
+
+
+def _folders_and_store(report: Report) -> None:
+    from tray import settings as settings_file
+    from tray.paths import folders
+    from tray.store import AtomicJSONStorage, Unreadable, _check
+
+    where = folders()
+    report.fact("Settings", str(where.settings))
+    report.fact("Data", str(where.data))
+    report.fact("Log", str(where.log / "pointbreak.log"))
+    _, problems = settings_file.load(where.settings)
+    for problem in problems:
+        report.problem(str(problem), f"edit {where.settings}")
+    path = where.store
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        report.fact("History", "none yet")
+        return
+    except OSError as error:
+        report.fact("History", f"cannot be read ({error.strerror})")
+        report.problem(f"The history file {path} cannot be read.", "check its permissions")
+        return
+    try:
+        data = AtomicJSONStorage(path).read()
+        if data is not None:
+            _check(data)
+    except Unreadable as error:
+        report.fact("History", f"{size / 1024:.0f} KiB, unreadable")
+        report.problem(f"The history file {path} cannot be read: {error}.",
+                       "start Pointbreak: it keeps the file aside as history.json.unreadable-"
+                       "<time> and starts a fresh history (or restore a backup of it)")
+        return
+    tables = sum(1 for name in (data or {}) if name.startswith("records-"))
+    records = sum(len(t) for n, t in (data or {}).items() if n.startswith("records-"))
+    report.fact("History", f"{size / 1024:.0f} KiB, {records} records in {tables} months, "
+                           "healthy")
+
+
+def _running(report: Report) -> None:
+    from tray import control
+    from tray.paths import folders
+
+    try:
+        control.send(folders().runtime, "ping", timeout=2.0)
+        report.fact("Tray", "running")
+    except control.TrayNotRunning:
+        report.fact("Tray", "not running (start it: pointbreak)")
