@@ -180,7 +180,7 @@ def sessions(desktop: desk.Desktop, count: int) -> None:
     env = profile_env(desktop, "xorg")
     command = str(BIN / "pointbreak")
     before = set(desktop.tray_icons())
-    process = subprocess.Popen([command], env=env, stdin=subprocess.DEVNULL,
+    process = subprocess.Popen([command, "--no-welcome"], env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     desk.wait_for(lambda: set(desktop.tray_icons()) - before, 30, "the icon")
@@ -220,12 +220,13 @@ def main() -> int:
         "pointbreak", "pystray", "APScheduler", "tinydb", "Pillow", "plyer")))
     has_gi = shutil.which("trayer") is not None and _has_gi()
     programs = [Program("floor (xorg)", [sys.executable, str(HERE / "floor.py")], "xorg"),
-                Program("pointbreak (xorg)", [str(BIN / "pointbreak")], "xorg")]
+                Program("pointbreak (xorg)", [str(BIN / "pointbreak"), "--no-welcome"],
+                        "xorg")]
     if has_gi:
         programs += [Program("floor (appindicator)", [sys.executable, str(HERE / "floor.py")],
                              "appindicator"),
-                     Program("pointbreak (appindicator)", [str(BIN / "pointbreak")],
-                             "appindicator")]
+                     Program("pointbreak (appindicator)",
+                             [str(BIN / "pointbreak"), "--no-welcome"], "appindicator")]
     desktop = desk.start_desktop()
     try:
         print(f"\nStart to icon in the tray, {args.starts} starts each (poll every 10 ms)")

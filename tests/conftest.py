@@ -121,13 +121,15 @@ def start_tray(desktop, profile):
 
     started: list[Tray] = []
 
-    def start(backend: str = "xorg", wait_icon: bool = True, **env: str) -> Tray:
+    def start(backend: str = "xorg", wait_icon: bool = True, welcome: bool = False,
+              **env: str) -> Tray:
         profile.env.update(desktop.env)
         profile.env["PYSTRAY_BACKEND"] = backend
         profile.env["POINTBREAK_TEST_KEY_GUARD_SECONDS"] = "0"
         profile.env.update(env)
         before = set(desktop.tray_icons())
-        process = subprocess.Popen([str(BIN / "pointbreak")], env=profile.env,
+        args = [] if welcome else ["--no-welcome"]
+        process = subprocess.Popen([str(BIN / "pointbreak"), *args], env=profile.env,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
         tray = Tray(process, profile, None)
         started.append(tray)

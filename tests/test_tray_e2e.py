@@ -255,3 +255,32 @@ def test_start_at_login_for_real_with_an_xdg_autostart_runner(desktop, profile) 
                          capture_output=True, text=True)
     assert off.returncode == 0 and not entry.exists()
     assert list(entry.parent.iterdir()) == []  # nothing left behind
+
+
+def test_the_first_run_welcomes_once_and_asks_about_start_at_login(
+        desktop, start_tray, profile) -> None:
+    all_day(profile)
+    shots = profile.artifacts("welcome")
+    tray = start_tray("xorg", welcome=True)
+    window = wait_for(lambda: desktop.visible_windows("^Welcome to Pointbreak$"),
+                      what="the welcome window")[0]
+    desktop.screenshot(shots / "welcome.png", window=window)
+    desktop.keys(window, "Return")  # Yes is preselected
+    wait_for(lambda: not desktop.visible_windows("^Welcome to Pointbreak$"), what="it to close")
+    entry = profile.home / ".config" / "autostart" / "pointbreak.desktop"
+    assert entry.is_file()
+    assert (profile.home / ".config" / "pointbreak" / "welcomed").read_text() == (
+        "start at login: yes\n")
+    tray.stop()
+    start_tray("xorg", welcome=True)  # a second run: no welcome
+    time.sleep(1.0)
+    assert not desktop.visible_windows("^Welcome to Pointbreak$")
+
+
+def test_no_welcome_for_scripted_installs(desktop, start_tray, profile) -> None:
+    all_day(profile)
+    start_tray("xorg")  # the fixture passes --no-welcome
+    marker = profile.home / ".config" / "pointbreak" / "welcomed"
+    wait_for(marker.exists, what="the welcome marked as skipped")
+    assert marker.read_text() == "start at login: skipped\n"
+    assert not desktop.visible_windows("^Welcome to Pointbreak$")

@@ -49,7 +49,7 @@ SAFETY = ("Pointbreak is not medical advice. If your back pain is significant, s
           "soon.")
 
 
-def run_tray() -> int:
+def run_tray(*, show_welcome: bool = True) -> int:
     where = folders()
     _setup_logging(where.log)
     control.prepare_runtime(where.runtime)
@@ -59,7 +59,7 @@ def run_tray() -> int:
     except LockTimeout:
         return _show_the_running_one(where.runtime)
     try:
-        return TrayApp(where).run()
+        return TrayApp(where, show_welcome=show_welcome).run()
     finally:
         lock.release()
 
@@ -109,8 +109,9 @@ def _test_overrides(rules: Rules) -> Rules:
 
 
 class TrayApp:
-    def __init__(self, where: Folders) -> None:
+    def __init__(self, where: Folders, show_welcome: bool = True) -> None:
         self.where = where
+        self.show_welcome = show_welcome
         self.icon: TrayIcon | None = None
         self.runner: Any = None
         self.windows: Any = None
@@ -202,6 +203,23 @@ class TrayApp:
             self._tell(f"{APP_NAME} commands cannot reach the tray: {error}")
         log.info("started: engine, store %s, notifications via %s", self.where.store,
                  self.notifier.name)
+        self._welcome()
+
+    def _welcome(self) -> None:
+        """The first run shows a welcome (and asks about start at login), once."""
+        from tray import children
+        from tray.welcome import is_welcomed, mark_welcomed
+
+        if is_welcomed(self.where.config):
+            return
+        if not self.show_welcome:
+            mark_welcomed(self.where.config, None)  # a scripted install: never ask
+            return
+        try:
+            subprocess.Popen(children.command("tray.panel", ["--welcome"]),
+                             stdin=subprocess.DEVNULL)
+        except OSError as error:
+            log.error("cannot open the welcome window: %s", error)
 
     def _tell(self, message: str) -> None:
         self.notifier.notify(0, APP_NAME, message, {}, lambda _a: None)

@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Short posture breaks, a few times a day, from the system tray. "
                     "With no command, starts the tray.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--no-welcome", action="store_true",
+                        help="start without the first-run welcome (for scripted installs)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("status", help="next break, today's count, pause or snooze")
     history = commands.add_parser("history", help="prompts and routines of the last days")
@@ -135,14 +137,14 @@ def main_gui() -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command is None:
-        return _start_tray()
+        return _start_tray(show_welcome=not args.no_welcome)
     if args.command in TRAY_COMMANDS:
         return _tray_command(args)
     return {"status": _status, "history": _history, "settings": _settings,
             "plan": _plan, "autostart": _autostart, "doctor": _doctor}[args.command](args)
 
 
-def _start_tray() -> int:
+def _start_tray(show_welcome: bool = True) -> int:
     if not _has_display():
         print(f"{APP_NAME} needs a desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set. "
               "Run `pointbreak` from a desktop; `pointbreak status` and `pointbreak plan` work "
@@ -150,7 +152,7 @@ def _start_tray() -> int:
         return EXIT_REFUSED
     from tray.app import run_tray
 
-    return run_tray()
+    return run_tray(show_welcome=show_welcome)
 
 
 def _has_display() -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from tray import control
 from tray.paths import folders
+from tray.welcome import mark_welcomed
 
 REFRESH_MS = 30_000
 RAISE_CHECK_MS = 250
@@ -119,7 +120,7 @@ def about(root: tk.Tk) -> None:
 
 
 _RAISE_WANTED = threading.Event()
-if hasattr(signal, "SIGUSR1"):
+if hasattr(signal, "SIGUSR1") and threading.current_thread() is threading.main_thread():
     # First thing on import, before Tk loads: a signal that came early must not kill us.
     signal.signal(signal.SIGUSR1, lambda *_: _RAISE_WANTED.set())
 
@@ -141,6 +142,54 @@ def _raise_on_request(root: tk.Tk) -> None:
     root.after(RAISE_CHECK_MS, check)
 
 
+def welcome(root: tk.Tk) -> None:
+    """The first run: what Pointbreak does, the safety note, and start at login (Yes first)."""
+    from tray import autostart
+
+    where = folders()
+    root.title("Welcome to Pointbreak")
+    frame = ttk.Frame(root, padding=18)
+    frame.pack(fill="both", expand=True)
+    ttk.Label(frame, text="Welcome to Pointbreak", font=("TkDefaultFont", 14, "bold")).pack(
+        anchor="w")
+    text = ("A few times a day, when you have worked for a while, Pointbreak offers a short "
+            "break: a few minutes of firm fingertip pressure on the sore spot of your upper "
+            "back, one step at a time. Never more than five prompts a day; snooze, skip and "
+            "pause are one click away in the tray icon.\n\n"
+            "Pointbreak is not medical advice. If your back pain is significant, see a doctor "
+            "soon.")
+    ttk.Label(frame, text=text, wraplength=440, justify="left").pack(anchor="w", pady=10)
+    ttk.Label(frame, text="Start Pointbreak when you log in?",
+              font=("TkDefaultFont", 11, "bold")).pack(anchor="w")
+    ttk.Label(frame, text="You can change this later in the tray menu (Start at login) or with "
+                          "`pointbreak autostart on|off`.", wraplength=440,
+              justify="left").pack(anchor="w", pady=(2, 10))
+
+    def answer(start_at_login: bool) -> None:
+        if start_at_login:
+            try:
+                autostart.backend().enable(autostart.launch_command())
+            except OSError as error:
+                print(f"Start at login could not be turned on: {error}", file=sys.stderr)
+        mark_welcomed(where.config, start_at_login)
+        root.destroy()
+
+    row = ttk.Frame(frame)
+    row.pack(anchor="e")
+    yes = ttk.Button(row, text="Yes", command=lambda: answer(True))
+    no = ttk.Button(row, text="No", command=lambda: answer(False))
+    no.pack(side="right")
+    yes.pack(side="right", padx=6)
+    def chooser(choice: bool) -> Callable[[], None]:
+        return lambda: answer(choice)
+
+    yes.bind("<Return>", _on_key(chooser(True)))
+    no.bind("<Return>", _on_key(chooser(False)))
+    yes.focus_set()  # Yes is preselected
+    root.protocol("WM_DELETE_WINDOW", lambda: answer(False))
+    root.bind("<Escape>", lambda _e: answer(False))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     runtime = folders().runtime
@@ -151,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if "--about" in argv:
         about(root)
+    elif "--welcome" in argv:
+        welcome(root)
     else:
         Panel(root, lambda command, args: control.send(runtime, command, args))
     _raise_on_request(root)
