@@ -15,6 +15,7 @@ HOLDER = ("import sys, time; from tray.lockfile import FileLock; "
           "FileLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(60)")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX-only")
 def test_another_process_cannot_take_a_held_lock_until_the_holder_dies(tmp_path: Path) -> None:
     path = tmp_path / "x.lock"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE,

@@ -284,3 +284,44 @@ def test_no_welcome_for_scripted_installs(desktop, start_tray, profile) -> None:
     wait_for(marker.exists, what="the welcome marked as skipped")
     assert marker.read_text() == "start at login: skipped\n"
     assert not desktop.visible_windows("^Welcome to Pointbreak$")
+
+
+def test_the_start_at_login_menu_item_writes_the_entry_and_its_check_mark_shows_it(
+        desktop, start_tray, profile) -> None:
+    pytest.importorskip("gi", reason="the menu backends need PyGObject: pip install "
+                                     "'pointbreak[gtk]' (tests/run.sh does)")
+    all_day(profile)
+    shots = profile.artifacts("menu-start-at-login")
+    tray = start_tray("appindicator")
+    entry = profile.home / ".config" / "autostart" / "pointbreak.desktop"
+    _, _, w, h = desktop.icon_geometry(tray.icon)
+
+    def open_menu() -> set[str]:
+        before = set(desktop.visible_windows(""))
+        desktop.click(tray.icon, w // 2, h // 2)
+        return wait_for(lambda: set(desktop.visible_windows("")) - before, what="the menu")
+
+    open_menu()
+    # Start a session now, Snooze, Skip next break, Pause, Start at login
+    desktop.run("xdotool", "key", "--delay", "60", "Down", "Down", "Down", "Down", "Down",
+                "Return")
+    wait_for(entry.exists, what="the login entry written from the menu")
+    from PIL import Image, ImageChops
+
+    looks = {}
+    for state in ("off", "on"):
+        assert profile.run("autostart", state).returncode == 0  # and tells the tray
+        menu = max(open_menu(), key=lambda w: desktop.icon_geometry(w)[2] *
+                   desktop.icon_geometry(w)[3])  # the popup, not a helper window
+        x, y, mw, mh = desktop.icon_geometry(menu)
+        shot = desktop.screenshot(shots / f"menu-start-at-login-{state}.png")
+        with Image.open(shot) as image:
+            looks[state] = image.convert("RGB").crop((x, y, x + mw, y + mh))
+        desktop.run("xdotool", "key", "Escape")
+        wait_for(lambda menu=menu: menu not in desktop.visible_windows(""),
+                 what="the menu to close")
+    # The two menus differ only by the check mark: a small box at the left of one row.
+    box = ImageChops.difference(looks["off"], looks["on"]).getbbox()
+    assert box is not None, "the check mark did not follow the login entry"
+    _left, top, right, bottom = box
+    assert right < 45 and bottom - top < 30, box

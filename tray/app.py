@@ -265,7 +265,8 @@ class TrayApp:
         zone = self.rules.zone
         self.icon.show(View(mode=status.mode, tooltip=tooltip(status, now, zone),
                             next_line=next_break_line(status, now, zone),
-                            today_line=today_line(status), is_paused=status.is_paused))
+                            today_line=today_line(status), is_paused=status.is_paused,
+                            is_autostart_on=_is_autostart_on()))
 
     def _every_minute(self) -> None:
         """On the watchdog's tick: notice an edited settings file; keep the times fresh."""
@@ -307,6 +308,7 @@ class TrayApp:
         if command == "reload":
             self._settings_stamp = _mtime(self.where.settings)
             self._reload_settings()
+            self.runner.call(lambda: self._show(self.runner.state))
             return {"ok": True, "message": "Settings reloaded."}
         event: Any
         if command == "now":
@@ -364,7 +366,6 @@ class TrayApp:
             about=self._about,
             open_panel=self._open_panel,
             quit=self._quit,
-            is_autostart_on=_is_autostart_on,
             toggle_autostart=self._toggle_autostart,
         )
 
@@ -380,6 +381,8 @@ class TrayApp:
         except OSError as error:
             log.error("cannot change start at login: %s", error)
             self._tell(f"Start at login could not be changed: {error}")
+        if self.runner is not None:
+            self.runner.post_call(lambda: self._show(self.runner.state))
 
     def _open_panel(self) -> None:
         if self.windows is not None:

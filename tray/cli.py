@@ -183,6 +183,7 @@ def _autostart(args: argparse.Namespace) -> int:
             print(f"Start at login could not be turned on: {error}", file=sys.stderr)
             return EXIT_REFUSED
         print(f"Start at login is on ({where}).")
+        _ask_tray("reload")  # the running tray's menu shows the change
     elif args.action == "off":
         try:
             entry.disable()
@@ -190,6 +191,7 @@ def _autostart(args: argparse.Namespace) -> int:
             print(f"Start at login could not be turned off: {error}", file=sys.stderr)
             return EXIT_REFUSED
         print("Start at login is off.")
+        _ask_tray("reload")
     else:
         command = entry.command()
         if entry.is_enabled():

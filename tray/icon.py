@@ -38,6 +38,7 @@ class View:
     next_line: str = "Starting…"
     today_line: str = ""
     is_paused: bool = False
+    is_autostart_on: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,6 @@ class Actions:
     about: Callable[[], None]
     open_panel: Callable[[], None]
     quit: Callable[[], None]
-    is_autostart_on: Callable[[], bool]
     toggle_autostart: Callable[[], None]
 
 
@@ -116,7 +116,7 @@ class TrayIcon:
             item("Resume", lambda: actions.resume(), visible=lambda _: self._view.is_paused),
             menu.SEPARATOR,
             item("Start at login", lambda: actions.toggle_autostart(),
-                 checked=lambda _: actions.is_autostart_on()),
+                 checked=lambda _: self._view.is_autostart_on),
             item("Settings…", lambda: actions.settings()),
             item("About Pointbreak", lambda: actions.about()),
             item("Quit", lambda: actions.quit()),

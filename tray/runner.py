@@ -118,6 +118,10 @@ class EngineRunner:
         result: T = future.result(timeout)
         return result
 
+    def post_call(self, function: Callable[[], object]) -> None:
+        """Run `function` on the engine thread, without waiting for it."""
+        self._queue.put((_Call(function), Future()))
+
     def set_rules(self, rules: Rules) -> None:
         self._queue.put((_NewRules(rules), None))
 
