@@ -325,3 +325,13 @@ def test_the_start_at_login_menu_item_writes_the_entry_and_its_check_mark_shows_
     assert box is not None, "the check mark did not follow the login entry"
     _left, top, right, bottom = box
     assert right < 45 and bottom - top < 30, box
+
+
+def test_idle_at_the_desk_is_seen_and_a_return_too(desktop, start_tray, profile) -> None:
+    all_day(profile)
+    tray = start_tray("xorg", POINTBREAK_IDLE="x11", POINTBREAK_TEST_AWAY_SECONDS="1.5",
+                      POINTBREAK_TEST_POLL_SECONDS="0.3")
+    assert "idle time: using x11" in tray.log()
+    wait_for(lambda: "Away: no prompt is shown" in tray.status(), what="away after 1.5 s idle")
+    desktop.run("xdotool", "mousemove", "300", "300", "mousemove", "310", "305")
+    wait_for(lambda: "Away" not in tray.status(), what="the return seen")

@@ -105,6 +105,9 @@ def _test_overrides(rules: Rules) -> Rules:
     card = os.environ.get("POINTBREAK_TEST_CARD_SECONDS")
     if card:
         rules = replace(rules, card_timeout=timedelta(seconds=float(card)))
+    away = os.environ.get("POINTBREAK_TEST_AWAY_SECONDS")
+    if away:
+        rules = replace(rules, away_after=timedelta(seconds=float(away)))
     return rules
 
 
@@ -121,6 +124,7 @@ class TrayApp:
         self.store: Any = None
         self._settings_stamp: float | None = None
         self._stopping = threading.Event()
+        self.presence: Any = None
 
     def run(self) -> int:
         log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
@@ -204,6 +208,23 @@ class TrayApp:
         log.info("started: engine, store %s, notifications via %s", self.where.store,
                  self.notifier.name)
         self._welcome()
+        self._watch_presence()
+
+    def _watch_presence(self) -> None:
+        """Idle time -> natural breaks (a reader per system; none: the engine goes without)."""
+        from tray import idle
+        from tray.presence import Polling, PresenceWatcher
+
+        reader = idle.select()
+        if reader is None or self.runner is None:
+            return
+        assert self.rules is not None
+        polling = Polling(away_after=self.rules.away_after.total_seconds())
+        quick = os.environ.get("POINTBREAK_TEST_POLL_SECONDS")  # tests only
+        if quick:
+            polling = Polling(polling.away_after, float(quick), float(quick))
+        self.presence = PresenceWatcher(reader, self.runner.post, polling)
+        self.presence.start()
 
     def _welcome(self) -> None:
         """The first run shows a welcome (and asks about start at login), once."""
@@ -421,6 +442,8 @@ class TrayApp:
         self._stopping.set()
         if self.server is not None:
             self.server.stop()
+        if self.presence is not None:
+            self.presence.stop()
         if self.runner is not None:
             self.runner.stop()  # first: no new window may open once the windows are closed
         if self.windows is not None:

@@ -54,6 +54,7 @@ def examine() -> Report:
     _session(report)
     _tray_backend(report)
     _notifications(report)
+    _idle(report)
     _autostart(report)
     _folders_and_store(report)
     _running(report)
@@ -106,6 +107,20 @@ def _notifications(report: Report) -> None:
     else:
         report.fact("Notifications", f"{chosen.name} (buttons: "
                                      f"{'yes' if chosen.has_actions else 'no'})")
+
+
+def _idle(report: Report) -> None:
+    from tray import idle
+
+    reader = idle.select()
+    if reader is None:
+        report.fact("Idle time", "none")
+        report.problem("Pointbreak cannot tell when you are away from the keyboard: breaks "
+                       "still come, but a long absence does not count as a break.",
+                       "on X11 the server needs the MIT-SCREEN-SAVER extension; on Wayland, "
+                       "GNOME's Mutter or a desktop with org.freedesktop.ScreenSaver")
+    else:
+        report.fact("Idle time", reader.name)
 
 
 def _autostart(report: Report) -> None:

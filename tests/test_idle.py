@@ -1,0 +1,112 @@
+"""Idle time: the X11 reader for real under Xvfb; Windows and macOS through their one seam with
+recorded values; the presence watcher's decisions as a table, and its thread for real."""
+
+from __future__ import annotations
+
+import queue
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tray import idle
+from tray.model import Away, AwayEnded, AwayStarted
+from tray.presence import Polling, PresenceWatcher, step
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.e2e
+def test_the_x11_reader_counts_up_and_resets_when_the_pointer_moves(desktop) -> None:
+    reader = idle.X11Idle(desktop.display)
+    desktop.run("xdotool", "mousemove", "10", "10")
+    first = reader.idle_seconds()
+    time.sleep(1.2)
+    later = reader.idle_seconds()
+    assert later >= first + 1.0
+    desktop.run("xdotool", "mousemove", "200", "200")
+    assert reader.idle_seconds() < 0.5
+
+
+# Recorded from GetLastInputInfo/GetTickCount's documented behaviour: both are milliseconds
+# since boot in a 32-bit counter, so the difference wraps after 49.7 days.
+@pytest.mark.parametrize(("last", "now", "expected"), [
+    (1_000, 6_000, 5.0), (0, 0, 0.0), (0xFFFF_FC18, 1_000, 2.0)],
+    ids=["plain", "just-now", "tick-count-wrapped"])
+def test_the_windows_reader_through_its_seam(last: int, now: int, expected: float) -> None:
+    assert idle.WindowsIdle(api=lambda: (last, now)).idle_seconds() == expected
+
+
+# Written from ioreg's documented output format for IOHIDSystem (not captured: no Mac here).
+IOREG_SAMPLE = """\
++-o Root  <class IORegistryEntry, id 0x100000100, retain 12>
+  +-o IOResources  <class IOResources, id 0x100000103, registered, matched, active>
+    +-o IOHIDSystem  <class IOHIDSystem, id 0x100000321, registered, matched, active>
+        {
+          "IOClass" = "IOHIDSystem"
+          "HIDIdleTime" = 4512345678
+          "HIDParameters" = {"HIDClickTime"=500000000}
+        }
+"""
+
+
+def test_the_macos_reader_parses_ioreg() -> None:
+    reader = idle.MacIdle(run=lambda: IOREG_SAMPLE)
+    assert reader.idle_seconds() == pytest.approx(4.512345678)
+    with pytest.raises(OSError, match="HIDIdleTime"):
+        idle.parse_ioreg("+-o Root <class IORegistryEntry>")
+
+
+@pytest.mark.parametrize(("is_away", "idle_s", "expected"), [
+    (False, 10, (False, None, 30.0)),
+    (False, 290, (False, None, 10.0)),                 # read again at the threshold
+    (False, 299.5, (False, None, 5.0)),                # but not faster than the away poll
+    (False, 300, (True, AwayStarted(Away.IDLE, NOW - timedelta(seconds=300)), 5.0)),
+    (False, 3600, (True, AwayStarted(Away.IDLE, NOW - timedelta(hours=1)), 5.0)),
+    (True, 400, (True, None, 5.0)),
+    (True, 2, (False, AwayEnded(Away.IDLE), 30.0)),
+], ids=["present", "nearly-away", "very-nearly", "away-now", "away-since-an-hour",
+        "still-away", "back"])
+def test_the_presence_decisions(is_away: bool, idle_s: float, expected) -> None:
+    assert step(is_away, idle_s, NOW, Polling()) == expected
+
+
+class ScriptedIdle:
+    name = "scripted"
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = values
+
+    def idle_seconds(self) -> float:
+        if len(self.values) > 1:
+            return self.values.pop(0)
+        return self.values[0]
+
+
+def test_the_watcher_posts_away_then_back_and_survives_a_failing_reader() -> None:
+    class Flaky(ScriptedIdle):
+        def idle_seconds(self) -> float:
+            if self.values and self.values[0] < 0:
+                self.values.pop(0)
+                raise OSError("the bus went away")
+            return super().idle_seconds()
+
+    events: queue.Queue = queue.Queue()
+    watcher = PresenceWatcher(Flaky([-1, 0.1, 2.5, 3.0, 0.2]), events.put,
+                              Polling(away_after=2.0, while_present=0.05, while_away=0.05))
+    watcher.start()
+    try:
+        first = events.get(timeout=5)
+        assert isinstance(first, AwayStarted) and first.reason is Away.IDLE
+        assert events.get(timeout=5) == AwayEnded(Away.IDLE)
+    finally:
+        watcher.stop()
+    assert not watcher.is_away
+
+
+def test_select_honours_the_override(monkeypatch) -> None:
+    monkeypatch.setenv("POINTBREAK_IDLE", "none")
+    assert idle.select() is None
+    monkeypatch.setenv("POINTBREAK_IDLE", "x11")
+    monkeypatch.setenv("DISPLAY", ":9999")  # no such display: the reader is not usable
+    assert idle.select() is None

@@ -1,0 +1,189 @@
+"""How long since the person last touched the keyboard or mouse, per system, behind one reader.
+
+Readers (each importable everywhere; OS-only imports inside them), chosen once by `select`,
+`POINTBREAK_IDLE=x11|mutter|screensaver|windows|macos|none` forces one:
+- X11: the XScreenSaver extension (python-xlib, already there for pystray).
+- GNOME on Wayland: Mutter's IdleMonitor on the session bus; other Wayland desktops (KDE...):
+  the freedesktop ScreenSaver's GetSessionIdleTime where it answers. Both over jeepney.
+- Windows: GetLastInputInfo (ctypes). macOS: IOKit's HIDIdleTime, read from `ioreg`.
+Where none works `select` returns None: the engine then runs without natural breaks from idle,
+and `pointbreak doctor` says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+
+class IdleReader(Protocol):
+    name: str
+
+    def idle_seconds(self) -> float:
+        """Seconds since the last input. May block briefly (a D-Bus or X round trip); call it
+        from the presence watcher's thread, never the engine's. Raises OSError if it fails."""
+        ...
+
+
+class X11Idle:
+    name = "x11"
+
+    def __init__(self, display_name: str | None = None) -> None:
+        from Xlib import display
+
+        self._display = display.Display(display_name)
+        if not self._display.has_extension("MIT-SCREEN-SAVER"):
+            raise OSError("the X server has no MIT-SCREEN-SAVER extension")
+        self._root = self._display.screen().root
+
+    def idle_seconds(self) -> float:
+        return float(self._root.screensaver_query_info().idle) / 1000.0
+
+
+class _DBusIdle:
+    name = "dbus"
+    BUS_NAME = ""
+    PATH = ""
+    INTERFACE = ""
+    METHOD = ""
+
+    def __init__(self) -> None:
+        from jeepney import DBusAddress
+        from jeepney.io.blocking import open_dbus_connection
+
+        self._connection = open_dbus_connection(bus="SESSION")
+        self._address = DBusAddress(self.PATH, bus_name=self.BUS_NAME, interface=self.INTERFACE)
+        self.idle_seconds()  # it must answer now, or it is not usable here
+
+    def idle_seconds(self) -> float:
+        from jeepney import MessageType, new_method_call
+
+        reply = self._connection.send_and_get_reply(
+            new_method_call(self._address, self.METHOD), timeout=2)
+        if reply.header.message_type is MessageType.error:
+            raise OSError(f"{self.BUS_NAME}.{self.METHOD}: {reply.body}")
+        return float(reply.body[0]) / 1000.0
+
+
+class MutterIdle(_DBusIdle):
+    name = "mutter"
+    BUS_NAME = "org.gnome.Mutter.IdleMonitor"
+    PATH = "/org/gnome/Mutter/IdleMonitor/Core"
+    INTERFACE = "org.gnome.Mutter.IdleMonitor"
+    METHOD = "GetIdletime"
+
+
+class ScreenSaverIdle(_DBusIdle):
+    name = "screensaver"
+    BUS_NAME = "org.freedesktop.ScreenSaver"
+    PATH = "/org/freedesktop/ScreenSaver"
+    INTERFACE = "org.freedesktop.ScreenSaver"
+    METHOD = "GetSessionIdleTime"
+
+
+def windows_idle_ms(last_input_tick: int, tick_now: int) -> int:
+    """Idle time from GetLastInputInfo's dwTime and GetTickCount (both wrap at 2**32 ms)."""
+    return (tick_now - last_input_tick) % (1 << 32)
+
+
+class WindowsIdle:
+    name = "windows"
+
+    def __init__(self, api: Any = None) -> None:
+        self._api = api if api is not None else _win32_api()
+
+    def idle_seconds(self) -> float:
+        last, now = self._api()
+        return windows_idle_ms(last, now) / 1000.0
+
+
+def _win32_api() -> Callable[[], tuple[int, int]]:
+    import ctypes
+    from ctypes import wintypes
+
+    class LastInputInfo(ctypes.Structure):
+        _fields_ = [("cbSize", wintypes.UINT), ("dwTime", wintypes.DWORD)]
+
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+
+    def read() -> tuple[int, int]:
+        info = LastInputInfo()
+        info.cbSize = ctypes.sizeof(info)
+        if not user32.GetLastInputInfo(ctypes.byref(info)):
+            raise OSError("GetLastInputInfo failed")
+        return int(info.dwTime), int(kernel32.GetTickCount()) & 0xFFFFFFFF
+
+    return read
+
+
+_HID_IDLE = re.compile(r'"HIDIdleTime"\s*=\s*(\d+)')
+
+
+def parse_ioreg(output: str) -> float:
+    """Seconds from `ioreg -c IOHIDSystem -d 4` output (HIDIdleTime is in nanoseconds)."""
+    match = _HID_IDLE.search(output)
+    if match is None:
+        raise OSError("ioreg printed no HIDIdleTime")
+    return int(match.group(1)) / 1e9
+
+
+class MacIdle:
+    name = "macos"
+
+    def __init__(self, run: Callable[[], str] | None = None) -> None:
+        self._run = run or (lambda: subprocess.run(
+            ["ioreg", "-c", "IOHIDSystem", "-d", "4"], capture_output=True, text=True,
+            check=True, timeout=5).stdout)
+        self.idle_seconds()
+
+    def idle_seconds(self) -> float:
+        return parse_ioreg(self._run())
+
+
+def _candidates() -> list[tuple[str, Callable[[], IdleReader]]]:
+    if sys.platform == "win32":
+        return [("windows", WindowsIdle)]
+    if sys.platform == "darwin":
+        return [("macos", MacIdle)]
+    found: list[tuple[str, Callable[[], IdleReader]]] = []
+    if os.environ.get("WAYLAND_DISPLAY") and "GNOME" in os.environ.get(
+            "XDG_CURRENT_DESKTOP", "").upper():
+        found.append(("mutter", MutterIdle))
+    if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        found.append(("x11", X11Idle))
+    found += [("mutter", MutterIdle), ("screensaver", ScreenSaverIdle)]
+    if os.environ.get("DISPLAY"):
+        found.append(("x11", X11Idle))  # XWayland last: it sees only X clients' input
+    return found
+
+
+def select() -> IdleReader | None:
+    forced = os.environ.get("POINTBREAK_IDLE", "").strip().lower()
+    if forced == "none":
+        return None
+    every: dict[str, Callable[[], IdleReader]] = {
+        "x11": X11Idle, "mutter": MutterIdle, "screensaver": ScreenSaverIdle,
+        "windows": WindowsIdle, "macos": MacIdle}
+    candidates = [(forced, every[forced])] if forced in every else _candidates()
+    tried = set()
+    for name, make in candidates:
+        if name in tried:
+            continue
+        tried.add(name)
+        try:
+            reader = make()
+        except Exception as error:  # any failure: not usable here
+            log.info("idle time: %s is not usable: %s", name, error)
+            continue
+        log.info("idle time: using %s", reader.name)
+        return reader
+    log.warning("idle time: no reader works here; natural breaks come only from lock/sleep")
+    return None
