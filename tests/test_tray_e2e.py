@@ -335,3 +335,67 @@ def test_idle_at_the_desk_is_seen_and_a_return_too(desktop, start_tray, profile)
     wait_for(lambda: "Away: no prompt is shown" in tray.status(), what="away after 1.5 s idle")
     desktop.run("xdotool", "mousemove", "300", "300", "mousemove", "310", "305")
     wait_for(lambda: "Away" not in tray.status(), what="the return seen")
+
+
+@pytest.fixture
+def system_bus():
+    """A private bus standing in for the system bus, with a fake logind on it."""
+    out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
+                          "--print-pid=1"], capture_output=True, text=True, check=True)
+    address, pid = out.stdout.split()[0], int(out.stdout.split()[1])
+    logind = subprocess.Popen([sys.executable, str(Path(__file__).with_name("fake_logind.py")),
+                               address], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, bufsize=1)
+    assert logind.stdout is not None and logind.stdout.readline().strip() == "ready"
+
+    def send(command: str) -> None:
+        assert logind.stdin is not None and logind.stdout is not None
+        logind.stdin.write(command + "\n")
+        assert logind.stdout.readline().strip() == f"sent {command}"
+
+    try:
+        yield address, send
+    finally:
+        logind.kill()
+        logind.wait()
+        os.kill(pid, signal.SIGTERM)
+
+
+@pytest.mark.parametrize(("after_sleep", "prompts_after_wake"), [("break", 0), ("continue", 1)])
+def test_a_sleep_over_the_due_time_through_logind(desktop, start_tray, profile, system_bus,
+                                                  after_sleep: str,
+                                                  prompts_after_wake: int) -> None:
+    address, send = system_bus
+    profile.settings.parent.mkdir(parents=True, exist_ok=True)
+    profile.settings.write_text(ALL_DAY + f'[behaviour]\nafter_sleep = "{after_sleep}"\n')
+    tray = start_tray("xorg", DBUS_SYSTEM_BUS_ADDRESS=address,
+                      POINTBREAK_TEST_INTERVAL_SECONDS="4", POINTBREAK_TEST_AWAY_SECONDS="1")
+    wait_for(lambda: "lock/sleep: watching logind" in tray.log(), what="logind watched")
+    send("sleep")
+    time.sleep(5)  # "lunch": the break falls due while the machine sleeps
+    assert "Break on screen" not in tray.status()  # nothing to an empty chair
+    send("wake")
+    if prompts_after_wake:
+        wait_for(lambda: "Break on screen now" in tray.status(), what="one prompt after return")
+    else:
+        time.sleep(1.5)
+        assert "Break on screen" not in tray.status()  # nothing on return
+        assert "Next break at" in tray.status()  # and the work count started again
+    time.sleep(1.0)
+    assert len(records(profile)) == prompts_after_wake  # never a burst
+
+
+def test_a_screen_lock_through_logind_is_a_natural_break(desktop, start_tray, profile,
+                                                        system_bus) -> None:
+    address, send = system_bus
+    all_day(profile)
+    tray = start_tray("xorg", DBUS_SYSTEM_BUS_ADDRESS=address,
+                      POINTBREAK_TEST_INTERVAL_SECONDS="4", POINTBREAK_TEST_AWAY_SECONDS="1")
+    wait_for(lambda: "lock/sleep: watching logind" in tray.log(), what="logind watched")
+    send("lock")
+    wait_for(lambda: "Away: no prompt" in tray.status(), what="away while locked")
+    time.sleep(4.5)
+    assert records(profile) == []
+    send("unlock")
+    wait_for(lambda: "Away" not in tray.status(), what="back after unlock")
+    assert records(profile) == [] and "Next break at" in tray.status()

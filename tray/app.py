@@ -125,6 +125,7 @@ class TrayApp:
         self._settings_stamp: float | None = None
         self._stopping = threading.Event()
         self.presence: Any = None
+        self.session_watch: Any = None
 
     def run(self) -> int:
         log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
@@ -209,6 +210,11 @@ class TrayApp:
                  self.notifier.name)
         self._welcome()
         self._watch_presence()
+        if sys.platform.startswith("linux"):
+            from tray.sessionwatch import SessionWatcher
+
+            self.session_watch = SessionWatcher(self.runner.post)
+            self.session_watch.start()
 
     def _watch_presence(self) -> None:
         """Idle time -> natural breaks (a reader per system; none: the engine goes without)."""
@@ -444,6 +450,8 @@ class TrayApp:
             self.server.stop()
         if self.presence is not None:
             self.presence.stop()
+        if self.session_watch is not None:
+            self.session_watch.stop()
         if self.runner is not None:
             self.runner.stop()  # first: no new window may open once the windows are closed
         if self.windows is not None:
