@@ -22,6 +22,8 @@ from tray.model import (
     Outcome,
     PauseRequested,
     PromptEnded,
+    QuietEnded,
+    QuietStarted,
     ResumeRequested,
     RoutineStarted,
     Rules,
@@ -51,6 +53,8 @@ action = st.one_of(
     st.tuples(st.just("clock"), st.integers(min_value=-120, max_value=120)),
     st.tuples(st.just("clock"), st.sampled_from([-14400, -600, 600, 14400])),  # +-10 h, 10 days
     st.tuples(st.just("restart"), st.integers(min_value=0, max_value=20)),
+    st.tuples(st.just("quiet"), st.sampled_from(["fullscreen", "microphone"])),
+    st.tuples(st.just("loud"), st.sampled_from(["fullscreen", "microphone"])),
 )
 hours = st.builds(
     lambda start, length, days: ActiveHours(timedelta(minutes=start),
@@ -81,6 +85,7 @@ class CheckedSimulation(Simulation):
             assert not decision.state.is_paused, "a prompt while paused"
             assert not decision.state.away, "a prompt to an empty chair"
             assert decision.state.open is not None and decision.state.open.seq == show.seq
+            assert show.is_quiet or not decision.state.quiet, "a card while do-not-disturb"
         return decision
 
 
@@ -121,6 +126,10 @@ def _act(sim: Simulation, store: Store, kind: str, value, checked: int) -> int:
         sim.feed(ResumeRequested())
     elif kind == "start":
         sim.feed(StartRequested())
+    elif kind == "quiet":
+        sim.feed(QuietStarted(value))
+    elif kind == "loud":
+        sim.feed(QuietEnded(value))
     elif kind == "away":
         sim.feed(AwayStarted(value, since=sim.now))
     elif kind == "back":

@@ -414,3 +414,45 @@ def test_a_restart_after_the_clock_went_back_counts_as_a_long_gap() -> None:
     sim.feed(TrayStarted(last_alive_at=at(WED, "10:31")))
     assert sim.records()[1].outcome is Outcome.IGNORED
     assert sim.state.open is None
+
+
+# --- do not disturb ----------------------------------------------------------------------------
+
+
+def test_a_prompt_due_during_a_fullscreen_window_waits_and_comes_after_it() -> None:
+    from tray.model import QuietEnded, QuietStarted
+
+    sim = started(make_rules(), at(WED, "08:00"))
+    sim.wakes_until(at(WED, "10:00"))
+    sim.feed(QuietStarted("fullscreen"))
+    assert run(sim, at(WED, "10:45"), None) == []  # due at 10:30: held
+    status = engine.status(sim.state, sim.now, sim.rules)
+    assert status.held_because == ("fullscreen",)
+    decision = sim.feed(QuietEnded("fullscreen"))
+    (show,) = decision.of_type(ShowPrompt)
+    assert not show.is_quiet and local(sim.now) == "10:45"
+
+
+def test_a_prompt_held_for_30_minutes_comes_as_a_quiet_notification_and_counts() -> None:
+    from tray.model import QuietStarted
+
+    sim = started(make_rules(), at(WED, "08:00"))
+    sim.wakes_until(at(WED, "10:00"))
+    sim.feed(QuietStarted("fullscreen"))
+    shown = run(sim, at(WED, "11:10"), None)
+    assert [(local(t), e.is_quiet) for t, e in shown] == [("11:00", True)]
+    assert sim.state.count_for(at(WED, "11:00").astimezone(BERLIN).date()).prompts == 1
+    assert sim.records()[1].outcome is Outcome.IGNORED  # nothing done with it in 5 minutes
+
+
+def test_a_snoozed_prompt_waits_for_the_quiet_to_end() -> None:
+    from tray.model import QuietEnded, QuietStarted
+
+    sim = started(make_rules(), at(WED, "08:00"))
+    sim.wakes_until(at(WED, "10:30"))
+    sim.feed(SnoozeRequested(timedelta(minutes=10), 1))
+    sim.feed(QuietStarted("fullscreen"))
+    sim.wakes_until(at(WED, "10:50"))
+    assert len(sim.effects(ShowPrompt)) == 1
+    sim.feed(QuietEnded("fullscreen"))
+    assert len(sim.effects(ShowPrompt)) == 2

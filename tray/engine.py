@@ -37,6 +37,8 @@ from tray.model import (
     Phase,
     Prompt,
     PromptEnded,
+    QuietEnded,
+    QuietStarted,
     Record,
     Refuse,
     ResumeRequested,
@@ -88,6 +90,7 @@ class Status:
     snoozed_until: datetime | None
     open_phase: Phase | None
     is_away: bool
+    held_because: tuple[str, ...] = ()
 
     @property
     def is_past_guidance(self) -> bool:
@@ -166,6 +169,10 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
             return _returned(replace(state, away=state.away - {reason}), now, rules, effects)
         case ClockChanged(by=by):
             return _shift(state, by, now, rules)
+        case QuietStarted(reason=reason):
+            return replace(state, quiet=state.quiet | {reason})
+        case QuietEnded(reason=reason):
+            return replace(state, quiet=state.quiet - {reason})
     raise TypeError(f"not an engine event: {event!r}")  # pragma: no cover
 
 
@@ -334,11 +341,17 @@ def _settle_once(state: State, now: datetime, rules: Rules, effects: list[Effect
             return _settle_snoozed(state, prompt, now, rules, effects)
         return state
     upcoming = next_due(state, now, rules)
-    if upcoming is None or state.away:
+    if upcoming is None or upcoming[0] > now or not upcoming[1].contains(now):
+        return replace(state, held_since=None) if state.held_since is not None else state
+    if state.away:
         return state
-    due, period = upcoming
-    if due > now or not period.contains(now):
-        return state
+    is_quiet = False
+    if state.quiet:
+        # Do not disturb: hold the prompt, at most `hold_limit`; then a notification only.
+        held_since = state.held_since or now
+        if now - held_since < rules.hold_limit:
+            return replace(state, held_since=held_since)
+        is_quiet = True
     seq = state.seq + 1
     day = local_day(now, rules.zone)
     prompt = Prompt(seq=seq, kind=Kind.PROMPT, day=day, first_shown_at=now,
@@ -346,8 +359,9 @@ def _settle_once(state: State, now: datetime, rules: Rules, effects: list[Effect
     count = state.count_for(day)
     state = _set_count(state, replace(count, prompts=count.prompts + 1))
     effects.append(SaveRecord(_record(prompt)))
-    effects.append(ShowPrompt(seq, can_snooze=True, is_again=False))
-    return replace(state, open=prompt, seq=seq, deferred_to=None, deferred_day=None)
+    effects.append(ShowPrompt(seq, can_snooze=True, is_again=False, is_quiet=is_quiet))
+    return replace(state, open=prompt, seq=seq, deferred_to=None, deferred_day=None,
+                   held_since=None)
 
 
 def _settle_snoozed(state: State, prompt: Prompt, now: datetime, rules: Rules,
@@ -359,8 +373,8 @@ def _settle_snoozed(state: State, prompt: Prompt, now: datetime, rules: Rules,
     if period is None or now < period.start:  # the clock went back before its active hours
         return _end(state, now, Outcome.SKIPPED, effects)
     assert prompt.snoozed_until is not None
-    if now < prompt.snoozed_until or state.away:
-        return state
+    if now < prompt.snoozed_until or state.away or state.quiet:
+        return state  # a snoozed prompt waits for the person and for the quiet to end
     shown = replace(prompt, phase=Phase.SHOWING, shown_at=now, snoozed_until=None)
     effects.append(ShowPrompt(prompt.seq, can_snooze=prompt.snoozes < rules.max_snoozes,
                               is_again=True))
@@ -421,6 +435,8 @@ def next_wake(state: State, now: datetime, rules: Rules) -> datetime | None:
         upcoming = next_due(state, now, rules)
         if upcoming is not None and upcoming[0] > now:
             candidates.append(upcoming[0])
+        if state.held_since is not None:
+            candidates.append(state.held_since + rules.hold_limit)
     future = [c for c in candidates if c > now]
     return min(future) if future else None
 
@@ -449,6 +465,7 @@ def status(state: State, now: datetime, rules: Rules) -> Status:
         snoozed_until=None if prompt is None else prompt.snoozed_until,
         open_phase=None if prompt is None else prompt.phase,
         is_away=bool(state.away),
+        held_because=tuple(sorted(state.quiet)) if state.held_since is not None else (),
     )
 
 

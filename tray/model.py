@@ -74,6 +74,7 @@ class Rules:
     card_timeout: timedelta = timedelta(minutes=5)
     max_snoozes: int = 3
     guidance_per_day: int = 5
+    hold_limit: timedelta = timedelta(minutes=30)  # a held prompt then comes as a notification
 
     def __post_init__(self) -> None:
         if not 1 <= self.daily_cap <= self.guidance_per_day:
@@ -123,6 +124,8 @@ class State:
     away: frozenset[Away] = frozenset()
     away_since: datetime | None = None
     is_away_a_break: bool = False
+    quiet: frozenset[str] = frozenset()  # why prompts are held: "fullscreen", ...
+    held_since: datetime | None = None   # when a due prompt was first held
     open: Prompt | None = None
     counts: tuple[DayCount, ...] = ()
     seq: int = 0
@@ -222,6 +225,18 @@ class AwayEnded:
 
 
 @dataclass(frozen=True)
+class QuietStarted:
+    """Do not disturb: a reason to hold prompts began (a fullscreen window, a call...)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class QuietEnded:
+    reason: str
+
+
+@dataclass(frozen=True)
 class ClockChanged:
     """The wall clock was set by `by` (not a sleep: the watchdog tells the two apart)."""
 
@@ -229,6 +244,7 @@ class ClockChanged:
 
 
 Event = (Ticked | TrayStarted | StartRequested | RoutineStarted | PromptEnded | SnoozeRequested
+         | QuietStarted | QuietEnded
          | SkipRequested | PauseRequested | ResumeRequested | AwayStarted | AwayEnded
          | ClockChanged)
 
@@ -243,6 +259,7 @@ class ShowPrompt:
     seq: int
     can_snooze: bool
     is_again: bool
+    is_quiet: bool = False  # held too long: a notification only, no card
 
 
 @dataclass(frozen=True)
@@ -321,6 +338,8 @@ def state_to_dict(state: State) -> dict[str, Any]:
         "away": sorted(state.away),
         "away_since": _iso(state.away_since),
         "is_away_a_break": state.is_away_a_break,
+        "quiet": sorted(state.quiet),
+        "held_since": _iso(state.held_since),
         "open": None if prompt is None else {
             "seq": prompt.seq,
             "kind": prompt.kind.value,
@@ -387,6 +406,8 @@ def state_from_dict(data: Any) -> State:
         away=frozenset(Away(a) for a in away),
         away_since=_instant(data.get("away_since")),
         is_away_a_break=is_break,
+        quiet=frozenset(str(q) for q in data.get("quiet", [])),
+        held_since=_instant(data.get("held_since")),
         open=prompt,
         counts=tuple(counts),
         seq=_int(data.get("seq", 0), "seq"),

@@ -11,6 +11,9 @@ from tray.localtime import clock, day_and_clock
 from tray.model import Kind, Mode, Outcome, Record
 
 GUIDANCE = "the guidance is up to 5 a day"
+HELD_REASONS = {"fullscreen": "a window is fullscreen",
+                "do-not-disturb": "do not disturb is on",
+                "microphone": "the microphone is in use", "camera": "the camera is in use"}
 TOOLTIP_LIMIT = 127  # Windows rejects longer tray tooltips
 
 
@@ -62,6 +65,9 @@ def status_lines(status: Status, records: Sequence[Record], now: datetime,
         lines.append(f"Sessions started by hand: {sessions}")
     if status.is_away:
         lines.append("Away: no prompt is shown until you are back")
+    if status.held_because:
+        why = ", ".join(HELD_REASONS.get(r, r) for r in status.held_because)
+        lines.append(f"Break held: {why} (at most 30 minutes, then a notification only)")
     return lines
 
 
