@@ -163,4 +163,4 @@ def test_a_missing_file_is_no_problem(tmp_path: Path) -> None:
 
 def test_the_default_text_is_valid_toml_naming_every_key() -> None:
     data = tomllib.loads(DEFAULT_TEXT)
-    assert set(data) == {"breaks", "active_hours", "routine", "behaviour"}
+    assert set(data) == {"breaks", "active_hours", "routine", "behaviour", "do_not_disturb"}

@@ -399,3 +399,33 @@ def test_a_screen_lock_through_logind_is_a_natural_break(desktop, start_tray, pr
     send("unlock")
     wait_for(lambda: "Away" not in tray.status(), what="back after unlock")
     assert records(profile) == [] and "Next break at" in tray.status()
+
+
+def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
+        desktop, start_tray, profile) -> None:
+    all_day(profile)
+    shots = profile.artifacts("fullscreen")
+    env = {**os.environ, **desktop.env}
+    presenter = subprocess.Popen([sys.executable, str(Path(__file__).with_name(
+        "fullscreen_window.py"))], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True, bufsize=1)
+    try:
+        assert presenter.stdout is not None and presenter.stdout.readline().strip() == "shown"
+        window = wait_for(lambda: desktop.visible_windows("^Fullscreen test$"),
+                          what="the fullscreen window")[0]
+        desktop.run("xdotool", "windowactivate", "--sync", window)
+        tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3")
+        assert "do not disturb: watching fullscreen (X11)" in tray.log()
+        wait_for(lambda: "Break held: a window is fullscreen" in tray.status(), timeout=15,
+                 what="the due prompt held")
+        assert records(profile) == []
+        desktop.screenshot(shots / "held-while-fullscreen.png")
+        assert presenter.stdin is not None
+        presenter.stdin.write("leave\n")
+        wait_for(lambda: "Break on screen now" in tray.status(), what="the prompt after it")
+        assert len(records(profile)) == 1
+        wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the prompt card")
+        desktop.screenshot(shots / "prompt-after-fullscreen.png")
+    finally:
+        presenter.kill()
+        presenter.wait()

@@ -215,6 +215,9 @@ class TrayApp:
 
             self.session_watch = SessionWatcher(self.runner.post)
             self.session_watch.start()
+        from tray.quiet import start_watchers
+
+        start_watchers(self.runner.post, fullscreen=self.profile.settings.hold_when_fullscreen)
 
     def _watch_presence(self) -> None:
         """Idle time -> natural breaks (a reader per system; none: the engine goes without)."""
@@ -258,8 +261,9 @@ class TrayApp:
         today = decision.state.count_for(datetime.now(UTC).astimezone(self.rules.zone).date())
         for effect in decision.effects:
             if isinstance(effect, ShowPrompt):
-                self.windows.show_prompt(effect.seq, effect.can_snooze, today.completed,
-                                         self.rules.daily_cap)
+                if not effect.is_quiet:  # held too long: a notification only, no card
+                    self.windows.show_prompt(effect.seq, effect.can_snooze, today.completed,
+                                             self.rules.daily_cap)
                 actions = {"start": "Start"}
                 if effect.can_snooze:
                     actions["snooze"] = "Snooze 10 min"

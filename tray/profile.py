@@ -43,6 +43,7 @@ def routines_folder(where: Folders) -> Path:
 def rules_for(settings: Settings, routine_length: timedelta, zone: tzinfo) -> Rules:
     return Rules(zone=zone, interval=settings.interval, hours=settings.hours,
                  daily_cap=settings.daily_cap, routine_length=routine_length,
+                 hold_limit=timedelta(minutes=settings.hold_minutes),
                  after_sleep=settings.after_sleep)
 
 

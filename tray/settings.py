@@ -36,6 +36,8 @@ class Settings:
     font_scale: float = 1.0
     theme: Theme = Theme.LIGHT
     after_sleep: AfterSleep = AfterSleep.BREAK
+    hold_when_fullscreen: bool = True
+    hold_minutes: int = 30
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,12 @@ theme = "light"
 # What a sleep of the computer means: "break" (a natural break: the work count starts again)
 # or "continue" (it counts as work time; a break that fell due comes once, after you are back).
 after_sleep = "break"
+
+[do_not_disturb]
+# Hold a prompt while a window is fullscreen (a presentation, a film, a game).
+fullscreen = true
+# How long a held prompt waits (1 to 120 minutes) before it comes as a notification only.
+hold_minutes = 30
 """
 
 
@@ -187,6 +195,8 @@ _KEYS = (
     _Key("routine", "font_scale", "font_scale", _scale),
     _Key("routine", "theme", "theme", _choice("light", "dark")),
     _Key("behaviour", "after_sleep", "after_sleep", _choice("break", "continue")),
+    _Key("do_not_disturb", "fullscreen", "hold_when_fullscreen", _boolean),
+    _Key("do_not_disturb", "hold_minutes", "hold_minutes", _whole(1, 120)),
 )
 _SECTIONS = {key.section for key in _KEYS}
 

@@ -1,0 +1,93 @@
+"""Do not disturb, as the engine's QuietStarted/QuietEnded events.
+
+X11: a window that is fullscreen on the active screen holds prompts. Watched through X events,
+not by polling: PropertyNotify on the root window's _NET_ACTIVE_WINDOW and on the active
+window's _NET_WM_STATE, read by a thread of its own on its own X connection. (Windows'
+SHQueryUserNotificationState and GNOME's show-banners are the next detectors to add here.)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from tray.model import Event, QuietEnded, QuietStarted
+
+log = logging.getLogger(__name__)
+
+FULLSCREEN = "fullscreen"
+
+
+class X11FullscreenWatcher:
+    def __init__(self, post: Callable[[Event], None], display_name: str | None = None) -> None:
+        from Xlib import X, display
+
+        self._post = post
+        self._display = display.Display(display_name)
+        self._root = self._display.screen().root
+        self._atoms = {name: self._display.intern_atom(name) for name in (
+            "_NET_ACTIVE_WINDOW", "_NET_WM_STATE", "_NET_WM_STATE_FULLSCREEN")}
+        self._root.change_attributes(event_mask=X.PropertyChangeMask)
+        self._watched: Any = None
+        self.is_fullscreen = False
+        self._thread = threading.Thread(target=self._loop, name="pointbreak-fullscreen",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._check()
+        self._thread.start()
+
+    def _active(self) -> Any:
+        prop = self._root.get_full_property(self._atoms["_NET_ACTIVE_WINDOW"], 0)
+        if prop is None or not prop.value or not prop.value[0]:
+            return None
+        return self._display.create_resource_object("window", int(prop.value[0]))
+
+    def _check(self) -> None:
+        from Xlib import X
+
+        try:
+            window = self._active()
+            if window is not None and (self._watched is None
+                                       or window.id != self._watched.id):
+                window.change_attributes(event_mask=X.PropertyChangeMask)
+                self._watched = window
+            state = None if window is None else window.get_full_property(
+                self._atoms["_NET_WM_STATE"], 0)
+            is_full = bool(state is not None and
+                           self._atoms["_NET_WM_STATE_FULLSCREEN"] in state.value)
+        except Exception:  # the window went away meanwhile: not fullscreen
+            is_full = False
+        if is_full != self.is_fullscreen:
+            self.is_fullscreen = is_full
+            self._post(QuietStarted(FULLSCREEN) if is_full else QuietEnded(FULLSCREEN))
+
+    def _loop(self) -> None:
+        from Xlib import X
+
+        wanted = {self._atoms["_NET_ACTIVE_WINDOW"], self._atoms["_NET_WM_STATE"]}
+        while True:
+            try:
+                event = self._display.next_event()
+            except Exception:  # the X connection is gone: stop watching
+                log.info("fullscreen watch ended: the X connection closed")
+                return
+            if event.type == X.PropertyNotify and event.atom in wanted:
+                self._check()
+
+
+def start_watchers(post: Callable[[Event], None], *, fullscreen: bool = True) -> list[str]:
+    """Start every do-not-disturb detector that works here; return their names."""
+    import os
+
+    started = []
+    if fullscreen and os.environ.get("DISPLAY"):
+        try:
+            X11FullscreenWatcher(post).start()
+            started.append("fullscreen (X11)")
+        except Exception as error:  # no X server, no EWMH: not watched
+            log.info("do not disturb: fullscreen is not watched: %s", error)
+    log.info("do not disturb: watching %s", ", ".join(started) or "nothing")
+    return started
