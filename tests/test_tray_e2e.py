@@ -429,3 +429,18 @@ def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
     finally:
         presenter.kill()
         presenter.wait()
+
+
+def test_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> None:
+    all_day(profile)
+    tray = start_tray("xorg", POINTBREAK_IDLE="x11", POINTBREAK_TEST_INTERVAL_SECONDS="1",
+                      POINTBREAK_TEST_PAUSE_SECONDS="2", POINTBREAK_TEST_PAUSE_WAIT_SECONDS="60")
+    typed_until = time.monotonic() + 6
+    while time.monotonic() < typed_until:  # someone typing: input every 0.4 s
+        desktop.run("xdotool", "mousemove_relative", "--", "1", "0")
+        assert not desktop.visible_windows("^Pointbreak$"), "the card landed mid-sentence"
+        time.sleep(0.4)
+    assert "Break on screen now" in tray.status()  # due, and waiting for the pause
+    stopped = time.monotonic()
+    wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the card at the pause")
+    assert time.monotonic() - stopped >= 1.5  # it came after two quiet seconds, not before

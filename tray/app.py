@@ -17,7 +17,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,9 @@ from tray.paths import Folders, folders
 from tray.store import StoreWriteError
 
 log = logging.getLogger("tray")
+
+TYPING_PAUSE_S = 10.0  # no input this long is a pause in typing (not being away)
+PAUSE_WAIT_S = 120.0   # wait this long at most for one before showing a prompt
 
 SAFETY = ("Pointbreak is not medical advice. If your back pain is significant, see a doctor "
           "soon.")
@@ -261,16 +266,7 @@ class TrayApp:
         today = decision.state.count_for(datetime.now(UTC).astimezone(self.rules.zone).date())
         for effect in decision.effects:
             if isinstance(effect, ShowPrompt):
-                if not effect.is_quiet:  # held too long: a notification only, no card
-                    self.windows.show_prompt(effect.seq, effect.can_snooze, today.completed,
-                                             self.rules.daily_cap)
-                actions = {"start": "Start"}
-                if effect.can_snooze:
-                    actions["snooze"] = "Snooze 10 min"
-                self.notifier.notify(effect.seq, "Time for a back break",
-                                     f"A {round(self.rules.routine_length.total_seconds() / 60)}"
-                                     "-minute hands-only routine for your upper back.",
-                                     actions, self._notification_action(effect.seq))
+                self._at_a_pause_in_typing(partial(self._prompt, effect, today.completed))
             elif isinstance(effect, StartRoutine):
                 self.notifier.close(effect.seq)
                 self.windows.start_routine(effect.seq, today.completed, self.rules.daily_cap)
@@ -278,6 +274,44 @@ class TrayApp:
                 self.notifier.close(effect.seq)
                 self.windows.close(effect.seq)
         self._show(decision.state)
+
+    def _prompt(self, effect: ShowPrompt, completed_today: int) -> None:
+        assert self.rules is not None
+        if not effect.is_quiet:  # held too long: a notification only, no card
+            self.windows.show_prompt(effect.seq, effect.can_snooze, completed_today,
+                                     self.rules.daily_cap)
+        actions = {"start": "Start"}
+        if effect.can_snooze:
+            actions["snooze"] = "Snooze 10 min"
+        self.notifier.notify(effect.seq, "Time for a back break",
+                             f"A {round(self.rules.routine_length.total_seconds() / 60)}"
+                             "-minute hands-only routine for your upper back.",
+                             actions, self._notification_action(effect.seq))
+
+    def _at_a_pause_in_typing(self, show: Callable[[], None]) -> None:
+        """Show a prompt at a pause in typing (no input for 10 s), waiting at most 2 minutes,
+        so it does not land mid-sentence. Without an idle reader: at once."""
+        reader = self.presence.reader if self.presence is not None else None
+        if reader is None:
+            show()
+            return
+        pause = float(os.environ.get("POINTBREAK_TEST_PAUSE_SECONDS", TYPING_PAUSE_S))
+        longest = float(os.environ.get("POINTBREAK_TEST_PAUSE_WAIT_SECONDS", PAUSE_WAIT_S))
+
+        def wait_then_show() -> None:
+            deadline = time.monotonic() + longest
+            while time.monotonic() < deadline and not self._stopping.is_set():
+                try:
+                    if reader.idle_seconds() >= pause:
+                        break
+                except Exception:  # no reading: do not hold the prompt for it
+                    break
+                time.sleep(1.0)
+            if not self._stopping.is_set():
+                show()
+
+        threading.Thread(target=wait_then_show, name="pointbreak-typing-pause",
+                         daemon=True).start()
 
     def _notification_action(self, seq: int) -> Any:
         def act(action: str) -> None:
