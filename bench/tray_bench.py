@@ -154,14 +154,21 @@ def idle(desktop: desk.Desktop, programs: list[Program], rss_after: float,
         desk.wait_for(lambda before=before: set(desktop.tray_icons()) - before, 30,
                       f"{program.name}'s icon")
         running.append((program, process, env))
-    time.sleep(30)  # let start-up settle
+    def present_for(seconds: float) -> None:
+        """A person at the desk: the pointer moves once a minute (idle detection is on)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            desktop.run("xdotool", "mousemove_relative", "--", "1", "1", check=False)
+            time.sleep(min(60.0, max(0.0, end - time.monotonic())))
+
+    present_for(30)  # let start-up settle
     start = {p.pid: (cpu_seconds(p.pid), wakeups(p.pid), time.monotonic())
              for _, p, _ in running}
     rss: dict[int, tuple[float, float]] = {}
-    time.sleep(max(0.0, rss_after - 30))
+    present_for(max(0.0, rss_after - 30))
     for _, process, _ in running:
         rss[process.pid] = memory(process.pid)
-    time.sleep(max(0.0, window - (rss_after - 30)))
+    present_for(max(0.0, window - (rss_after - 30)))
     print(f"\nIdle, side by side: RSS after {rss_after / 60:g} min; CPU and wake-ups over "
           f"{window / 60:g} min (from 30 s after start)")
     print(f"{'program':<28} {'RSS MiB':>8} {'peak MiB':>9} {'CPU s/10 min':>13} "
