@@ -26,6 +26,9 @@ class X11FullscreenWatcher:
 
         self._post = post
         self._display = display.Display(display_name)
+        # A watched window may be destroyed at any moment (a player closing while fullscreen):
+        # the errors that follow are expected and must not end the watch.
+        self._display.set_error_handler(lambda *_: None)
         self._root = self._display.screen().root
         self._atoms = {name: self._display.intern_atom(name) for name in (
             "_NET_ACTIVE_WINDOW", "_NET_WM_STATE", "_NET_WM_STATE_FULLSCREEN")}
@@ -52,7 +55,7 @@ class X11FullscreenWatcher:
             window = self._active()
             if window is not None and (self._watched is None
                                        or window.id != self._watched.id):
-                window.change_attributes(event_mask=X.PropertyChangeMask)
+                window.change_attributes(event_mask=X.PropertyChangeMask | X.StructureNotifyMask)
                 self._watched = window
             state = None if window is None else window.get_full_property(
                 self._atoms["_NET_WM_STATE"], 0)
@@ -74,7 +77,8 @@ class X11FullscreenWatcher:
             except Exception:  # the X connection is gone: stop watching
                 log.info("fullscreen watch ended: the X connection closed")
                 return
-            if event.type == X.PropertyNotify and event.atom in wanted:
+            if event.type in (X.PropertyNotify, X.DestroyNotify) and (
+                    event.type == X.DestroyNotify or event.atom in wanted):
                 self._check()
 
 
