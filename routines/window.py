@@ -293,14 +293,8 @@ class RoutineWindow:
 
     def _tick(self) -> None:
         self._timer = None
-        assert self.session is not None
-        for cue in self.session.tick(self.clock()):
-            self._cue(cue)
-        if self.session.is_finished:
-            self._show_end()
-            return
-        self._refresh()
-        self._schedule()
+        if self.session is not None:
+            self._move(self.session.tick)
 
     def _cue(self, cue: Cue) -> None:
         self.cues.append(cue)
