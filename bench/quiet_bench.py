@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import queue
+import statistics
 import subprocess
 import sys
 import time
@@ -30,26 +31,30 @@ def main() -> int:
         events: queue.Queue = queue.Queue()
         X11FullscreenWatcher(lambda e: events.put((time.perf_counter(), e)),
                              screen.display).start()
-        # One window (see the issue note: after a watched window is destroyed the watcher
-        # misses later windows; being fixed).
-        presenter = subprocess.Popen(
-            [sys.executable, str(HERE.parent / "tests" / "fullscreen_window.py")],
-            env={**os.environ, **screen.env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, bufsize=1)
-        assert presenter.stdout is not None and presenter.stdin is not None
-        started = time.perf_counter()
-        presenter.stdout.readline()
-        at, event = events.get(timeout=10)
-        assert isinstance(event, QuietStarted)
-        print(f"fullscreen seen {at - started:.3f} s after the window's process started "
-              "(Tk start included)")
-        left = time.perf_counter()
-        presenter.stdin.write("leave\n")
-        at, event = events.get(timeout=10)
-        assert isinstance(event, QuietEnded)
-        print(f"leaving fullscreen seen after {(at - left) * 1e3:.0f} ms  target <= 1 s")
-        presenter.kill()
-        presenter.wait()
+        enter, leave = [], []
+        for _ in range(5):
+            presenter = subprocess.Popen(
+                [sys.executable, str(HERE.parent / "tests" / "fullscreen_window.py")],
+                env={**os.environ, **screen.env}, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, text=True, bufsize=1)
+            assert presenter.stdout is not None and presenter.stdin is not None
+            started = time.perf_counter()
+            presenter.stdout.readline()
+            at, event = events.get(timeout=10)
+            assert isinstance(event, QuietStarted)
+            enter.append(at - started)
+            left = time.perf_counter()
+            presenter.stdin.write("leave\n")
+            at, event = events.get(timeout=10)
+            assert isinstance(event, QuietEnded)
+            leave.append(at - left)
+            presenter.kill()
+            presenter.wait()
+            desk.wait_for(lambda: not screen.visible_windows("^Fullscreen test$"))
+        print(f"fullscreen seen {statistics.median(enter):.3f} s (median) after the window's "
+              "process started, Tk start included")
+        print(f"leaving fullscreen seen after {statistics.median(leave) * 1e3:.0f} ms (median, "
+              f"max {max(leave) * 1e3:.0f}, n=5)  target <= 1 s")
         returns: queue.Queue = queue.Queue()
         watcher = PresenceWatcher(X11Idle(screen.display), returns.put,
                                   Polling(away_after=2.0))  # the real 5 s poll while away

@@ -53,8 +53,9 @@ class X11FullscreenWatcher:
 
         try:
             window = self._active()
-            if window is not None and (self._watched is None
-                                       or window.id != self._watched.id):
+            if window is not None:
+                # Every time: X hands a closed window's id to the next client's window, so
+                # "already watched" cannot be told from the id.
                 window.change_attributes(event_mask=X.PropertyChangeMask | X.StructureNotifyMask)
                 self._watched = window
             state = None if window is None else window.get_full_property(
