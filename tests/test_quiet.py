@@ -37,3 +37,27 @@ def test_fullscreen_windows_come_and_go_and_each_is_seen(desktop) -> None:
             presenter.wait()
         wait_for(lambda: not desktop.visible_windows("^Fullscreen test$"),
                  what="the window to go")
+
+
+# Values recorded from QUERY_USER_NOTIFICATION_STATE's documentation (shellapi.h); Windows
+# itself cannot run here, so the poll is driven through its one seam.
+@pytest.mark.parametrize(("state", "reason"), [
+    (1, "screen-off"), (2, "fullscreen"), (3, "fullscreen"), (4, "presentation"),
+    (5, None), (6, "do-not-disturb"), (7, "fullscreen")],
+    ids=["not-present", "busy", "d3d", "presentation", "accepts", "quiet-time", "app"])
+def test_windows_notification_states(state: int, reason: str | None) -> None:
+    from tray.quiet import windows_quiet_reason
+
+    assert windows_quiet_reason(state) == reason
+
+
+def test_the_windows_poll_posts_only_changes() -> None:
+    from tray.quiet import WindowsQuietPoll
+
+    answers = iter([5, 4, 4, 2, 5])
+    posted: list = []
+    poll = WindowsQuietPoll(posted.append, api=lambda: next(answers))
+    for _ in range(5):
+        poll.check()
+    assert posted == [QuietStarted("presentation"), QuietEnded("presentation"),
+                      QuietStarted(FULLSCREEN), QuietEnded(FULLSCREEN)]

@@ -131,6 +131,7 @@ class TrayApp:
         self._stopping = threading.Event()
         self.presence: Any = None
         self.session_watch: Any = None
+        self.minute_checks: list[Callable[[], None]] = []
 
     def run(self) -> int:
         log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
@@ -222,7 +223,8 @@ class TrayApp:
             self.session_watch.start()
         from tray.quiet import start_watchers
 
-        start_watchers(self.runner.post, fullscreen=self.profile.settings.hold_when_fullscreen)
+        _, self.minute_checks = start_watchers(
+            self.runner.post, fullscreen=self.profile.settings.hold_when_fullscreen)
 
     def _watch_presence(self) -> None:
         """Idle time -> natural breaks (a reader per system; none: the engine goes without)."""
@@ -339,6 +341,8 @@ class TrayApp:
         if stamp != self._settings_stamp:
             self._settings_stamp = stamp
             self._reload_settings()
+        for check in self.minute_checks:
+            check()
         if self.runner is not None:
             self.runner.call(lambda: self._show(self.runner.state))
 

@@ -55,6 +55,7 @@ def examine() -> Report:
     _tray_backend(report)
     _notifications(report)
     _idle(report)
+    _do_not_disturb(report)
     _autostart(report)
     _folders_and_store(report)
     _running(report)
@@ -121,6 +122,19 @@ def _idle(report: Report) -> None:
                        "GNOME's Mutter or a desktop with org.freedesktop.ScreenSaver")
     else:
         report.fact("Idle time", reader.name)
+
+
+def _do_not_disturb(report: Report) -> None:
+    if sys.platform == "win32":
+        report.fact("Do not disturb", "fullscreen and presentation mode (asked once a minute); "
+                                      "Windows' own do-not-disturb has no public API")
+    elif sys.platform == "darwin":
+        report.fact("Do not disturb", "not detected: macOS offers no public API for Focus or "
+                                      "fullscreen state")
+    elif os.environ.get("DISPLAY"):
+        report.fact("Do not disturb", "a fullscreen window (X11)")
+    else:
+        report.fact("Do not disturb", "not detected (Wayland without X11)")
 
 
 def _autostart(report: Report) -> None:

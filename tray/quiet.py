@@ -83,11 +83,20 @@ class X11FullscreenWatcher:
                 self._check()
 
 
-def start_watchers(post: Callable[[Event], None], *, fullscreen: bool = True) -> list[str]:
-    """Start every do-not-disturb detector that works here; return their names."""
+def start_watchers(post: Callable[[Event], None], *,
+                   fullscreen: bool = True) -> tuple[list[str], list[Callable[[], None]]]:
+    """Start every do-not-disturb detector that works here. Returns their names and the
+    checks to run on the minute tick (for systems that only answer when asked)."""
     import os
+    import sys
 
-    started = []
+    started: list[str] = []
+    minute_checks: list[Callable[[], None]] = []
+    if fullscreen and sys.platform == "win32":
+        poll = WindowsQuietPoll(post)
+        poll.check()
+        minute_checks.append(poll.check)
+        started.append("fullscreen and presentation mode (Windows)")
     if fullscreen and os.environ.get("DISPLAY"):
         try:
             X11FullscreenWatcher(post).start()
@@ -95,4 +104,55 @@ def start_watchers(post: Callable[[Event], None], *, fullscreen: bool = True) ->
         except Exception as error:  # no X server, no EWMH: not watched
             log.info("do not disturb: fullscreen is not watched: %s", error)
     log.info("do not disturb: watching %s", ", ".join(started) or "nothing")
-    return started
+    return started, minute_checks
+
+
+# --- Windows: SHQueryUserNotificationState, asked on the minute tick ---------------------------
+
+# QUERY_USER_NOTIFICATION_STATE (shellapi.h): what each value means for a prompt.
+WINDOWS_QUIET = {
+    1: "screen-off",      # QUNS_NOT_PRESENT: screen saver, locked, or fast user switching
+    2: FULLSCREEN,        # QUNS_BUSY: a full-screen application
+    3: FULLSCREEN,        # QUNS_RUNNING_D3D_FULL_SCREEN: a full-screen Direct3D game
+    4: "presentation",    # QUNS_PRESENTATION_MODE
+    6: "do-not-disturb",  # QUNS_QUIET_TIME: the first hour after a new user's first logon
+    7: FULLSCREEN,        # QUNS_APP: a Windows Store app full screen
+}
+
+
+def windows_quiet_reason(state: int) -> str | None:
+    """Pure: the quiet reason for a QUERY_USER_NOTIFICATION_STATE value (5: accepts)."""
+    return WINDOWS_QUIET.get(state)
+
+
+class WindowsQuietPoll:
+    """Windows has no change notification for this: the tray asks once a minute."""
+
+    def __init__(self, post: Callable[[Event], None], api: Callable[[], int] | None = None):
+        self._post = post
+        self._api = api or _windows_notification_state
+        self.reason: str | None = None
+
+    def check(self) -> None:
+        try:
+            reason = windows_quiet_reason(self._api())
+        except OSError as error:
+            log.info("cannot read the Windows notification state: %s", error)
+            reason = None
+        if reason != self.reason:
+            if self.reason is not None:
+                self._post(QuietEnded(self.reason))
+            if reason is not None:
+                self._post(QuietStarted(reason))
+            self.reason = reason
+
+
+def _windows_notification_state() -> int:
+    import ctypes
+
+    state = ctypes.c_int(0)
+    result = ctypes.windll.shell32.SHQueryUserNotificationState(  # type: ignore[attr-defined]
+        ctypes.byref(state))
+    if result != 0:
+        raise OSError(f"SHQueryUserNotificationState failed: {result:#x}")
+    return state.value

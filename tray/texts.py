@@ -12,6 +12,7 @@ from tray.model import Kind, Mode, Outcome, Record
 
 GUIDANCE = "the guidance is up to 5 a day"
 HELD_REASONS = {"fullscreen": "a window is fullscreen",
+                "presentation": "presentation mode is on", "screen-off": "the screen is off",
                 "do-not-disturb": "do not disturb is on",
                 "microphone": "the microphone is in use", "camera": "the camera is in use"}
 TOOLTIP_LIMIT = 127  # Windows rejects longer tray tooltips
