@@ -137,8 +137,18 @@ def start_tray(desktop, profile):
         tray = Tray(process, profile, None)
         started.append(tray)
         if wait_icon:
-            tray.icon = desk.wait_for(lambda: sorted(set(desktop.tray_icons()) - before),
-                                      what="the tray icon")[0]
+            def shown_icon() -> str | None:
+                # The icon window, not a short-lived helper: it exists and has a real size.
+                for window in sorted(set(desktop.tray_icons()) - before):
+                    try:
+                        _, _, width, height = desktop.icon_geometry(window)
+                    except subprocess.CalledProcessError:
+                        continue  # gone already
+                    if width >= 16 and height >= 16:
+                        return window
+                return None
+
+            tray.icon = desk.wait_for(shown_icon, what="the tray icon")
         desk.wait_for(lambda: "not running" not in profile.run("status").stdout,
                       what="the control channel")
         return tray

@@ -311,8 +311,14 @@ def test_the_start_at_login_menu_item_writes_the_entry_and_its_check_mark_shows_
     looks = {}
     for state in ("off", "on"):
         assert profile.run("autostart", state).returncode == 0  # and tells the tray
-        menu = max(open_menu(), key=lambda w: desktop.icon_geometry(w)[2] *
-                   desktop.icon_geometry(w)[3])  # the popup, not a helper window
+        def area(window: str) -> int:
+            try:
+                _, _, width, height = desktop.icon_geometry(window)
+            except subprocess.CalledProcessError:
+                return 0  # a helper window that is gone already
+            return width * height
+
+        menu = max(open_menu(), key=area)  # the popup, not a helper window
         x, y, mw, mh = desktop.icon_geometry(menu)
         shot = desktop.screenshot(shots / f"menu-start-at-login-{state}.png")
         with Image.open(shot) as image:
