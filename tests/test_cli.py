@@ -166,3 +166,13 @@ def test_run_module_is_how_a_frozen_build_starts_its_windows(profile) -> None:
     assert result.returncode == 0 and "python -m routines" in result.stdout
     refused = profile.run("--run-module", "os", "x")
     assert refused.returncode == 2 and "routines or tray.panel" in refused.stderr
+
+
+def test_status_takes_the_records_over_a_stale_count_in_the_state(profile) -> None:
+    from tray.model import DayCount
+
+    day = datetime.now(BERLIN).date()
+    Store(profile.store).save(State(counts=(DayCount(day, 1, 0),)), [
+        Record(seq=n, kind=Kind.SESSION, day=day, shown_at=today_at(9, n),
+               ended_at=today_at(9, n), outcome=Outcome.COMPLETED) for n in (1, 2)])
+    assert "Today: 2 of 5" in profile.run("status").stdout

@@ -202,9 +202,7 @@ class Store:
         return sorted(found, key=lambda r: (r.shown_at, r.seq))
 
     def day_count(self, day: date) -> DayCount:
-        records = self.records(day, day)
-        return DayCount(day, prompts=sum(r.kind is Kind.PROMPT for r in records),
-                        completed=sum(r.outcome is Outcome.COMPLETED for r in records))
+        return count_day(day, self.records(day, day))
 
     def _month_tables(self, first: date, last: date) -> list[str]:
         wanted = {_table_name(first), _table_name(last)}
@@ -291,6 +289,16 @@ class Store:
                 with self._writing():
                     pass
         self._db.close()
+
+
+def count_day(day: date, records: Iterable[Record]) -> DayCount:
+    """The prompts and completed routines of `day` among `records`."""
+    prompts = completed = 0
+    for record in records:
+        if record.day == day:
+            prompts += record.kind is Kind.PROMPT
+            completed += record.outcome is Outcome.COMPLETED
+    return DayCount(day, prompts=prompts, completed=completed)
 
 
 def _table_name(day: date) -> str:
