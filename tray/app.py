@@ -43,6 +43,7 @@ from tray.model import (
     TrayStarted,
 )
 from tray.paths import Folders, folders
+from tray.runner import mark_alive
 from tray.store import StoreWriteError
 
 log = logging.getLogger("tray")
@@ -500,7 +501,7 @@ class TrayApp:
             self.windows.stop_all()
         if self.store is not None:
             self.store.close()
-        _touch(self.where.alive)
+        mark_alive(self.where.alive)
 
 
 def _is_autostart_on() -> bool:
@@ -536,11 +537,4 @@ def _last_alive(path: Path) -> datetime | None:
     stamp = _mtime(path)
     return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
 
-
-def _touch(path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-    except OSError as error:
-        log.warning("cannot mark when the tray stopped (%s): %s", path, error)
 

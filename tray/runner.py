@@ -145,7 +145,7 @@ class EngineRunner:
 
     def _watch(self) -> None:
         if self._alive_path is not None:
-            _touch(self._alive_path)
+            mark_alive(self._alive_path)
         self._check_clocks()
         if self._on_minute is not None:
             try:
@@ -223,7 +223,8 @@ class EngineRunner:
                                 replace_existing=True)
 
 
-def _touch(path: Path) -> None:
+def mark_alive(path: Path) -> None:
+    """Touch the file whose time says when the tray was last seen alive (never raises)."""
     try:
         os.utime(path)
     except FileNotFoundError:
