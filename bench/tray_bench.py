@@ -80,9 +80,6 @@ class Tree:
                 stack.append(child)
         return found
 
-    def tray_icons(self, desktop: desk.Desktop) -> set[str]:
-        return set(desktop.tray_icons())
-
 
 def start_up(desktop: desk.Desktop, program: Program, runs: int) -> list[float]:
     times = []

@@ -30,10 +30,6 @@ class Profile:
     def rules(self) -> Rules:
         return rules_for(self.settings, self.routine.length(self.settings.rounds), self.zone)
 
-    @property
-    def routines_folder(self) -> Path:
-        return routines_folder(self.folders)
-
 
 def routines_folder(where: Folders) -> Path:
     """The person's own routine files, beside the settings file."""
