@@ -10,6 +10,8 @@ packages=(
   dbus dbus-x11 dunst libnotify-bin desktop-file-utils dex
   libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-gtk-3.0
   gir1.2-ayatanaappindicator3-0.1
+  pulseaudio pulseaudio-utils libglib2.0-bin dconf-gsettings-backend dconf-service
+  gsettings-desktop-schemas
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -14,15 +14,25 @@ def doctor(profile, desktop, **env: str):
     return profile.run("doctor")
 
 
+def facts(result) -> list[str]:
+    """Each line with its name column closed up: 'Tray backend  xorg' -> 'Tray backend xorg'."""
+    return [" ".join(line.split()) for line in result.stdout.splitlines()]
+
+
 def test_a_healthy_profile(desktop, profile) -> None:
     pytest.importorskip("gi", reason="a menu backend needs PyGObject (tests/run.sh installs it)")
     result = doctor(profile, desktop, PYSTRAY_BACKEND="appindicator")
     assert result.returncode == 0, result.stdout
-    for fact in ("Pointbreak", "Python", "Desktop session  x11", "Tray backend     "
-                 "appindicator (menu: yes)", "Notifications    dbus (buttons: yes)",
-                 "Start at login   off", "History          none yet", "Tray             not "
-                 "running"):
-        assert fact in result.stdout
+    lines = facts(result)
+    assert any(line.startswith("Desktop session x11,") for line in lines)
+    for fact in ("Tray backend appindicator (menu: yes)",
+                 "Notifications dbus (buttons: yes)", "Start at login off",
+                 "History none yet", "Tray not running (start it: pointbreak)",
+                 "Do not disturb: fullscreen watched (X11)",
+                 "Do not disturb: desktop setting watched (GNOME's do not disturb, now off)"):
+        assert any(line.startswith(fact) for line in lines), fact
+    assert any(line.startswith("Do not disturb: microphone ") for line in lines)
+    assert any(line.startswith("Do not disturb: camera watched (") for line in lines)
     assert result.stdout.rstrip().endswith("No problems found.")
 
 
@@ -41,7 +51,7 @@ def test_no_notification_path_is_named(desktop, profile) -> None:
     result = doctor(profile, desktop, DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
                     PATH="/nonexistent")
     assert result.returncode == 1
-    assert "Notifications    none" in result.stdout
+    assert "Notifications none" in facts(result)
     assert "No way to show desktop notifications" in result.stdout
     assert "fix: install a notification daemon" in result.stdout
 
@@ -60,5 +70,14 @@ def test_start_at_login_pointing_at_a_removed_executable(desktop, profile) -> No
 
 def test_the_xorg_backend_suggests_the_gtk_extra(desktop, profile) -> None:
     result = doctor(profile, desktop, PYSTRAY_BACKEND="xorg")
-    assert "Tray backend     xorg (menu: no)" in result.stdout
+    assert "Tray backend xorg (menu: no)" in facts(result)
     assert "pip install 'pointbreak[gtk]'" in result.stdout and result.returncode == 1
+
+
+def test_detectors_turned_off_in_the_settings_are_said_to_be(desktop, profile) -> None:
+    profile.settings.parent.mkdir(parents=True)
+    profile.settings.write_text("[do_not_disturb]\nfullscreen = false\ncalls = false\n")
+    lines = facts(doctor(profile, desktop))
+    for name in ("fullscreen", "microphone", "camera"):
+        assert f"Do not disturb: {name} off in the settings" in lines
+    assert "Do not disturb: desktop setting off in the settings" not in lines

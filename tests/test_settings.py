@@ -47,6 +47,11 @@ font_scale = 2
 theme = "dark"
 [behaviour]
 after_sleep = "continue"
+[do_not_disturb]
+fullscreen = false
+system = false
+calls = false
+hold_minutes = 10
 """)
     values, problems = settings_file.load(path)
     assert problems == []
@@ -56,6 +61,9 @@ after_sleep = "continue"
     assert (values.routine, values.rounds, values.sound) == ("my-own", 3, False)
     assert (values.font_scale, values.theme) == (2.0, Theme.DARK)
     assert values.after_sleep is AfterSleep.CONTINUE
+    assert not (values.hold_when_fullscreen or values.hold_when_system_quiet
+                or values.hold_during_calls)
+    assert values.hold_minutes == 10
 
 
 BROKEN = {
@@ -91,6 +99,12 @@ BROKEN = {
                      ["routine name"], "routine"),
     "after-sleep": ('[behaviour]\nafter_sleep = "nap"\n', "[behaviour] after_sleep",
                     ['"break" or "continue"'], "after_sleep"),
+    "calls-yes": ('[do_not_disturb]\ncalls = "yes"\n', "[do_not_disturb] calls",
+                  ["true or false", 'got "yes"'], "hold_during_calls"),
+    "system-1": ("[do_not_disturb]\nsystem = 1\n", "[do_not_disturb] system",
+                 ["true or false", "got 1"], "hold_when_system_quiet"),
+    "hold-forever": ("[do_not_disturb]\nhold_minutes = 600\n", "[do_not_disturb] hold_minutes",
+                     ["1 to 120", "got 600"], "hold_minutes"),
     "interval-longer-than-hours": ('[breaks]\ninterval_minutes = 120\n[active_hours]\n'
                                    'start = "09:00"\nend = "10:00"\n',
                                    "[breaks] interval_minutes",

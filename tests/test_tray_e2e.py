@@ -450,3 +450,24 @@ def test_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> N
     stopped = time.monotonic()
     wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the card at the pause")
     assert time.monotonic() - stopped >= 1.5  # it came after two quiet seconds, not before
+
+
+def test_a_call_holds_a_due_prompt_until_it_ends(desktop, start_tray, profile, pulse) -> None:
+    all_day(profile)
+    shots = profile.artifacts("call")
+    call = subprocess.Popen(["parecord", "-d", "mic", os.devnull], env=pulse)
+    try:
+        tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3",
+                          PULSE_SERVER=pulse["PULSE_SERVER"])
+        assert "microphone (PulseAudio/PipeWire)" in tray.log()
+        wait_for(lambda: "Break held: the microphone is in use" in tray.status(), timeout=15,
+                 what="the due prompt held")
+        assert records(profile) == []
+        desktop.screenshot(shots / "held-during-a-call.png")
+    finally:
+        call.send_signal(signal.SIGINT)
+        call.wait(10)
+    wait_for(lambda: "Break on screen now" in tray.status(), what="the prompt after the call")
+    assert len(records(profile)) == 1
+    wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the prompt card")
+    desktop.screenshot(shots / "prompt-after-the-call.png")

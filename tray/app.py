@@ -132,6 +132,7 @@ class TrayApp:
         self._stopping = threading.Event()
         self.presence: Any = None
         self.session_watch: Any = None
+        self.quiet_watchers: Any = None
         self.minute_checks: list[Callable[[], None]] = []
 
     def run(self) -> int:
@@ -224,8 +225,11 @@ class TrayApp:
             self.session_watch.start()
         from tray.quiet import start_watchers
 
-        _, self.minute_checks = start_watchers(
-            self.runner.post, fullscreen=self.profile.settings.hold_when_fullscreen)
+        settings = self.profile.settings
+        self.quiet_watchers = start_watchers(
+            self.runner.post, fullscreen=settings.hold_when_fullscreen,
+            system=settings.hold_when_system_quiet, calls=settings.hold_during_calls)
+        self.minute_checks = self.quiet_watchers.minute_checks
 
     def _watch_presence(self) -> None:
         """Idle time -> natural breaks (a reader per system; none: the engine goes without)."""
@@ -495,6 +499,8 @@ class TrayApp:
             self.presence.stop()
         if self.session_watch is not None:
             self.session_watch.stop()
+        if self.quiet_watchers is not None:
+            self.quiet_watchers.stop()
         if self.runner is not None:
             self.runner.stop()  # first: no new window may open once the windows are closed
         if self.windows is not None:

@@ -125,16 +125,67 @@ def _idle(report: Report) -> None:
 
 
 def _do_not_disturb(report: Report) -> None:
+    """One line per detector: what holds prompts here, what is off, what cannot work."""
+    from tray import paths
+    from tray import settings as settings_file
+
+    settings, _ = settings_file.load(paths.folders().settings)
+    for name, is_on, works in (
+            ("fullscreen", settings.hold_when_fullscreen, _fullscreen_detector),
+            ("desktop setting", settings.hold_when_system_quiet, _system_detector),
+            ("microphone", settings.hold_during_calls, _microphone_detector),
+            ("camera", settings.hold_during_calls, _camera_detector)):
+        report.fact(f"Do not disturb: {name}", works() if is_on else "off in the settings")
+
+
+def _fullscreen_detector() -> str:
     if sys.platform == "win32":
-        report.fact("Do not disturb", "fullscreen and presentation mode (asked once a minute); "
-                                      "Windows' own do-not-disturb has no public API")
-    elif sys.platform == "darwin":
-        report.fact("Do not disturb", "not detected: macOS offers no public API for Focus or "
-                                      "fullscreen state")
-    elif os.environ.get("DISPLAY"):
-        report.fact("Do not disturb", "a fullscreen window (X11)")
-    else:
-        report.fact("Do not disturb", "not detected (Wayland without X11)")
+        return "watched (a fullscreen app or presentation mode, asked once a minute)"
+    if sys.platform == "darwin":
+        return "not detected: macOS offers no public API for it"
+    if os.environ.get("DISPLAY"):
+        return "watched (X11)"
+    return "not detected: needs X11 (Wayland offers no way to see other apps' windows)"
+
+
+def _system_detector() -> str:
+    if sys.platform in ("win32", "darwin"):
+        return "not detected: this system offers no public API for its own do not disturb"
+    from tray.quiet import GnomeBannersWatcher
+
+    try:
+        watcher = GnomeBannersWatcher(lambda _event: None)
+    except Exception as error:
+        return f"not detected: {error} (GNOME's show-banners setting is what is read)"
+    return f"watched (GNOME's do not disturb, now {'on' if watcher.is_quiet else 'off'})"
+
+
+def _microphone_detector() -> str:
+    if sys.platform == "win32":
+        return "watched (Windows' privacy indicator, asked once a minute)"
+    if sys.platform != "linux":
+        return "not detected on this system"
+    import subprocess
+
+    pactl = shutil.which("pactl")
+    if pactl is None:
+        return "not detected: needs pactl (Debian: pulseaudio-utils) and PulseAudio or PipeWire"
+    try:
+        subprocess.run([pactl, "info"], capture_output=True, timeout=5, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "not detected: no PulseAudio or PipeWire sound server answers"
+    return "watched (PulseAudio/PipeWire recording streams)"
+
+
+def _camera_detector() -> str:
+    if sys.platform == "win32":
+        return "watched (Windows' privacy indicator, asked once a minute)"
+    if sys.platform != "linux":
+        return "not detected on this system"
+    from pathlib import Path
+
+    count = len(list(Path("/dev").glob("video*")))
+    return f"watched ({count} camera device{'s' if count != 1 else ''} in /dev)"
 
 
 def _autostart(report: Report) -> None:

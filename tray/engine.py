@@ -91,6 +91,7 @@ class Status:
     open_phase: Phase | None
     is_away: bool
     held_because: tuple[str, ...] = ()
+    held_until: datetime | None = None  # then it comes as a notification only
 
     @property
     def is_past_guidance(self) -> bool:
@@ -466,6 +467,7 @@ def status(state: State, now: datetime, rules: Rules) -> Status:
         open_phase=None if prompt is None else prompt.phase,
         is_away=bool(state.away),
         held_because=tuple(sorted(state.quiet)) if state.held_since is not None else (),
+        held_until=None if state.held_since is None else state.held_since + rules.hold_limit,
     )
 
 

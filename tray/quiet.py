@@ -1,16 +1,25 @@
-"""Do not disturb, as the engine's QuietStarted/QuietEnded events.
+"""Do not disturb, as the engine's QuietStarted/QuietEnded events; `start_watchers` starts
+every detector that works here and the settings allow.
 
-X11: a window that is fullscreen on the active screen holds prompts. Watched through X events,
-not by polling: PropertyNotify on the root window's _NET_ACTIVE_WINDOW and on the active
-window's _NET_WM_STATE, read by a thread of its own on its own X connection. (Windows'
-SHQueryUserNotificationState and GNOME's show-banners are the next detectors to add here.)
+- A fullscreen window. X11: watched through X events, not by polling: PropertyNotify on the
+  root window's _NET_ACTIVE_WINDOW and on the active window's _NET_WM_STATE, read by a thread of
+  its own. Windows: SHQueryUserNotificationState (also presentation mode), asked once a minute.
+- The desktop's own do not disturb. GNOME: the `show-banners` setting, read with `gsettings`
+  at start and again only when dconf announces a change on the session bus (its Writer's
+  Notify signal), so nothing runs while nothing changes. Windows and macOS have no public API.
+- A call: the microphone or the camera in use (tray.calls).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from tray.model import Event, QuietEnded, QuietStarted
@@ -83,15 +92,25 @@ class X11FullscreenWatcher:
                 self._check()
 
 
-def start_watchers(post: Callable[[Event], None], *,
-                   fullscreen: bool = True) -> tuple[list[str], list[Callable[[], None]]]:
-    """Start every do-not-disturb detector that works here. Returns their names and the
-    checks to run on the minute tick (for systems that only answer when asked)."""
-    import os
-    import sys
+@dataclass
+class Watchers:
+    names: list[str] = field(default_factory=list)
+    minute_checks: list[Callable[[], None]] = field(default_factory=list)  # asked once a minute
+    stops: list[Callable[[], None]] = field(default_factory=list)  # at quit
 
-    started: list[str] = []
-    minute_checks: list[Callable[[], None]] = []
+    def stop(self) -> None:
+        for stop in self.stops:
+            try:
+                stop()
+            except Exception:
+                log.exception("a do-not-disturb watcher did not stop cleanly")
+
+
+def start_watchers(post: Callable[[Event], None], *, fullscreen: bool = True,
+                   system: bool = True, calls: bool = True) -> Watchers:
+    """Start every do-not-disturb detector that works here and is switched on."""
+    watchers = Watchers()
+    started, minute_checks = watchers.names, watchers.minute_checks
     if fullscreen and sys.platform == "win32":
         poll = WindowsQuietPoll(post)
         poll.check()
@@ -103,8 +122,111 @@ def start_watchers(post: Callable[[Event], None], *,
             started.append("fullscreen (X11)")
         except Exception as error:  # no X server, no EWMH: not watched
             log.info("do not disturb: fullscreen is not watched: %s", error)
+    if system and sys.platform.startswith("linux"):
+        try:
+            banners = GnomeBannersWatcher(post)
+            banners.start()
+            watchers.stops.append(banners.stop)
+            started.append("do not disturb (GNOME)")
+        except Exception as error:  # not GNOME, no gsettings, no session bus
+            log.info("do not disturb: the desktop's own setting is not watched: %s", error)
+    if calls:
+        _start_call_watchers(post, watchers)
     log.info("do not disturb: watching %s", ", ".join(started) or "nothing")
-    return started, minute_checks
+    return watchers
+
+
+def _start_call_watchers(post: Callable[[Event], None], watchers: Watchers) -> None:
+    from tray import calls
+
+    if sys.platform == "win32":
+        poll = calls.WindowsCallPoll(post)
+        poll.check()
+        watchers.minute_checks.append(poll.check)
+        watchers.names.append("microphone and camera (Windows)")
+        return
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        microphone = calls.PulseMicrophoneWatcher(post)
+        microphone.start()
+        watchers.stops.append(microphone.stop)
+        watchers.names.append("microphone (PulseAudio/PipeWire)")
+    except Exception as error:
+        log.info("do not disturb: the microphone is not watched: %s", error)
+    try:
+        calls.CameraWatcher(post).start()
+        watchers.names.append("camera (/dev/video*)")
+    except Exception as error:
+        log.info("do not disturb: the camera is not watched: %s", error)
+
+
+# --- GNOME: show-banners ------------------------------------------------------------------------
+
+DO_NOT_DISTURB = "do-not-disturb"
+BANNERS_SCHEMA, BANNERS_KEY = "org.gnome.desktop.notifications", "show-banners"
+BANNERS_PATH = "/org/gnome/desktop/notifications/show-banners"
+
+
+def dconf_change_covers(prefix: str, changes: list[str], path: str = BANNERS_PATH) -> bool:
+    """Pure: does a dconf Notify(prefix, changes) touch this key? (A change of a folder, such
+    as a reset of /org/gnome/, covers every key below it.)"""
+    return any(path.startswith(prefix + change) for change in (changes or [""]))
+
+
+class GnomeBannersWatcher:
+    def __init__(self, post: Callable[[Event], None], gsettings: str = "gsettings") -> None:
+        found = shutil.which(gsettings)
+        if found is None:
+            raise OSError("gsettings is not installed")
+        self._gsettings = found
+        self._post = post
+        self.is_quiet = False
+        self._router: Any = None
+        self.check()  # raises when there is no such schema: not GNOME
+
+    def _banners_shown(self) -> bool:
+        result = subprocess.run([self._gsettings, "get", BANNERS_SCHEMA, BANNERS_KEY],
+                                capture_output=True, text=True, timeout=5)
+        value = result.stdout.strip()
+        if result.returncode != 0 or value not in ("true", "false"):
+            raise OSError(f"gsettings cannot read {BANNERS_SCHEMA} {BANNERS_KEY}: "
+                          f"{(result.stderr or value).strip()}")
+        return value == "true"
+
+    def check(self) -> None:
+        is_quiet = not self._banners_shown()
+        if is_quiet != self.is_quiet:
+            self.is_quiet = is_quiet
+            self._post(QuietStarted(DO_NOT_DISTURB) if is_quiet else QuietEnded(DO_NOT_DISTURB))
+
+    def start(self) -> None:
+        from queue import Queue
+
+        from jeepney import MatchRule, message_bus
+        from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+
+        self._router = DBusRouter(open_dbus_connection(bus="SESSION"))
+        rule = MatchRule(type="signal", interface="ca.desrt.dconf.Writer", member="Notify")
+        Proxy(message_bus, self._router, timeout=5).AddMatch(rule)
+        queue: Queue[Any] = Queue(maxsize=64)
+        self._router.filter(rule, queue=queue)
+        threading.Thread(target=self._listen, args=(queue,), daemon=True,
+                         name="pointbreak-gnome-dnd").start()
+
+    def stop(self) -> None:
+        if self._router is not None:
+            self._router.close()
+            self._router.conn.close()
+
+    def _listen(self, queue: Any) -> None:
+        while True:
+            try:
+                body = queue.get().body
+                if dconf_change_covers(str(body[0]), [str(c) for c in body[1]]):
+                    self.check()
+            except Exception:  # the thread's edge: a malformed signal, gsettings failing
+                log.exception("GNOME's do-not-disturb setting could not be read")
 
 
 # --- Windows: SHQueryUserNotificationState, asked on the minute tick ---------------------------

@@ -37,6 +37,8 @@ class Settings:
     theme: Theme = Theme.LIGHT
     after_sleep: AfterSleep = AfterSleep.BREAK
     hold_when_fullscreen: bool = True
+    hold_when_system_quiet: bool = True
+    hold_during_calls: bool = True
     hold_minutes: int = 30
 
 
@@ -89,6 +91,11 @@ after_sleep = "break"
 [do_not_disturb]
 # Hold a prompt while a window is fullscreen (a presentation, a film, a game).
 fullscreen = true
+# Hold a prompt while the desktop's own "do not disturb" is on (GNOME; Windows and macOS
+# offer no way for an app to read theirs).
+system = true
+# Hold a prompt while the microphone or the camera is in use (a call, a recording).
+calls = true
 # How long a held prompt waits (1 to 120 minutes) before it comes as a notification only.
 hold_minutes = 30
 """
@@ -196,6 +203,8 @@ _KEYS = (
     _Key("routine", "theme", "theme", _choice("light", "dark")),
     _Key("behaviour", "after_sleep", "after_sleep", _choice("break", "continue")),
     _Key("do_not_disturb", "fullscreen", "hold_when_fullscreen", _boolean),
+    _Key("do_not_disturb", "system", "hold_when_system_quiet", _boolean),
+    _Key("do_not_disturb", "calls", "hold_during_calls", _boolean),
     _Key("do_not_disturb", "hold_minutes", "hold_minutes", _whole(1, 120)),
 )
 _SECTIONS = {key.section for key in _KEYS}

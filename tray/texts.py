@@ -68,7 +68,9 @@ def status_lines(status: Status, records: Sequence[Record], now: datetime,
         lines.append("Away: no prompt is shown until you are back")
     if status.held_because:
         why = ", ".join(HELD_REASONS.get(r, r) for r in status.held_because)
-        lines.append(f"Break held: {why} (at most 30 minutes, then a notification only)")
+        until = "" if status.held_until is None else f" until {clock(status.held_until, zone)}"
+        lines.append(f"Break held: {why}; it waits{until} at most, then comes as a "
+                     "notification only")
     return lines
 
 
