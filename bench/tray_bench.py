@@ -159,6 +159,12 @@ def idle(desktop: desk.Desktop, programs: list[Program], rss_after: float,
             time.sleep(min(60.0, max(0.0, end - time.monotonic())))
 
     present_for(30)  # let start-up settle
+    for program, _, env in running:
+        log = Path(env["XDG_STATE_HOME"]) / "pointbreak" / "log" / "pointbreak.log"
+        if log.exists():
+            watching = [line.split(": ", 1)[1] for line in log.read_text().splitlines()
+                        if "idle time: using" in line or ": watching" in line]
+            print(f"{program.name}: " + "; ".join(w.split(" - ")[-1] for w in watching))
     start = {p.pid: (cpu_seconds(p.pid), wakeups(p.pid), time.monotonic())
              for _, p, _ in running}
     rss: dict[int, tuple[float, float]] = {}
@@ -232,6 +238,10 @@ def main() -> int:
                      Program("pointbreak (appindicator)",
                              [str(BIN / "pointbreak"), "--no-welcome"], "appindicator")]
     desktop = desk.start_desktop()
+    pulse = None
+    if shutil.which("pulseaudio"):  # a sound server, so the microphone watch runs too
+        pulse, os.environ["PULSE_SERVER"] = desk.start_pulse(
+            Path(tempfile.mkdtemp(prefix="pb-bench-pulse-", dir="/tmp")))
     try:
         print(f"\nStart to icon in the tray, {args.starts} starts each (poll every 10 ms)")
         for program in programs:
@@ -247,6 +257,8 @@ def main() -> int:
             idle(desktop, programs, args.rss_minutes * 60, args.idle_minutes * 60)
     finally:
         desktop.stop()
+        if pulse is not None:
+            pulse.terminate()
     return 0
 
 

@@ -162,23 +162,12 @@ def start_tray(desktop, profile):
 def pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A real PulseAudio server with a null microphone ("mic") and a null speaker; yields the
     environment that reaches it (PULSE_SERVER is also set for in-process code)."""
-    from desktop import wait_for
+    from desktop import start_pulse
 
-    for tool in ("pulseaudio", "pactl", "parecord"):
-        assert shutil.which(tool), f"{tool} is missing: tests/run.sh installs pulseaudio-utils"
-    socket = tmp_path / "native"
-    env = dict(os.environ, HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path))
-    server = subprocess.Popen(
-        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-         "-L", f"module-native-protocol-unix socket={socket} auth-anonymous=1",
-         "-L", "module-null-source source_name=mic", "-L", "module-null-sink sink_name=speaker"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    monkeypatch.setenv("PULSE_SERVER", f"unix:{socket}")
-    env["PULSE_SERVER"] = f"unix:{socket}"
-    wait_for(lambda: subprocess.run(["pactl", "info"], env=env, capture_output=True)
-             .returncode == 0, what="the PulseAudio server")
+    server, address = start_pulse(tmp_path)
+    monkeypatch.setenv("PULSE_SERVER", address)
     try:
-        yield env
+        yield dict(os.environ, PULSE_SERVER=address)
     finally:
         server.terminate()
         server.wait(10)

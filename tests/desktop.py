@@ -222,3 +222,25 @@ def pixels_unlike(png: Path, box: tuple[int, int, int, int], colour: tuple[int, 
     unlike = [p for p in data if sum(abs(a - b) for a, b in zip(p, colour, strict=True))
               > tolerance]
     return len(unlike) / max(1, len(data))
+
+
+def start_pulse(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A real PulseAudio server with a null microphone ("mic") and a null speaker ("speaker"),
+    its socket in `folder`. Returns the process and the PULSE_SERVER value that reaches it."""
+    for tool in ("pulseaudio", "pactl", "parecord"):
+        assert shutil.which(tool), f"{tool} is missing: tests/run.sh installs pulseaudio-utils"
+    server = f"unix:{folder / 'native'}"
+    env = dict(os.environ, HOME=str(folder), XDG_RUNTIME_DIR=str(folder))
+    process = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+         "-L", f"module-native-protocol-unix socket={folder / 'native'} auth-anonymous=1",
+         "-L", "module-null-source source_name=mic", "-L", "module-null-sink sink_name=speaker"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: subprocess.run(["pactl", "info"], env=dict(env, PULSE_SERVER=server),
+                                        capture_output=True).returncode == 0,
+                 what="the PulseAudio server")
+    except BaseException:
+        process.kill()
+        raise
+    return process, server

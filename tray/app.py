@@ -50,6 +50,7 @@ log = logging.getLogger("tray")
 
 TYPING_PAUSE_S = 10.0  # no input this long is a pause in typing (not being away)
 PAUSE_WAIT_S = 120.0   # wait this long at most for one before showing a prompt
+QUIT_GRACE_SECONDS = 3.0  # a quit that the icon loop has not honoured by then is forced
 
 SAFETY = ("Pointbreak is not medical advice. If your back pain is significant, see a doctor "
           "soon.")
@@ -130,6 +131,8 @@ class TrayApp:
         self.store: Any = None
         self._settings_stamp: float | None = None
         self._stopping = threading.Event()
+        self._shut_down_lock = threading.Lock()
+        self._shut_down_done = threading.Event()
         self.presence: Any = None
         self.session_watch: Any = None
         self.quiet_watchers: Any = None
@@ -160,8 +163,7 @@ class TrayApp:
             log.info("quit during start-up")
         except Exception:  # the setup thread's edge: without an engine, quit cleanly
             log.exception("start-up failed")
-            if self.icon is not None:
-                self.icon.stop()
+            self._quit()
 
     def _check_stopping(self) -> None:
         if self._stopping.is_set():
@@ -376,8 +378,7 @@ class TrayApp:
             self.windows.open_panel()
             return {"ok": True, "message": f"{APP_NAME} is running; its window is open."}
         if command == "quit":
-            assert self.icon is not None
-            self.icon.stop()
+            self._quit()
             return {"ok": True, "message": f"{APP_NAME} quits."}
         if command == "reload":
             self._settings_stamp = _mtime(self.where.settings)
@@ -465,6 +466,18 @@ class TrayApp:
     def _quit(self) -> None:
         if self.icon is not None:
             self.icon.stop()
+        # pystray's X11 loop has been seen, about once in 20 quits, to miss the destruction of
+        # its own window and wait for ever (python-xlib's threads): quit without it then.
+        threading.Thread(target=self._quit_anyway, args=(QUIT_GRACE_SECONDS,), daemon=True,
+                         name="pointbreak-quit").start()
+
+    def _quit_anyway(self, grace: float) -> None:
+        if self._shut_down_done.wait(grace):
+            return
+        log.warning("the tray icon did not stop within %s s; quitting without it", grace)
+        self._shut_down()
+        logging.shutdown()
+        os._exit(0)
 
     def _open_settings(self) -> None:
         path = self.where.settings
@@ -491,6 +504,13 @@ class TrayApp:
     # --- the end ---------------------------------------------------------------------------
 
     def _shut_down(self) -> None:
+        with self._shut_down_lock:
+            if self._shut_down_done.is_set():
+                return
+            self._shut_down_steps()
+            self._shut_down_done.set()
+
+    def _shut_down_steps(self) -> None:
         log.info("quitting")
         self._stopping.set()
         if self.server is not None:

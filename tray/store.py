@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta
@@ -28,6 +27,7 @@ from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from tray.atomic import write_atomically
 from tray.lockfile import FileLock, LockTimeout
 from tray.model import (
     DayCount,
@@ -83,32 +83,10 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, Any]) -> None:
         payload = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        folder = self.path.parent
-        fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(payload)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temporary)
-            raise
-        _fsync_folder(folder)
+        write_atomically(self.path, payload)
 
     def close(self) -> None:
         pass
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a folder for fsync; os.replace is durable enough there
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class _Batching(CachingMiddleware):

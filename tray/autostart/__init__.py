@@ -8,13 +8,11 @@ system (tests use it to exercise one system's writer against a fake of its OS AP
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
-
-from tray.autostart import linux, macos, windows
 
 
 class Backend(Protocol):
@@ -32,11 +30,12 @@ class Backend(Protocol):
 def backend() -> Backend:
     forced = os.environ.get("POINTBREAK_AUTOSTART", "").strip().lower()
     chosen = forced or {"win32": "windows", "darwin": "macos"}.get(sys.platform, "linux")
-    factories: dict[str, Callable[[], Backend]] = {
-        "linux": linux.Autostart, "macos": macos.Autostart, "windows": windows.Autostart}
-    if chosen not in factories:
+    if chosen not in ("linux", "macos", "windows"):
         raise ValueError(f"POINTBREAK_AUTOSTART must be linux, macos or windows, got {forced!r}")
-    return factories[chosen]()
+    # Only this system's module: macOS's alone would load plistlib and expat into every tray.
+    module = importlib.import_module(f"tray.autostart.{chosen}")
+    entry: Backend = module.Autostart()
+    return entry
 
 
 def launch_command(*, windowless: bool = True) -> list[str]:
