@@ -14,6 +14,7 @@ import queue
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_which_pactl_events_matter(line: str, wanted: bool) -> None:
     assert calls.is_stream_event(line) is wanted
 
 
-def _events() -> tuple[queue.Queue, object]:
+def _events() -> tuple[queue.Queue, Callable[[object], None]]:
     events: queue.Queue = queue.Queue()
     return events, events.put
 
@@ -235,3 +236,17 @@ def test_the_windows_poll_posts_changes_for_each_capability() -> None:
     store["webcam"]["Microsoft.Teams_8wekyb3d8bbwe"]["LastUsedTimeStop"] = FILETIME_2026 + 1
     poll.check()
     assert posted[2:] == [QuietEnded("camera")]
+
+
+def test_a_stopped_camera_watch_ends_its_thread_and_posts_nothing(tmp_path: Path) -> None:
+    (tmp_path / "video0").write_bytes(b"")
+    events, post = _events()
+    watcher = calls.CameraWatcher(post, folder=tmp_path)
+    watcher.start()
+    watcher.stop()
+    watcher.thread.join(5)
+    assert not watcher.thread.is_alive()
+    camera = hold(tmp_path / "video0")
+    camera.kill()
+    camera.wait()
+    assert events.empty()

@@ -471,3 +471,24 @@ def test_a_call_holds_a_due_prompt_until_it_ends(desktop, start_tray, profile, p
     assert len(records(profile)) == 1
     wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the prompt card")
     desktop.screenshot(shots / "prompt-after-the-call.png")
+
+
+def test_turning_a_detector_off_releases_the_prompt_it_holds(desktop, start_tray, profile,
+                                                             pulse) -> None:
+    all_day(profile)
+    call = subprocess.Popen(["parecord", "-d", "mic", os.devnull], env=pulse)
+    try:
+        tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3",
+                          PULSE_SERVER=pulse["PULSE_SERVER"])
+        wait_for(lambda: "Break held: the microphone is in use" in tray.status(), timeout=15,
+                 what="the due prompt held")
+        with profile.settings.open("a") as file:
+            file.write("\n[do_not_disturb]\ncalls = false\n")
+        reply = control.send(profile.home / "run" / "pointbreak", "reload")
+        assert reply["ok"], reply
+        wait_for(lambda: "Break on screen now" in tray.status(), what="the prompt released")
+        assert "microphone" not in tray.status()
+        assert len(records(profile)) == 1
+    finally:
+        call.kill()
+        call.wait()

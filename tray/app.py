@@ -136,6 +136,7 @@ class TrayApp:
         self.presence: Any = None
         self.session_watch: Any = None
         self.quiet_watchers: Any = None
+        self._quiet_switches: tuple[bool, bool, bool] | None = None
         self.minute_checks: list[Callable[[], None]] = []
 
     def run(self) -> int:
@@ -225,12 +226,28 @@ class TrayApp:
 
             self.session_watch = SessionWatcher(self.runner.post)
             self.session_watch.start()
+
+        self._watch_quiet()
+
+    def _watch_quiet(self) -> None:
+        """Start the do-not-disturb detectors the settings ask for (again after a change: the
+        old ones stop, and what they held is released before the new ones look)."""
+        from tray.model import QuietEnded
         from tray.quiet import start_watchers
 
+        assert self.profile is not None and self.runner is not None
         settings = self.profile.settings
+        switches = (settings.hold_when_fullscreen, settings.hold_when_system_quiet,
+                    settings.hold_during_calls)
+        if self.quiet_watchers is not None:
+            if switches == self._quiet_switches:
+                return
+            self.quiet_watchers.stop()
+            for reason in self.runner.call(lambda: sorted(self.runner.state.quiet)):
+                self.runner.post(QuietEnded(reason))
+        self._quiet_switches = switches
         self.quiet_watchers = start_watchers(
-            self.runner.post, fullscreen=settings.hold_when_fullscreen,
-            system=settings.hold_when_system_quiet, calls=settings.hold_during_calls)
+            self.runner.post, fullscreen=switches[0], system=switches[1], calls=switches[2])
         self.minute_checks = self.quiet_watchers.minute_checks
 
     def _watch_presence(self) -> None:
@@ -360,8 +377,10 @@ class TrayApp:
         for problem in profile.problems:
             log.warning("%s", problem)
             self._tell(f"Settings: {problem}")
+        self.profile = profile
         self.rules = _test_overrides(profile.rules)
         self.runner.set_rules(self.rules)
+        self._watch_quiet()
         log.info("settings reloaded from %s", self.where.settings)
 
     # --- commands (control channel threads) ------------------------------------------------

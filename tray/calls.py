@@ -161,6 +161,7 @@ class CameraWatcher:
         if fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
         self._fd = fd
+        self._wake_read, self._wake_write = os.pipe()  # stop() writes: the thread ends
         self._folder_watch = self._add(folder, IN_CREATE | IN_DELETE)
         self._devices: dict[int, Path] = {}
         for device in self.devices():
@@ -187,11 +188,20 @@ class CameraWatcher:
 
     def start(self) -> None:
         self.check()
-        threading.Thread(target=self._loop, name="pointbreak-camera", daemon=True).start()
+        self.thread = threading.Thread(target=self._loop, name="pointbreak-camera", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        os.write(self._wake_write, b"x")
 
     def _loop(self) -> None:
         while True:
             try:
+                ready = select.select([self._fd, self._wake_read], [], [])[0]
+                if self._wake_read in ready:
+                    for fd in (self._fd, self._wake_read, self._wake_write):
+                        os.close(fd)
+                    return
                 buffer = os.read(self._fd, 4096)
                 # Let a burst of opens and closes settle, then look once.
                 while select.select([self._fd], [], [], self.SETTLE)[0]:

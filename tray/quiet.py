@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class X11FullscreenWatcher:
             "_NET_ACTIVE_WINDOW", "_NET_WM_STATE", "_NET_WM_STATE_FULLSCREEN")}
         self._root.change_attributes(event_mask=X.PropertyChangeMask)
         self._watched: Any = None
+        self._stopped = False
         self.is_fullscreen = False
         self._thread = threading.Thread(target=self._loop, name="pointbreak-fullscreen",
                                         daemon=True)
@@ -50,6 +52,11 @@ class X11FullscreenWatcher:
     def start(self) -> None:
         self._check()
         self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped = True
+        with suppress(Exception):
+            self._display.close()  # the thread's next_event fails and it ends
 
     def _active(self) -> Any:
         prop = self._root.get_full_property(self._atoms["_NET_ACTIVE_WINDOW"], 0)
@@ -73,7 +80,7 @@ class X11FullscreenWatcher:
                            self._atoms["_NET_WM_STATE_FULLSCREEN"] in state.value)
         except Exception:  # the window went away meanwhile: not fullscreen
             is_full = False
-        if is_full != self.is_fullscreen:
+        if is_full != self.is_fullscreen and not self._stopped:
             self.is_fullscreen = is_full
             self._post(QuietStarted(FULLSCREEN) if is_full else QuietEnded(FULLSCREEN))
 
@@ -85,7 +92,8 @@ class X11FullscreenWatcher:
             try:
                 event = self._display.next_event()
             except Exception:  # the X connection is gone: stop watching
-                log.info("fullscreen watch ended: the X connection closed")
+                if not self._stopped:
+                    log.info("fullscreen watch ended: the X connection closed")
                 return
             if event.type in (X.PropertyNotify, X.DestroyNotify) and (
                     event.type == X.DestroyNotify or event.atom in wanted):
@@ -118,7 +126,9 @@ def start_watchers(post: Callable[[Event], None], *, fullscreen: bool = True,
         started.append("fullscreen and presentation mode (Windows)")
     if fullscreen and os.environ.get("DISPLAY"):
         try:
-            X11FullscreenWatcher(post).start()
+            fullscreen_watcher = X11FullscreenWatcher(post)
+            fullscreen_watcher.start()
+            watchers.stops.append(fullscreen_watcher.stop)
             started.append("fullscreen (X11)")
         except Exception as error:  # no X server, no EWMH: not watched
             log.info("do not disturb: fullscreen is not watched: %s", error)
@@ -155,7 +165,9 @@ def _start_call_watchers(post: Callable[[Event], None], watchers: Watchers) -> N
     except Exception as error:
         log.info("do not disturb: the microphone is not watched: %s", error)
     try:
-        calls.CameraWatcher(post).start()
+        camera = calls.CameraWatcher(post)
+        camera.start()
+        watchers.stops.append(camera.stop)
         watchers.names.append("camera (/dev/video*)")
     except Exception as error:
         log.info("do not disturb: the camera is not watched: %s", error)
