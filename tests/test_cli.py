@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -72,8 +73,11 @@ def test_history_counts_each_day(profile) -> None:
                outcome=Outcome.STOPPED_EARLY, step=3, snoozes=1)])
     result = profile.run("history", "--days", "2")
     lines = result.stdout.splitlines()
-    assert result.returncode == 0 and len(lines) == 3
-    assert lines[2].split() == [f"{day:%a}", day.isoformat(), "2", "0", "1", "0", "1", "0", "1"]
+    assert result.returncode == 0 and len(lines) == 7  # header, 2 days, blank, 3 summary lines
+    # prompts, done, stopped early, skipped, ignored, failed, routines, snoozes
+    assert lines[2].split() == [f"{day:%a}", day.isoformat(), "2", "0", "1", "0", "1", "0", "0",
+                                "1"]
+    assert lines[4].startswith("In these 2 days: 0 routines completed, 2 prompts, 1 snoozes")
 
 
 def test_settings_path_and_show(profile) -> None:
@@ -176,3 +180,34 @@ def test_status_takes_the_records_over_a_stale_count_in_the_state(profile) -> No
         Record(seq=n, kind=Kind.SESSION, day=day, shown_at=today_at(9, n),
                ended_at=today_at(9, n), outcome=Outcome.COMPLETED) for n in (1, 2)])
     assert "Today: 2 of 5" in profile.run("status").stdout
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["history", "--export", "out.txt"], "must end in .csv or .json"),
+    (["history", "--csv", "--export", "out.csv"], "not allowed with argument"),
+    (["history", "--until", "25.11.2026"], "a date is YYYY-MM-DD"),
+])
+def test_bad_history_arguments_exit_2(profile, args, words) -> None:
+    result = profile.run(*args)
+    assert result.returncode == 2 and words in result.stderr
+
+
+def test_history_export_that_cannot_be_written_says_where(profile, tmp_path) -> None:
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("mine")
+    target = not_a_folder / "all.json"  # a file as its folder: refused even for root
+    result = profile.run("history", "--export", str(target))
+    assert result.returncode == 1
+    assert f"Cannot write {target}" in result.stderr
+    assert not_a_folder.read_text() == "mine"
+
+
+def test_history_export_writes_every_record(profile, tmp_path) -> None:
+    day = datetime.now(BERLIN).date()
+    Store(profile.store).save(None, [
+        Record(seq=n, kind=Kind.PROMPT, day=day - timedelta(days=100 * n), shown_at=today_at(10)
+               - timedelta(days=100 * n), outcome=Outcome.COMPLETED) for n in (0, 1, 2, 3)])
+    result = profile.run("history", "--export", str(tmp_path / "all.json"))
+    assert result.returncode == 0 and "4 records written" in result.stdout
+    rows = json.loads((tmp_path / "all.json").read_text())["records"]
+    assert [r["seq"] for r in rows] == [3, 2, 1, 0]  # oldest first, 300 days back included

@@ -14,12 +14,13 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tray import APP_NAME, __version__
 from tray.localtime import clock, day_and_clock, use_locale
-from tray.model import Kind, Outcome, Record
+from tray.model import Kind, Record
 
 if TYPE_CHECKING:
     from tray.profile import Profile
@@ -59,6 +60,14 @@ def iso_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, got {text!r}") from None
 
 
+def export_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in (".csv", ".json"):
+        raise argparse.ArgumentTypeError(f"the export file's name must end in .csv or .json, "
+                                         f"got {text!r}")
+    return path
+
+
 def day_count(text: str) -> int:
     if not re.fullmatch(r"\d{1,4}", text) or not 1 <= int(text) <= 400:
         raise argparse.ArgumentTypeError(f"--days takes 1 to 400, got {text!r}")
@@ -77,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="next break, today's count, pause or snooze")
     history = commands.add_parser("history", help="prompts and routines of the last days")
     history.add_argument("--days", type=day_count, default=7, help="how many days (1-400)")
+    history.add_argument("--until", type=iso_day, default=None, metavar="YYYY-MM-DD",
+                         help="the last day shown (default: today)")
+    shape = history.add_mutually_exclusive_group()
+    shape.add_argument("--csv", action="store_true",
+                       help="the same numbers as CSV, one row per day, for a spreadsheet")
+    shape.add_argument("--export", type=export_path, metavar="FILE",
+                       help="every prompt and session ever recorded, with its outcome, to FILE "
+                            "(.csv or .json)")
     settings = commands.add_parser("settings", help="where the settings file is, or what it says")
     settings.add_argument("action", nargs="?", choices=("path", "show"), default="show")
     plan = commands.add_parser(
@@ -311,27 +328,36 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
+    from tray import history
+
     profile = _profile()
     store = _open_store(profile)
-    today = datetime.now(UTC).astimezone(profile.zone).date()
-    first = today - timedelta(days=args.days - 1)
-    by_day: dict[date, list[Record]] = {}
-    for record in store.records(first, today):
-        by_day.setdefault(record.day, []).append(record)
-    print(f"{'day':<15} {'prompts':>7} {'done':>5} {'stopped':>7} {'skipped':>7} "
-          f"{'ignored':>7} {'failed':>6} {'snoozes':>7}")
-    for offset in range(args.days):
-        day = first + timedelta(days=offset)
-        records = by_day.get(day, [])
+    if args.export is not None:
+        return _export(args.export, store.records(date.min, date.max), profile.zone)
+    last = args.until or datetime.now(UTC).astimezone(profile.zone).date()
+    first = last - timedelta(days=args.days - 1)
+    records = store.records(first, last)
+    days = history.by_day(records, first, last, profile.settings.hours.days)
+    if args.csv:
+        sys.stdout.write(history.days_csv(days))
+        return EXIT_OK
+    print("\n".join(history.days_table(days)))
+    print()
+    print("\n".join(history.summary_lines(days, records, last, profile.zone)))
+    return EXIT_OK
 
-        def count(outcome: Outcome, records: list[Record] = records) -> int:
-            return sum(r.outcome is outcome for r in records)
 
-        print(f"{day:%a} {day.isoformat():<11} "
-              f"{sum(r.kind is Kind.PROMPT for r in records):>7} "
-              f"{count(Outcome.COMPLETED):>5} {count(Outcome.STOPPED_EARLY):>7} "
-              f"{count(Outcome.SKIPPED):>7} {count(Outcome.IGNORED):>7} "
-              f"{count(Outcome.FAILED):>6} {sum(r.snoozes for r in records):>7}")
+def _export(path: Path, records: list[Record], zone: tzinfo) -> int:
+    from tray import history
+    from tray.atomic import write_atomically
+
+    kind = path.suffix.lower().lstrip(".")
+    try:
+        write_atomically(path.resolve(), history.export(records, zone, kind).encode("utf-8"))
+    except OSError as error:
+        print(f"Cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"{len(records)} records written to {path}")
     return EXIT_OK
 
 
