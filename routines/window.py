@@ -31,20 +31,13 @@ from typing import Any
 from routines.routine import Routine
 from routines.session import Cue, Session
 from tray.children import ReportStream, send_report
+from tray.look import THEMES
 
 EXIT_CODES = {"completed": 0, "stopped_early": 3, "skipped": 4, "ignored": 5, "snoozed": 6}
 SNOOZE_CHOICES = (5, 10, 30)
 KEY_GUARD_S = 2.0
 END_CARD_CLOSES_S = 120
 ART_SIZE = 200  # at font scale 1 and 96 DPI
-
-THEMES = {
-    "light": {"bg": "#f7f7f4", "fg": "#1d1f21", "muted": "#4f5459", "accent": "#0f7272",
-              "accent_fg": "#ffffff", "trough": "#d9d9d2", "focus": "#0b5c5c"},
-    "dark": {"bg": "#1f2124", "fg": "#f1f1ee", "muted": "#c3c7cc", "accent": "#5cc8c8",
-             "accent_fg": "#0b1b1b", "trough": "#3b3f45", "focus": "#9de3e3"},
-}
-
 
 @dataclass(frozen=True)
 class Options:

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -457,6 +457,7 @@ class TrayApp:
             pause=lambda args: post(_pause_event(args)),
             resume=lambda: post(ResumeRequested()),
             settings=self._open_settings,
+            history=self._open_history,
             about=self._about,
             open_panel=self._open_panel,
             quit=self._quit,
@@ -499,6 +500,11 @@ class TrayApp:
         os._exit(0)
 
     def _open_settings(self) -> None:
+        if not self._open_window("tray.settings_window"):
+            self._open_settings_file()
+
+    def _open_settings_file(self) -> None:
+        """Without a settings window (no Tk), the file in the person's text editor."""
         path = self.where.settings
         opener = {"win32": None, "darwin": ["open", "-t"]}.get(sys.platform, ["xdg-open"])
         try:
@@ -511,14 +517,25 @@ class TrayApp:
             log.error("cannot open %s: %s", path, error)
             self._tell(f"Open {path} in a text editor to change the settings.")
 
+    def _open_history(self) -> None:
+        self._open_window("tray.history_window")
+
     def _about(self) -> None:
+        self._open_window("tray.panel", ["--about"])
+
+    def _open_window(self, module: str, args: Sequence[str] = ()) -> bool:
+        """A window of its own process (settings, history, About; each keeps itself to one
+        at a time); reaped by a thread so no zombie is left. False if it cannot start."""
         from tray import children
 
         try:
-            subprocess.Popen(children.command("tray.panel", ["--about"]),
-                             stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(children.command(module, list(args)),
+                                       stdin=subprocess.DEVNULL)
         except OSError as error:
-            log.error("cannot open the About window: %s", error)
+            log.error("cannot open the window %s: %s", module, error)
+            return False
+        threading.Thread(target=process.wait, daemon=True, name=f"pointbreak-{module}").start()
+        return True
 
     # --- the end ---------------------------------------------------------------------------
 

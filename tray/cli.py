@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tray.store import Store
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+WINDOW_MODULES = ("routines", "tray.panel", "tray.settings_window", "tray.history_window")
 TRAY_COMMANDS = ("now", "snooze", "skip", "pause", "resume", "quit")
 
 
@@ -91,11 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     shape = history.add_mutually_exclusive_group()
     shape.add_argument("--csv", action="store_true",
                        help="the same numbers as CSV, one row per day, for a spreadsheet")
+    shape.add_argument("--window", action="store_true",
+                       help="open the history window, with charts")
     shape.add_argument("--export", type=export_path, metavar="FILE",
                        help="every prompt and session ever recorded, with its outcome, to FILE "
                             "(.csv or .json)")
-    settings = commands.add_parser("settings", help="where the settings file is, or what it says")
-    settings.add_argument("action", nargs="?", choices=("path", "show"), default="show")
+    settings = commands.add_parser(
+        "settings", help="the settings window (with a display), where the file is, or what it says")
+    settings.add_argument("action", nargs="?", choices=("path", "show"), default=None,
+                          help="path: where the file is; show: what it says (the default "
+                               "without a display)")
     plan = commands.add_parser(
         "plan", help="the prompts a day would bring under the current settings")
     plan.add_argument("--date", type=iso_day, default=None, help="YYYY-MM-DD (default: today)")
@@ -136,8 +142,9 @@ def _run_module(module: str, arguments: list[str]) -> int:
     (tray.children.command): the same code as `python -m routines ...`."""
     import runpy
 
-    if module not in ("routines", "tray.panel"):
-        print(f"--run-module takes routines or tray.panel, not {module!r}", file=sys.stderr)
+    if module not in WINDOW_MODULES:
+        print(f"--run-module takes {', '.join(WINDOW_MODULES)}, not {module!r}",
+              file=sys.stderr)
         return EXIT_USAGE
     sys.argv = [module, *arguments]
     try:
@@ -327,9 +334,25 @@ def _status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def has_display() -> bool:
+    return sys.platform in ("win32", "darwin") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _window(module: str) -> int:
+    """Run a window in this process until it is closed (one at a time: a second one brings
+    the first to the front)."""
+    import importlib
+
+    result: int = importlib.import_module(module).main([])
+    return result
+
+
 def _history(args: argparse.Namespace) -> int:
     from tray import history
 
+    if args.window:
+        return _window("tray.history_window")
     profile = _profile()
     store = _open_store(profile)
     if args.export is not None:
@@ -367,6 +390,8 @@ def _settings(args: argparse.Namespace) -> int:
     from tray.paths import folders
 
     path = folders().settings
+    if args.action is None and has_display():
+        return _window("tray.settings_window")
     if args.action == "path":
         print(path)
         return EXIT_OK

@@ -49,6 +49,7 @@ class Actions:
     pause: Callable[[dict[str, Any]], None]
     resume: Callable[[], None]
     settings: Callable[[], None]
+    history: Callable[[], None]
     about: Callable[[], None]
     open_panel: Callable[[], None]
     quit: Callable[[], None]
@@ -118,6 +119,7 @@ class TrayIcon:
             item("Start at login", lambda: actions.toggle_autostart(),
                  checked=lambda _: self._view.is_autostart_on),
             item("Settings…", lambda: actions.settings()),
+            item("History…", lambda: actions.history()),
             item("About Pointbreak", lambda: actions.about()),
             item("Quit", lambda: actions.quit()),
         )

@@ -33,6 +33,18 @@ ACTIONS: list[tuple[str, list[tuple[str, str, dict[str, Any]]]]] = [
 ]
 
 
+def _open(module: str) -> None:
+    """Another window of its own process (it keeps itself to one at a time)."""
+    import subprocess
+
+    from tray import children
+
+    try:
+        subprocess.Popen(children.command(module), stdin=subprocess.DEVNULL)
+    except OSError as error:
+        print(f"Pointbreak cannot open the window: {error}", file=sys.stderr)
+
+
 def _on_key(action: Callable[[], None]) -> Callable[[Any], None]:
     return lambda _event: action()
 
@@ -65,6 +77,10 @@ class Panel:
         ttk.Label(frame, textvariable=self.message, foreground="#444").pack(anchor="w", pady=6)
         row = ttk.Frame(frame)
         row.pack(fill="x")
+        ttk.Button(row, text="Settings…", command=lambda: _open("tray.settings_window")).pack(
+            side="left")
+        ttk.Button(row, text="History…", command=lambda: _open("tray.history_window")).pack(
+            side="left", padx=4)
         ttk.Button(row, text="Quit Pointbreak", command=self._quit).pack(side="right")
         ttk.Button(row, text="Close", command=root.destroy).pack(side="right", padx=4)
         if first is not None:
