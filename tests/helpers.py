@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from tray.hours import ActiveHours
-from tray.model import Rules, ShowPrompt, TrayStarted
+from tray.model import Kind, Outcome, Record, Rules, ShowPrompt, TrayStarted
 from tray.plan import Answer, Simulation, answer_prompt
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -52,3 +52,53 @@ def run(sim: Simulation, until: datetime,
                     answer_prompt(sim, show, answer)
     sim.wakes_until(until)
     return shown
+
+
+def sample_day_plan(day: date, today: date) -> list[tuple[Kind, Outcome | None, int, int]]:
+    """The rule: (kind, outcome, snoozes, hour) per record of `day`.
+
+    Weekdays: i % 4 prompts (i = days since first); the first completed at 10:xx unless
+    i % 3 == 0 (then skipped, snoozed once), the others ignored at 14:xx. Every tenth day a
+    session by hand at 16:xx, completed. Weekends: nothing, except every fifth Saturday a
+    session. The weekdays of the last 9 days each have a completed prompt, so the streak is
+    known exactly; today's prompt is still open.
+    """
+    first = today - timedelta(days=364)
+    i = (day - first).days
+    plan: list[tuple[Kind, Outcome | None, int, int]] = []
+    if day == today:
+        return [(Kind.PROMPT, Outcome.COMPLETED, 0, 10), (Kind.PROMPT, None, 0, 14)]
+    if day >= today - timedelta(days=8):
+        return [(Kind.PROMPT, Outcome.COMPLETED, 0, 10)] if day.weekday() < 5 else []
+    if day.weekday() < 5:
+        for n in range(i % 4):
+            if n == 0:
+                plan.append((Kind.PROMPT, Outcome.SKIPPED, 1, 10) if i % 3 == 0
+                            else (Kind.PROMPT, Outcome.COMPLETED, 0, 10))
+            else:
+                plan.append((Kind.PROMPT, Outcome.IGNORED, 0, 14))
+        if i % 10 == 0:
+            plan.append((Kind.SESSION, Outcome.COMPLETED, 0, 16))
+    elif day.weekday() == 5 and (i // 7) % 5 == 0:
+        plan.append((Kind.SESSION, Outcome.COMPLETED, 0, 16))
+    return plan
+
+
+def sample_year(today: date) -> list[Record]:
+    """A year of history up to `today` by the rule of `sample_day_plan`."""
+    first = today - timedelta(days=364)
+    records = []
+    seq = 0
+    for offset in range(365):
+        day = first + timedelta(days=offset)
+        for number, (kind, outcome, snoozes, hour) in enumerate(
+                sample_day_plan(day, today)):
+            seq += 1
+            local = datetime(day.year, day.month, day.day, hour, number, tzinfo=BERLIN)
+            shown = local.astimezone(UTC)
+            records.append(Record(seq=seq, kind=kind, day=day, shown_at=shown,
+                                  ended_at=None if outcome is None else shown + timedelta(
+                                      minutes=7), outcome=outcome,
+                                  started_at=shown if outcome is Outcome.COMPLETED else None,
+                                  snoozes=snoozes, snoozed_for=timedelta(minutes=10 * snoozes)))
+    return records

@@ -8,10 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from helpers import BERLIN
+from helpers import BERLIN, sample_day_plan, sample_year
 
 from tray import history
 from tray.model import Kind, Outcome, Record
@@ -23,49 +23,11 @@ WEEKDAYS = frozenset(range(5))
 
 
 def day_plan(day: date) -> list[tuple[Kind, Outcome | None, int, int]]:
-    """The rule: (kind, outcome, snoozes, hour) per record of `day`.
-
-    Weekdays: i % 4 prompts (i = days since FIRST); the first completed at 10:xx unless
-    i % 3 == 0 (then skipped, snoozed once), the others ignored at 14:xx. Every tenth day a
-    session by hand at 16:xx, completed. Weekends: nothing, except every fifth Saturday a
-    session. The last 9 days (Tue 17th to today) each have a completed prompt, so the streak is
-    known exactly; today's prompt is still open.
-    """
-    i = (day - FIRST).days
-    plan: list[tuple[Kind, Outcome | None, int, int]] = []
-    if day == TODAY:
-        return [(Kind.PROMPT, Outcome.COMPLETED, 0, 10), (Kind.PROMPT, None, 0, 14)]
-    if day >= TODAY - timedelta(days=8):
-        return [(Kind.PROMPT, Outcome.COMPLETED, 0, 10)] if day.weekday() < 5 else []
-    if day.weekday() < 5:
-        for n in range(i % 4):
-            if n == 0:
-                plan.append((Kind.PROMPT, Outcome.SKIPPED, 1, 10) if i % 3 == 0
-                            else (Kind.PROMPT, Outcome.COMPLETED, 0, 10))
-            else:
-                plan.append((Kind.PROMPT, Outcome.IGNORED, 0, 14))
-        if i % 10 == 0:
-            plan.append((Kind.SESSION, Outcome.COMPLETED, 0, 16))
-    elif day.weekday() == 5 and (i // 7) % 5 == 0:
-        plan.append((Kind.SESSION, Outcome.COMPLETED, 0, 16))
-    return plan
+    return sample_day_plan(day, TODAY)
 
 
 def year() -> list[Record]:
-    records = []
-    seq = 0
-    for offset in range(365):
-        day = FIRST + timedelta(days=offset)
-        for number, (kind, outcome, snoozes, hour) in enumerate(day_plan(day)):
-            seq += 1
-            local = datetime(day.year, day.month, day.day, hour, number, tzinfo=BERLIN)
-            shown = local.astimezone(UTC)
-            records.append(Record(seq=seq, kind=kind, day=day, shown_at=shown,
-                                  ended_at=None if outcome is None else shown + timedelta(
-                                      minutes=7), outcome=outcome,
-                                  started_at=shown if outcome is Outcome.COMPLETED else None,
-                                  snoozes=snoozes, snoozed_for=timedelta(minutes=10 * snoozes)))
-    return records
+    return sample_year(TODAY)
 
 
 def expected_totals() -> dict[str, int]:

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -399,6 +400,9 @@ class TrayApp:
         if command == "quit":
             self._quit()
             return {"ok": True, "message": f"{APP_NAME} quits."}
+        if command == "forget":
+            dropped = self.runner.call(self._forget)
+            return {"ok": True, "message": f"{dropped} history records before today deleted."}
         if command == "reload":
             self._settings_stamp = _mtime(self.where.settings)
             self._reload_settings()
@@ -442,6 +446,19 @@ class TrayApp:
         records = self.store.records(today, today)
         return "\n".join(status_lines(engine.status(state, now, self.rules), records, now,
                                       self.rules.zone))
+
+    def _forget(self) -> int:
+        """Runs on the engine thread: delete the history before today (the history window's
+        "Delete history"); today's records and count stay, so the daily cap still holds."""
+        assert self.rules is not None and self.store is not None
+        today = datetime.now(UTC).astimezone(self.rules.zone).date()
+        state = self.runner.state
+        state = replace(state, counts=tuple(c for c in state.counts if c.day >= today))
+        dropped: int = self.store.forget_before(today, state)
+        self.runner.state = state
+        log.info("history before %s deleted at the person's request: %s records", today,
+                 dropped)
+        return dropped
 
     # --- menu actions (pystray's thread) ---------------------------------------------------
 

@@ -92,7 +92,7 @@ def _pause_args(args: dict[str, Any]) -> dict[str, Any]:
 COMMANDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ping": _no_args, "status": _no_args, "show": _no_args, "now": _no_args,
     "snooze": _minutes(1, 120), "skip": _no_args, "pause": _pause_args, "resume": _no_args,
-    "quit": _no_args, "reload": _no_args,
+    "quit": _no_args, "reload": _no_args, "forget": _no_args,
 }
 
 

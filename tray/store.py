@@ -220,6 +220,30 @@ class Store:
                     table.remove(doc_ids=stale)
         return dropped
 
+    def forget_before(self, day: date, state: State | None = None) -> int:
+        """Delete every record of the days before `day` (and save `state` with them, in the
+        same write); returns how many. The file is replaced whole: no copy of them is kept."""
+        with self._writing():
+            dropped = 0
+            for name in [n for n in self._db.tables() if n.startswith(_RECORDS_PREFIX)]:
+                table = self._db.table(name)
+                if name < _table_name(day):
+                    dropped += len(table)
+                    self._db.drop_table(name)
+                    continue
+                old = [doc.doc_id for doc in table.all()
+                       if str(doc.get("day", "")) < day.isoformat()]
+                dropped += len(old)
+                if old:
+                    table.remove(doc_ids=old)
+            if state is not None:
+                self._db.table("state").upsert(Document(state_to_dict(state), doc_id=_STATE_ID))
+        return dropped
+
+    def aside(self) -> list[Path]:
+        """History files moved aside because they could not be read, oldest first."""
+        return sorted(self.path.parent.glob(f"{self.path.name}.unreadable-*"))
+
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """Apply changes to the cached data, then write it all at once under the lock.
