@@ -90,6 +90,11 @@ class Desktop:
         self.run("xdotool", "windowactivate", "--sync", window)
         self.run("xdotool", "key", "--delay", "30", *keys)
 
+    def type(self, window: str, text: str) -> None:
+        """Focus the window, then type `text` as keystrokes."""
+        self.run("xdotool", "windowactivate", "--sync", window)
+        self.run("xdotool", "type", "--delay", "30", text)
+
     def screenshot(self, path: Path, window: str | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.run("import", "-window", window or "root", str(path))

@@ -73,13 +73,13 @@ def check(values: Mapping[Field, Any]) -> dict[Field, str]:
             _PARSERS[field](value)
         except Invalid as error:
             problems[field] = _sentence(str(error))
-    if problems:
-        return problems
     found: list[Any] = []
     _validate(_tables(values), Path("settings.toml"), found)
     start, end = values.get(("active_hours", "start")), values.get(("active_hours", "end"))
     for problem in found:
         section, _, key = problem.where.strip("[").partition("] ")
+        if (section, key) in problems:
+            continue  # its own value is wrong: that is what it says
         if (section, key) == ("active_hours", "end"):
             problems[(section, key)] = f"Must be after the start ({start})"
         elif (section, key) == ("breaks", "interval_minutes"):

@@ -51,6 +51,7 @@ class SettingsWindow:
         self.days = [tk.BooleanVar() for _ in DAY_LABELS]
         self.errors: dict[Field, tk.StringVar] = {}
         self.error_labels: dict[Field, ttk.Label] = {}
+        self._rows: dict[str, int] = {}
         self.widgets: dict[Field, tk.Widget] = {}
         outer = ttk.Frame(root, padding=14)
         outer.pack(fill="both", expand=True)
@@ -91,20 +92,27 @@ class SettingsWindow:
 
     def _row(self, frame: ttk.LabelFrame, label: str, key: str, field: Field | None) -> ttk.Frame:
         """A row: label (Alt+key goes to the field), the field's own frame, its message."""
-        row = frame.grid_size()[1]
+        row = self._next_row(frame)
         underline = label.lower().index(key) if key else -1
         ttk.Label(frame, text=label, underline=underline).grid(row=row, column=0, sticky="nw",
                                                                padx=(0, 12), pady=2)
         holder = ttk.Frame(frame)
         holder.grid(row=row, column=1, sticky="w", pady=2)
         if field is not None:
-            self._error_row(frame, field, row + 1)
+            self._error_row(frame, field)
             if key:
                 self.root.bind(f"<Alt-{key}>", self._focuser(field))
         return holder
 
-    def _error_row(self, frame: ttk.LabelFrame, field: Field, row: int) -> None:
+    def _next_row(self, frame: ttk.LabelFrame) -> int:
+        """Rows are counted here: grid forgets the rows of hidden messages."""
+        row = self._rows.get(str(frame), 0)
+        self._rows[str(frame)] = row + 1
+        return row
+
+    def _error_row(self, frame: ttk.LabelFrame, field: Field) -> None:
         """The field's message, on a row of its own that shows only while there is one."""
+        row = self._next_row(frame)
         error = tk.StringVar()
         self.errors[field] = error
         label = ttk.Label(frame, textvariable=error, style="Error.TLabel", wraplength=420,
@@ -156,8 +164,9 @@ class SettingsWindow:
         self._entry(holder, ("active_hours", "start"), 6)
         ttk.Label(holder, text=" to ").pack(side="left")
         self._entry(holder, ("active_hours", "end"), 6, "HH:MM")
-        self._error_row(frame, ("active_hours", "end"), frame.grid_size()[1])
+        self._error_row(frame, ("active_hours", "end"))
         holder = self._row(frame, "Active days", "", ("active_hours", "days"))
+        self.days_row = holder
         for label, var in zip(DAY_LABELS, self.days, strict=True):
             ttk.Checkbutton(holder, text=label, variable=var).pack(side="left", padx=(0, 6))
         holder = self._row(frame, "Prompts a day", "p", ("breaks", "daily_cap"))
