@@ -1,0 +1,135 @@
+"""The history window under Xvfb, and deleting history through the running tray.
+
+The store holds a generated year (tests/helpers.py: sample_year, the rule test_history.py
+counts by hand)."""
+
+from __future__ import annotations
+
+import subprocess
+import tkinter as tk
+from datetime import date, datetime, timedelta
+
+import pytest
+from conftest import BIN
+from desktop import wait_for
+from helpers import BERLIN, sample_year
+
+from tray import control, history
+from tray.paths import folders
+from tray.store import Store
+
+pytestmark = pytest.mark.e2e
+
+TODAY = date(2026, 11, 25)
+
+
+def seed(profile, today: date) -> list:
+    records = sample_year(today)
+    store = Store(profile.store)
+    store.save(records=records)
+    store.close()
+    return records
+
+
+def test_the_window_opens_from_the_command_line(desktop, profile) -> None:
+    seed(profile, datetime.now(BERLIN).date())
+    profile.env.update(desktop.env)
+    process = subprocess.Popen([str(BIN / "pointbreak"), "history", "--window"],
+                               env=profile.env)
+    try:
+        window = wait_for(lambda: desktop.visible_windows("^Pointbreak history$"),
+                          what="the history window")[0]
+        desktop.screenshot(profile.artifacts("history-window") / "four-weeks.png")
+        desktop.keys(window, "Escape")
+        assert process.wait(10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.fixture
+def window(desktop, profile, monkeypatch):
+    from tray.history_window import HistoryWindow
+
+    for name, value in desktop.env.items():
+        monkeypatch.setenv(name, value)
+    records = seed(profile, TODAY)
+
+    def not_running(command: str) -> dict:
+        raise control.TrayNotRunning("no tray in this test")
+
+    root = tk.Tk()
+    shown = HistoryWindow(root, folders(), send=not_running, today=TODAY)
+    root.update()
+    yield shown, records
+    root.destroy()
+
+
+def test_four_weeks_a_year_and_a_chosen_range(window, profile) -> None:
+    shown, records = window
+    first = TODAY - timedelta(days=27)
+    days = history.by_day(records, first, TODAY, frozenset(range(5)))
+    total = history.totals(days)
+    summary = shown.summary.get()
+    assert summary.startswith("29 Oct 2026 to 25 Nov 2026. ")
+    assert f"{total.routines} routines completed, {total.prompts} prompts" in summary
+    assert "Streak: 9 active days in a row" in summary
+    bars = len(shown.canvas.find_all())
+    assert bars > 28  # at least a bar or a label per day
+    shown.range.set(365)
+    shown.show_range(365)
+    assert "(a bar per week)" in shown.summary.get()
+    shown.root.update()
+    shown.canvas.postscript(file=str(profile.artifacts("history-window") / "year.ps"))
+    shown.first.set("2026-13-01")
+    shown.show_chosen()
+    assert shown.range_error.get() == "Dates are YYYY-MM-DD, such as 2026-11-01."
+    shown.first.set("2026-11-20")
+    shown.last.set("2026-11-10")
+    shown.show_chosen()
+    assert shown.range_error.get() == "The first day must come before the last."
+    shown.last.set("2026-11-24")
+    shown.show_chosen()
+    assert shown.range_error.get() == "" and shown.summary.get().startswith(
+        "20 Nov 2026 to 24 Nov 2026. 3 routines completed, 3 prompts")
+
+
+def test_export_writes_every_record(window, tmp_path) -> None:
+    shown, records = window
+    assert shown.export(tmp_path / "all.json")
+    assert (tmp_path / "all.json").read_text() == history.export(records, BERLIN, "json")
+    assert shown.export(tmp_path / "all.csv")
+    assert (tmp_path / "all.csv").read_text() == history.export(records, BERLIN, "csv")
+    assert shown.export(tmp_path / "missing" / "all.csv") is False
+    assert "Cannot write" in shown.message.get()
+
+
+def test_delete_without_a_tray_keeps_today_and_the_kept_aside_files_go_too(window,
+                                                                          profile) -> None:
+    shown, records = window
+    aside = profile.store.with_name(profile.store.name + ".unreadable-20260101T000000")
+    aside.write_text("{ broken")
+    shown.aside = [aside]
+    message = shown.forget()
+    before = sum(1 for r in records if r.day < TODAY)
+    assert message == f"{before} history records before today deleted."
+    assert shown.delete_aside() == "1 kept-aside file(s) deleted." and not aside.exists()
+    left = Store(profile.store).records(date.min, date.max)
+    assert [r.day for r in left] == [TODAY, TODAY]
+    text = profile.store.read_text()
+    assert (TODAY - timedelta(days=1)).isoformat() not in text  # no copy kept in the file
+    assert sorted(p.name for p in profile.store.parent.iterdir()) == [
+        "history.json", "history.json.lock"]
+
+
+def test_delete_through_the_running_tray(desktop, start_tray, profile) -> None:
+    today = datetime.now(BERLIN).date()
+    records = seed(profile, today)
+    tray = start_tray("xorg")
+    before = sum(1 for r in records if r.day < today)
+    reply = control.send(profile.home / "run" / "pointbreak", "forget")
+    assert reply == {"ok": True, "message": f"{before} history records before today deleted."}
+    left = Store(profile.store).records(date.min, date.max)
+    assert {r.day for r in left} == {today}
+    assert "Today: 1 of 5" in tray.status()  # the day's count still holds
+    assert "history before" in tray.log()
