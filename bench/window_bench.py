@@ -23,7 +23,7 @@ import desktop as desk  # noqa: E402
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def viewable_pointbreak(display: object, known: set[int]) -> int | None:
+def viewable_pointbreak(display: object, known: set[int], title: str = "Pointbreak") -> int | None:
     from Xlib import X
 
     root = display.screen().root  # type: ignore[attr-defined]
@@ -34,7 +34,7 @@ def viewable_pointbreak(display: object, known: set[int]) -> int | None:
             if window.get_attributes().map_state != X.IsViewable:
                 continue
             for child in [window, *window.query_tree().children]:
-                if child.get_wm_name() == "Pointbreak":
+                if child.get_wm_name() == title:
                     return int(window.id)
         except Exception:
             continue

@@ -19,3 +19,16 @@ def test_the_benchmark_prints_its_figures(profile) -> None:
     for figure in ("store load", "status query", "one engine decision", "`pointbreak status`"):
         assert figure in result.stdout and "median" in result.stdout
     assert "3650 records over 365 days" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_window_benchmark_prints_its_figures(profile) -> None:
+    script = BENCH.with_name("panes_bench.py")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            env=profile.env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for figure in ("Pointbreak settings: process start to viewable: median",
+                   "Pointbreak history: process start to viewable: median",
+                   "history chart of a year"):
+        assert figure in result.stdout
+    assert "RuntimeDirWarning" not in result.stderr

@@ -64,7 +64,7 @@ def bars(canvas: tk.Canvas, days: Sequence[Day], *, width: int, height: int, sca
     """Prompts per day (or week) stacked by outcome, routines completed (◆) and snoozes (○)
     on the same scale; dates below. Clears the canvas first."""
     canvas.delete("all")
-    left, right, top, bottom = 34 * scale, 8 * scale, 10 * scale, 26 * scale
+    left, right, top, bottom = 34 * scale, 24 * scale, 10 * scale, 26 * scale
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([1, *(max(d.prompt_count, d.routines, d.snoozes) for d in days)])
     y_top = _nice_top(peak)

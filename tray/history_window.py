@@ -23,7 +23,7 @@ from tray.single import claim, listen_for_raise, place, raise_on_request
 
 listen_for_raise()
 
-RANGES = (("4 weeks", 28), ("3 months", 91), ("A year", 365))
+RANGES = (("4 weeks", 28, "w"), ("3 months", 91, "m"), ("A year", 365, "y"))  # Alt+letter
 BY_WEEK_AFTER_DAYS = 62  # longer ranges are drawn a bar per week
 CHART_W, CHART_H, HOURS_H = 700, 240, 80
 MAX_SCALE = 1.25
@@ -118,9 +118,10 @@ class HistoryWindow:
         row = ttk.Frame(parent)
         row.pack(fill="x", pady=(12, 0))
         self.range = tk.IntVar(value=28)
-        for text, days in RANGES:
-            ttk.Radiobutton(row, text=text, value=days, variable=self.range,
-                            command=self._shower(days)).pack(side="left", padx=(0, 10))
+        for text, days, key in RANGES:
+            ttk.Radiobutton(row, text=text, value=days, variable=self.range, underline=text.index(
+                key), command=self._shower(days)).pack(side="left", padx=(0, 10))
+            self.root.bind(f"<Alt-{key}>", self._shower(days))
         ttk.Label(row, text="From").pack(side="left", padx=(12, 4))
         self.first = tk.StringVar()
         self.last = tk.StringVar(value=self.today.isoformat())
@@ -150,8 +151,9 @@ class HistoryWindow:
 
     # --- the chart ---------------------------------------------------------------------------
 
-    def _shower(self, days: int) -> Callable[[], None]:
-        return lambda: self.show_range(days)
+    def _shower(self, days: int) -> Callable[..., None]:
+        """For a button (no argument) and a key binding (the event)."""
+        return lambda *_: self.show_range(days)
 
     def show_range(self, days: int) -> None:
         self.range.set(days)

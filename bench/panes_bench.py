@@ -1,0 +1,109 @@
+"""The settings and history windows' figures, with a year of history in the store (10 records
+a day, as bench/bench.py): process start to window viewable, and the history chart of a year
+drawn. Prints figures; asserts nothing. Needs Xvfb (tests/run.sh).
+
+Run: .venv/bin/python bench/panes_bench.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+
+import desktop as desk  # noqa: E402
+from window_bench import viewable_pointbreak  # noqa: E402
+
+from bench import year_of_history  # noqa: E402
+
+RUNS = 7
+
+CHART_PROBE = r"""
+import json, time, tkinter as tk
+from datetime import date, timedelta
+from tray.history_window import HistoryWindow
+from tray.paths import folders
+root = tk.Tk()
+window = HistoryWindow(root, folders(), send=lambda c: {"ok": False, "error": "bench"})
+root.update()
+samples = []
+for _ in range(11):
+    started = time.perf_counter()
+    window.draw(window.today - timedelta(days=364), window.today)
+    root.update()
+    samples.append(time.perf_counter() - started)
+print(json.dumps({"samples": samples, "items": len(window.canvas.find_all())}))
+"""
+
+
+def start_times(env: dict[str, str], module: str, title: str) -> list[float]:
+    from Xlib import display as xdisplay
+
+    times = []
+    for _ in range(RUNS):
+        screen = xdisplay.Display(env["DISPLAY"])
+        known = {w.id for w in screen.screen().root.query_tree().children}
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", module], env=env)
+        while time.perf_counter() - started < 10:
+            if viewable_pointbreak(screen, known, title):
+                times.append(time.perf_counter() - started)
+                break
+            time.sleep(0.002)
+        process.kill()
+        process.wait()
+        screen.close()
+    return times
+
+
+def main() -> int:
+    print("Pointbreak settings and history windows benchmark")
+    print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python "
+          f"{platform.python_version()}")
+    screen = desk.start_desktop()
+    home = Path(tempfile.mkdtemp(prefix="pb-pbench-", dir="/tmp"))
+    env = dict(os.environ, **screen.env, HOME=str(home), XDG_CONFIG_HOME=str(home / "c"),
+               XDG_DATA_HOME=str(home / "d"), XDG_STATE_HOME=str(home / "s"),
+               XDG_RUNTIME_DIR=str(home / "r"), XDG_CACHE_HOME=str(home / "cache"))
+    (home / "r").mkdir(mode=0o700)
+    os.environ.update({k: v for k, v in env.items() if k.startswith("XDG_") or k == "HOME"})
+    from tray.paths import folders
+    from tray.store import Store
+
+    records = year_of_history(date.today())
+    store = Store(folders().store)
+    store.save(records=records)
+    store.close()
+    print(f"history: {len(records)} records over 365 days, "
+          f"{folders().store.stat().st_size / 1024:.0f} KiB")
+    try:
+        for module, title in (("tray.settings_window", "Pointbreak settings"),
+                              ("tray.history_window", "Pointbreak history")):
+            times = start_times(env, module, title)
+            print(f"{title}: process start to viewable: median "
+                  f"{statistics.median(times) * 1e3:.0f} ms (min {min(times) * 1e3:.0f}, max "
+                  f"{max(times) * 1e3:.0f}, n={len(times)})  target <= 300 ms")
+        probe = json.loads(subprocess.run([sys.executable, "-c", CHART_PROBE], env=env,
+                                          capture_output=True, text=True, check=True).stdout)
+        samples = probe["samples"]
+        print(f"history chart of a year (53 weekly bars, {probe['items']} canvas items) drawn: "
+              f"median {statistics.median(samples) * 1e3:.1f} ms (max "
+              f"{max(samples) * 1e3:.1f}, n={len(samples)})  target <= 100 ms")
+    finally:
+        screen.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
