@@ -132,3 +132,36 @@ def test_delete_through_the_running_tray(desktop, start_tray, profile) -> None:
     assert {r.day for r in left} == {today}
     assert "Today: 1 of 5" in tray.status()  # the day's count still holds
     assert "history before" in tray.log()
+
+
+def test_delete_asks_twice_and_offers_the_export_first(window, profile, monkeypatch,
+                                                      tmp_path) -> None:
+    from tkinter import filedialog, messagebox
+
+    shown, records = window
+    answers = {"askyesnocancel": None, "askyesno": True}
+    asked: list[str] = []
+
+    def answer(kind: str):
+        def ask(title: str, message: str, **_: object):
+            asked.append(message)
+            return answers[kind]
+        return ask
+
+    monkeypatch.setattr(messagebox, "askyesnocancel", answer("askyesnocancel"))
+    monkeypatch.setattr(messagebox, "askyesno", answer("askyesno"))
+    shown.delete()  # Cancel at "export first?": nothing happens
+    assert len(Store(profile.store).records(date.min, date.max)) == len(records)
+    answers["askyesnocancel"] = True  # export first, to a file picked in the dialog
+    monkeypatch.setattr(filedialog, "asksaveasfilename", lambda **_: str(tmp_path / "all.csv"))
+    answers["askyesno"] = False  # ...then No at "delete?": exported, nothing deleted
+    shown.delete()
+    assert (tmp_path / "all.csv").exists()
+    assert len(Store(profile.store).records(date.min, date.max)) == len(records)
+    answers["askyesno"] = True
+    shown.delete()
+    assert [r.day for r in Store(profile.store).records(date.min, date.max)] == [TODAY, TODAY]
+    before = sum(1 for r in records if r.day < TODAY)
+    assert f"Delete the {before} records before today?" in asked[-1]
+    assert shown.message.get() == f"{before} history records before today deleted."
+    assert shown.summary.get().startswith("29 Oct 2026 to 25 Nov 2026. 1 routines completed")
