@@ -169,7 +169,9 @@ def test_run_module_is_how_a_frozen_build_starts_its_windows(profile) -> None:
     result = profile.run("--run-module", "routines", "--help")
     assert result.returncode == 0 and "python -m routines" in result.stdout
     refused = profile.run("--run-module", "os", "x")
-    assert refused.returncode == 2 and "routines or tray.panel" in refused.stderr
+    assert refused.returncode == 2 and (
+        "takes routines, tray.panel, tray.settings_window, tray.history_window, not 'os'"
+        in refused.stderr)
 
 
 def test_status_takes_the_records_over_a_stale_count_in_the_state(profile) -> None:
