@@ -75,7 +75,7 @@ def test_four_weeks_a_year_and_a_chosen_range(window, profile) -> None:
     summary = shown.summary.get()
     assert summary.startswith("29 Oct 2026 to 25 Nov 2026. ")
     assert f"{total.routines} routines completed, {total.prompts} prompts" in summary
-    assert "Streak: 9 active days in a row" in summary
+    assert "Streak on 25 Nov: 9 active days in a row" in summary
     bars = len(shown.canvas.find_all())
     assert bars > 28  # at least a bar or a label per day
     shown.show_range(365)

@@ -105,3 +105,50 @@ def test_a_broken_file_is_kept_aside_and_a_fresh_one_written(tmp_path: Path) -> 
     assert saved.kept_broken_as is not None
     assert saved.kept_broken_as.read_text() == "[breaks\ninterval_minutes = = 3\n"
     assert settings_file.load(path) == (settings_file.Settings(), [])
+
+
+def test_an_edit_made_meanwhile_in_a_text_editor_survives_a_save(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(MINE)
+    shown = current(path)  # the window opens
+    path.write_text(MINE.replace("daily_cap = 5", "daily_cap = 2"))  # an editor, meanwhile
+    values = dict(shown)
+    values[("breaks", "interval_minutes")] = 60  # the window changes only the interval
+    edit.save(path, values, shown=shown)
+    data = tomllib.loads(path.read_text())
+    assert data["breaks"] == {"interval_minutes": 60, "daily_cap": 2}
+
+
+def test_a_linked_settings_file_stays_linked(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "pointbreak.toml"
+    real.parent.mkdir()
+    real.write_text(MINE)
+    link = tmp_path / "settings.toml"
+    link.symlink_to(real)
+    values = current(link)
+    values[("breaks", "daily_cap")] = 4
+    edit.save(link, values)
+    assert link.is_symlink() and "daily_cap = 4" in real.read_text()
+
+
+def test_a_broken_file_stays_when_the_new_one_cannot_be_written(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    path = folder / "settings.toml"
+    path.write_text("[breaks\n")
+    target = folder / "settings.toml"
+    original = edit.write_atomically
+
+    def failing(where: Path, payload: bytes) -> None:
+        if where == target.resolve():
+            raise OSError(28, "No space left on device")
+        original(where, payload)
+
+    import pytest as _pytest
+
+    with _pytest.MonkeyPatch.context() as patch:
+        patch.setattr(edit, "write_atomically", failing)
+        with _pytest.raises(OSError):
+            edit.save(path, dict(edit.DEFAULTS))
+    assert path.read_text() == "[breaks\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["settings.toml"]

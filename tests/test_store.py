@@ -214,3 +214,29 @@ def test_an_unreadable_file_in_a_read_only_folder_is_never_overwritten(read_only
     with pytest.raises(StoreWriteError):
         store.save(State(seq=1))
     assert path.read_bytes() == b"{broken"
+
+
+def test_forgetting_without_the_lock_changes_nothing(tmp_path: Path) -> None:
+    from tray.lockfile import FileLock
+    from tray.store import StoreWriteError
+
+    path = tmp_path / "history.json"
+    today = date(2026, 11, 25)
+    store = Store(path)
+    store.save(records=[record(n, today - timedelta(days=n)) for n in range(1, 5)])
+    before = path.read_bytes()
+    other = FileLock(str(path) + ".lock")
+    other.acquire()
+    try:
+        store._lock.timeout = 0.2
+        with pytest.raises(StoreWriteError, match="locked"):
+            store.forget_before(today)
+        assert len(store.records(date.min, today)) == 4  # not even in memory
+    finally:
+        other.release()
+    store.close()
+    assert path.read_bytes() == before
+    store = Store(path)
+    assert store.forget_before(today - timedelta(days=2)) == 2
+    assert [r.day for r in store.records(date.min, today)] == [today - timedelta(days=2),
+                                                               today - timedelta(days=1)]

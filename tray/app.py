@@ -133,6 +133,7 @@ class TrayApp:
         self._settings_stamp: float | None = None
         self._stopping = threading.Event()
         self._shut_down_lock = threading.Lock()
+        self._reload_lock = threading.Lock()
         self._shut_down_done = threading.Event()
         self.presence: Any = None
         self.session_watch: Any = None
@@ -243,7 +244,9 @@ class TrayApp:
         if self.quiet_watchers is not None:
             if switches == self._quiet_switches:
                 return
-            self.quiet_watchers.stop()
+            old, self.quiet_watchers = self.quiet_watchers, None
+            old.stop()
+            # Released before the new detectors start, so their events come after these.
             for reason in self.runner.call(lambda: sorted(self.runner.state.quiet)):
                 self.runner.post(QuietEnded(reason))
         self._quiet_switches = switches
@@ -362,16 +365,22 @@ class TrayApp:
 
     def _every_minute(self) -> None:
         """On the watchdog's tick: notice an edited settings file; keep the times fresh."""
-        stamp = _mtime(self.where.settings)
-        if stamp != self._settings_stamp:
+        with self._reload_lock:
+            stamp = _mtime(self.where.settings)
+            is_changed = stamp != self._settings_stamp
             self._settings_stamp = stamp
-            self._reload_settings()
+            if is_changed:
+                self._reload_settings_now()
         for check in self.minute_checks:
             check()
         if self.runner is not None:
             self.runner.call(lambda: self._show(self.runner.state))
 
     def _reload_settings(self) -> None:
+        with self._reload_lock:  # the minute tick and a `reload` command may come at once
+            self._reload_settings_now()
+
+    def _reload_settings_now(self) -> None:
         from tray.profile import load_profile
 
         profile = load_profile()
@@ -404,8 +413,9 @@ class TrayApp:
             dropped = self.runner.call(self._forget)
             return {"ok": True, "message": f"{dropped} history records before today deleted."}
         if command == "reload":
-            self._settings_stamp = _mtime(self.where.settings)
-            self._reload_settings()
+            with self._reload_lock:
+                self._settings_stamp = _mtime(self.where.settings)
+                self._reload_settings_now()
             self.runner.call(lambda: self._show(self.runner.state))
             return {"ok": True, "message": "Settings reloaded."}
         event: Any
@@ -517,7 +527,10 @@ class TrayApp:
         os._exit(0)
 
     def _open_settings(self) -> None:
-        if not self._open_window("tray.settings_window"):
+        import importlib.util
+
+        if importlib.util.find_spec("tkinter") is None or not self._open_window(
+                "tray.settings_window"):
             self._open_settings_file()
 
     def _open_settings_file(self) -> None:

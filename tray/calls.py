@@ -92,25 +92,47 @@ class PulseMicrophoneWatcher:
             streams = []
         self._state.set(bool(streams))
 
+    RETRY_S = (5, 15, 60)  # after the sound server went away (a restart, an upgrade)
+
     def start(self) -> None:
         self._run("info")  # fails here, not in the thread, when there is no sound server
+        self._stopped = threading.Event()
+        self._subscribe()
+        threading.Thread(target=self._loop, name="pointbreak-microphone", daemon=True).start()
+
+    def _subscribe(self) -> None:
         self._child = subprocess.Popen([self._pactl, "subscribe"], stdout=subprocess.PIPE,
                                        stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                        text=True, env={**os.environ, "LC_ALL": "C"})
         self.check()
-        threading.Thread(target=self._loop, name="pointbreak-microphone", daemon=True).start()
 
     def stop(self) -> None:
+        self._stopped.set()
         if self._child is not None and self._child.poll() is None:
             self._child.terminate()
 
     def _loop(self) -> None:
-        assert self._child is not None and self._child.stdout is not None
-        for line in self._child.stdout:
-            if is_stream_event(line):
-                self.check()
-        log.info("microphone watch ended: pactl subscribe exited (the sound server stopped?)")
-        self._state.set(False)
+        failures = 0
+        while not self._stopped.is_set():
+            assert self._child is not None and self._child.stdout is not None
+            for line in self._child.stdout:
+                failures = 0
+                if is_stream_event(line):
+                    self.check()
+            self._child.wait()
+            self._state.set(False)
+            if self._stopped.is_set():
+                return
+            wait = self.RETRY_S[min(failures, len(self.RETRY_S) - 1)]
+            failures += 1
+            log.info("microphone watch: pactl subscribe ended (the sound server restarted?); "
+                     "again in %s s", wait)
+            if self._stopped.wait(wait):
+                return
+            try:
+                self._subscribe()
+            except OSError as error:
+                log.info("microphone watch: pactl cannot start: %s", error)
 
 
 # --- Linux camera: inotify on /dev/video*, /proc/*/fd ------------------------------------------
@@ -162,6 +184,8 @@ class CameraWatcher:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
         self._fd = fd
         self._wake_read, self._wake_write = os.pipe()  # stop() writes: the thread ends
+        self._stop_lock = threading.Lock()
+        self._stopping = False
         self._folder_watch = self._add(folder, IN_CREATE | IN_DELETE)
         self._devices: dict[int, Path] = {}
         for device in self.devices():
@@ -192,7 +216,10 @@ class CameraWatcher:
         self.thread.start()
 
     def stop(self) -> None:
-        os.write(self._wake_write, b"x")
+        with self._stop_lock:  # once: the thread closes the pipe when it sees the byte
+            if not self._stopping:
+                self._stopping = True
+                os.write(self._wake_write, b"x")
 
     def _loop(self) -> None:
         while True:

@@ -51,6 +51,10 @@ class TrayNotRunning(Exception):
     """Nobody answers on the channel."""
 
 
+class TrayNotAnswering(TrayNotRunning):
+    """A tray is there but did not answer in time, or answered nonsense: it may still act."""
+
+
 class AlreadyRunning(Exception):
     """Another tray of this user holds the channel."""
 
@@ -322,7 +326,7 @@ def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
             raise TrayNotRunning("the tray's reply was not an object")
         return reply
     except (OSError, EOFError, ValueError) as error:
-        raise TrayNotRunning(f"{where}: {error.__class__.__name__}: {error}") from error
+        raise TrayNotAnswering(f"{where}: {error.__class__.__name__}: {error}") from error
     finally:
         conn.close()
 

@@ -89,27 +89,39 @@ class HistoryWindow:
     # --- parts -------------------------------------------------------------------------------
 
     def _today_row(self, parent: ttk.Frame) -> None:
-        today = history.by_day(self.records, self.today, self.today, self.active_days)[0]
+        self.today_text, self.facts = tk.StringVar(), tk.StringVar()
+        self.streak_text, self.longest_text = tk.StringVar(), tk.StringVar()
         row = ttk.Frame(parent)
         row.pack(fill="x")
-        ttk.Label(row, text=f"Today: {today.routines} of {self.cap}", style="Big.TLabel").pack(
-            side="left")
-        days = history.by_day(self.records, self.today - timedelta(days=399), self.today,
-                              self.active_days)
-        streak, longest = history.streak(days, self.today), history.longest_streak(days)
-        facts = [f"Prompts shown today: {today.prompt_count}", self._next_break()]
-        ttk.Label(row, text="\n".join(facts), justify="left").pack(side="left", padx=(18, 0))
+        ttk.Label(row, textvariable=self.today_text, style="Big.TLabel").pack(side="left")
+        ttk.Label(row, textvariable=self.facts, justify="left").pack(side="left", padx=(18, 0))
         block = ttk.Frame(row)
         block.pack(side="right")
-        ttk.Label(block, text=f"Streak: {streak} day{'s' if streak != 1 else ''}",
-                  style="Title.TLabel").pack(anchor="e")
-        ttk.Label(block, text=f"longest: {longest} · active days in a row with a routine",
-                  style="Muted.TLabel").pack(anchor="e")
+        ttk.Label(block, textvariable=self.streak_text, style="Title.TLabel").pack(anchor="e")
+        ttk.Label(block, textvariable=self.longest_text, style="Muted.TLabel").pack(anchor="e")
+        self._show_today()
+
+    def _streak_up_to(self, last: date) -> int:
+        days = history.by_day(self.records, last - timedelta(days=399), last, self.active_days)
+        return history.streak(days, last)
+
+    def _show_today(self) -> None:
+        today = history.by_day(self.records, self.today, self.today, self.active_days)[0]
+        self.today_text.set(f"Today: {today.routines} of {self.cap}")
+        self.facts.set(f"Prompts shown today: {today.prompt_count}\n{self._next_break()}")
+        days = history.by_day(self.records, self.today - timedelta(days=399), self.today,
+                              self.active_days)
+        streak = history.streak(days, self.today)
+        self.streak_text.set(f"Streak: {streak} day{'s' if streak != 1 else ''}")
+        self.longest_text.set(f"longest: {history.longest_streak(days)} · active days in a "
+                              "row with a routine")
 
     def _next_break(self) -> str:
         try:
             reply = self.send("status")
-        except (control.TrayNotRunning, OSError):
+        except control.TrayNotAnswering:
+            return "Pointbreak did not answer"
+        except control.TrayNotRunning:
             return "Pointbreak is not running"
         text = str(reply.get("message", "")) if reply.get("ok") else ""
         return text.splitlines()[0] if text else "Pointbreak is starting"
@@ -186,8 +198,10 @@ class HistoryWindow:
                    small=self.fonts["small"], by_week=by_week)
         lines = history.summary_lines(days, records, last, self.zone)
         span = f"{first:%d %b %Y} to {last:%d %b %Y}" + (" (a bar per week)" if by_week else "")
+        streak = self._streak_up_to(last)  # the whole streak, not only its part in the range
         self.summary.set(f"{span}. " + lines[0].split(": ", 1)[1].capitalize() + ". "
-                         + lines[1].replace(" (longest", " up to then (longest") + ".")
+                         + f"Streak on {last:%d %b}: {streak} active days in a row with a "
+                         f"routine (longest in these days: {history.longest_streak(days)}).")
         counts = history.hours(records, self.zone)
         self.hours_title.set(lines[2] + " (routines done, by hour of the day)")
         chart.hours(self.hours, counts, width=int(self.hours["width"]),
@@ -232,6 +246,7 @@ class HistoryWindow:
                 "kept aside because they could not be read?", parent=self.root):
             self.message.set(self.message.get() + " " + self.delete_aside())
         self._read()
+        self._show_today()
         self.show_range(self.range.get() or 28)
 
     def forget(self) -> str:
@@ -239,10 +254,10 @@ class HistoryWindow:
         try:
             reply = self.send("forget")
             return str(reply.get("message") if reply.get("ok") else reply.get("error"))
+        except control.TrayNotAnswering as error:  # it may still do it: never both
+            return f"Pointbreak did not answer ({error}); look again in a moment."
         except control.TrayNotRunning:
             pass
-        except OSError as error:
-            return f"The history could not be deleted: {error}"
         from tray.store import Store, StoreWriteError
 
         store = Store(self.where.store)
@@ -269,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     where = folders()
     lock = claim(where.runtime, "history")
     if lock is None:
-        print("The history window is already open; it was brought to the front.")
+        print("The history window is already open.")
         return 0
     try:
         root = tk.Tk(className="Pointbreak")

@@ -8,7 +8,6 @@ the tray would refuse.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,19 +125,25 @@ def read_document(path: Path) -> tuple[Any, str | None]:
         return tomlkit.parse(DEFAULT_TEXT), str(error)
 
 
-def save(path: Path, values: Mapping[Field, Any]) -> Saved:
-    """Write these values into the file, changing only what changed. Raises ValueError for
-    values `check` refuses and OSError when the file cannot be written."""
+def save(path: Path, values: Mapping[Field, Any],
+         shown: Mapping[Field, Any] | None = None) -> Saved:
+    """Write these values into the file, changing only what changed: against `shown` (what the
+    form was showing, so an edit made meanwhile in a text editor to another key survives) or,
+    without it, against the file. Raises ValueError for values `check` refuses and OSError when
+    the file cannot be written (then nothing changed on disk)."""
     import tomlkit
 
     problems = check(values)
     if problems:
         raise ValueError("; ".join(f"[{s}] {k}: {m}" for (s, k), m in problems.items()))
+    path = path.resolve()  # a settings file linked from a dotfiles folder stays linked
     document, broken = read_document(path)
     kept: Path | None = None
     if broken is not None and path.exists():
         kept = path.with_name(f"{path.name}.broken-{datetime.now():%Y%m%dT%H%M%S}")
-        os.replace(path, kept)  # the person's text is kept, never overwritten
+        write_atomically(kept, path.read_bytes())  # a copy first: the person's text is kept
+    if shown is not None:
+        values = {f: v for f, v in values.items() if shown.get(f) != v}
     for (section, key), value in values.items():
         table = document.get(section)
         if not isinstance(table, dict):
@@ -152,5 +157,10 @@ def save(path: Path, values: Mapping[Field, Any]) -> Saved:
         elif value != DEFAULTS[(section, key)]:
             table[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, tomlkit.dumps(document).encode("utf-8"))
+    try:
+        write_atomically(path, tomlkit.dumps(document).encode("utf-8"))
+    except OSError:
+        if kept is not None:
+            kept.unlink(missing_ok=True)  # the broken file itself is still there
+        raise
     return Saved(path, kept)

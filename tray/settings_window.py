@@ -129,7 +129,8 @@ class SettingsWindow:
         if spin is not None:
             low, high, step = spin
             widget = ttk.Spinbox(holder, textvariable=var, width=width, from_=low, to=high,
-                                 increment=step, font=self.fonts["body"])
+                                 increment=step, font=self.fonts["body"],
+                                 format="%.2f" if step % 1 else "%.0f")
         else:
             widget = ttk.Entry(holder, textvariable=var, width=width, font=self.fonts["body"])
         widget.pack(side="left")
@@ -299,7 +300,7 @@ class SettingsWindow:
         if edit.check(values) or values == self.saved:
             return False
         try:
-            saved = edit.save(self.path, values)
+            saved = edit.save(self.path, values, shown=self.saved)
         except OSError as error:
             self.message.set(f"Cannot save {self.path}: {error.strerror or error}. "
                              "Nothing was changed.")
@@ -313,10 +314,10 @@ class SettingsWindow:
             reply = self.send("reload")
             text += (" Pointbreak uses the new settings now." if reply.get("ok")
                      else f" Pointbreak could not reload them: {reply.get('error')}")
+        except control.TrayNotAnswering:
+            text += " Pointbreak did not answer in time; it reads the file within a minute."
         except control.TrayNotRunning:
             text += " Pointbreak uses them when it starts."
-        except OSError as error:
-            text += f" Pointbreak could not be told ({error}); it reads the file within a minute."
         self._changed()
         self.message.set(text)
         return True
@@ -363,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     where = folders()
     lock = claim(where.runtime, "settings")
     if lock is None:
-        print("The settings window is already open; it was brought to the front.")
+        print("The settings window is already open.")
         return 0
     try:
         root = tk.Tk(className="Pointbreak")

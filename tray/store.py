@@ -222,22 +222,30 @@ class Store:
 
     def forget_before(self, day: date, state: State | None = None) -> int:
         """Delete every record of the days before `day` (and save `state` with them, in the
-        same write); returns how many. The file is replaced whole: no copy of them is kept."""
-        with self._writing():
-            dropped = 0
-            for name in [n for n in self._db.tables() if n.startswith(_RECORDS_PREFIX)]:
-                table = self._db.table(name)
-                if name < _table_name(day):
-                    dropped += len(table)
-                    self._db.drop_table(name)
-                    continue
-                old = [doc.doc_id for doc in table.all()
-                       if str(doc.get("day", "")) < day.isoformat()]
-                dropped += len(old)
-                if old:
-                    table.remove(doc_ids=old)
-            if state is not None:
-                self._db.table("state").upsert(Document(state_to_dict(state), doc_id=_STATE_ID))
+        same write); returns how many. The file is replaced whole: no copy of them is kept.
+        Without the lock nothing changes, not even in memory (StoreWriteError)."""
+        was_saved = self._middleware._cache_modified_count == 0
+        try:
+            with self._writing(strict=True):
+                dropped = 0
+                for name in [n for n in self._db.tables() if n.startswith(_RECORDS_PREFIX)]:
+                    table = self._db.table(name)
+                    if name < _table_name(day):
+                        dropped += len(table)
+                        self._db.drop_table(name)
+                        continue
+                    old = [doc.doc_id for doc in table.all()
+                           if str(doc.get("day", "")) < day.isoformat()]
+                    dropped += len(old)
+                    if old:
+                        table.remove(doc_ids=old)
+                if state is not None:
+                    self._db.table("state").upsert(Document(state_to_dict(state),
+                                                            doc_id=_STATE_ID))
+        except StoreWriteError:
+            if was_saved:  # what did not reach the disk is not kept in memory either
+                self._load()
+            raise
         return dropped
 
     def aside(self) -> list[Path]:
@@ -245,10 +253,11 @@ class Store:
         return sorted(self.path.parent.glob(f"{self.path.name}.unreadable-*"))
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self, strict: bool = False) -> Iterator[None]:
         """Apply changes to the cached data, then write it all at once under the lock.
 
-        If the write fails the changes stay in memory and go out with the next write.
+        If the write fails the changes stay in memory and go out with the next write; `strict`:
+        without the lock nothing is applied (the change raises before it is made).
         """
         if not self.is_writable:
             raise StoreWriteError(f"{self.path} is left untouched because it could not be read")
@@ -259,6 +268,8 @@ class Store:
             problem = f"{self.path} is locked by another process"
         except OSError as error:
             problem = f"{self.path} cannot be saved: {error.strerror or error}"
+        if strict and problem is not None:
+            raise StoreWriteError(problem)
         try:
             if problem is None:
                 self.refresh()
