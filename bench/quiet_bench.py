@@ -67,9 +67,53 @@ def main() -> int:
         print(f"a return seen after {time.perf_counter() - back:.1f} s (polling every 5 s "
               "while away)  target <= 10 s")
         watcher.stop()
+        calls()
     finally:
         screen.stop()
     return 0
+
+
+def calls() -> None:
+    """A call starting and ending: the microphone (a real PulseAudio server, parecord) and a
+    camera (a file standing in for /dev/video0, held open by a process)."""
+    import tempfile
+
+    from tray.calls import CameraWatcher, PulseMicrophoneWatcher
+
+    folder = Path(tempfile.mkdtemp(prefix="pb-qbench-", dir="/tmp"))
+    server, os.environ["PULSE_SERVER"] = desk.start_pulse(folder)
+    try:
+        events: queue.Queue = queue.Queue()
+        microphone = PulseMicrophoneWatcher(lambda e: events.put((time.perf_counter(), e)))
+        microphone.start()
+        seen = []
+        for _ in range(5):
+            started = time.perf_counter()
+            call = subprocess.Popen(["parecord", "-d", "mic", os.devnull])
+            at, event = events.get(timeout=10)
+            assert isinstance(event, QuietStarted)
+            seen.append(at - started)
+            call.kill()
+            call.wait()
+            events.get(timeout=10)
+        microphone.stop()
+        print(f"microphone in use seen {statistics.median(seen) * 1e3:.0f} ms (median, max "
+              f"{max(seen) * 1e3:.0f}, n=5) after the recording process started")
+        (folder / "video0").write_bytes(b"")
+        CameraWatcher(lambda e: events.put((time.perf_counter(), e)), folder=folder).start()
+        started = time.perf_counter()
+        holder = subprocess.Popen([sys.executable, "-c", "import sys, time; "
+                                   "f = open(sys.argv[1], 'rb'); time.sleep(30)",
+                                   str(folder / "video0")])
+        at, event = events.get(timeout=10)
+        assert isinstance(event, QuietStarted)
+        print(f"camera in use seen {(at - started) * 1e3:.0f} ms after the process holding it "
+              "started (0.5 s of it is the settle wait)")
+        holder.kill()
+        holder.wait()
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 if __name__ == "__main__":
