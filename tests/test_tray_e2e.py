@@ -439,6 +439,8 @@ def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
 
 def test_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> None:
     all_day(profile)
+    # A card an earlier test's tray left may still be closing: only this tray's card counts.
+    wait_for(lambda: not desktop.visible_windows("^Pointbreak$"), what="earlier cards gone")
     tray = start_tray("xorg", POINTBREAK_IDLE="x11", POINTBREAK_TEST_INTERVAL_SECONDS="1",
                       POINTBREAK_TEST_PAUSE_SECONDS="2", POINTBREAK_TEST_PAUSE_WAIT_SECONDS="60")
     typed_until = time.monotonic() + 6

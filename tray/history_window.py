@@ -18,8 +18,8 @@ from tkinter import filedialog, messagebox, ttk
 from typing import Any
 
 from tray import chart, control, history
-from tray.paths import Folders, folders
-from tray.single import claim, listen_for_raise, place, raise_on_request
+from tray.paths import Folders
+from tray.single import listen_for_raise, run_window
 
 listen_for_raise()
 
@@ -281,22 +281,7 @@ class HistoryWindow:
 
 
 def main(argv: list[str] | None = None) -> int:
-    where = folders()
-    lock = claim(where.runtime, "history")
-    if lock is None:
-        print("The history window is already open.")
-        return 0
-    try:
-        root = tk.Tk(className="Pointbreak")
-    except tk.TclError as error:
-        print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
-        return 1
-    HistoryWindow(root, where)
-    raise_on_request(root)
-    place(root)
-    root.mainloop()
-    lock.release()
-    return 0
+    return run_window("history", HistoryWindow)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,7 @@ talks to the running tray over the control channel like `pointbreak` does.
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
@@ -15,10 +13,13 @@ from typing import Any
 
 from tray import control
 from tray.paths import folders
+from tray.single import listen_for_raise, raise_on_request
 from tray.welcome import mark_welcomed
 
+# First thing on import, before Tk loads: a raise request that came early must not kill us.
+listen_for_raise()
+
 REFRESH_MS = 30_000
-RAISE_CHECK_MS = 250
 
 ACTIONS: list[tuple[str, list[tuple[str, str, dict[str, Any]]]]] = [
     ("", [("Start a session now", "now", {})]),
@@ -135,29 +136,6 @@ def about(root: tk.Tk) -> None:
     root.bind("<Return>", lambda _e: root.destroy())
 
 
-_RAISE_WANTED = threading.Event()
-if hasattr(signal, "SIGUSR1") and threading.current_thread() is threading.main_thread():
-    # First thing on import, before Tk loads: a signal that came early must not kill us.
-    signal.signal(signal.SIGUSR1, lambda *_: _RAISE_WANTED.set())
-
-
-def _raise_on_request(root: tk.Tk) -> None:
-    """SIGUSR1 from the tray (the icon clicked again) brings this window to the front."""
-    if not hasattr(signal, "SIGUSR1"):
-        return
-    wanted = _RAISE_WANTED
-
-    def check() -> None:
-        if wanted.is_set():
-            wanted.clear()
-            root.deiconify()
-            root.lift()
-            root.focus_force()
-        root.after(RAISE_CHECK_MS, check)
-
-    root.after(RAISE_CHECK_MS, check)
-
-
 def welcome(root: tk.Tk) -> None:
     """The first run: what Pointbreak does, the safety note, and start at login (Yes first)."""
     from tray import autostart
@@ -220,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         welcome(root)
     else:
         Panel(root, lambda command, args: control.send(runtime, command, args))
-    _raise_on_request(root)
+    raise_on_request(root)
     root.update_idletasks()
     x = (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2
     y = (root.winfo_screenheight() - root.winfo_reqheight()) // 3

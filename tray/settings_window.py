@@ -20,8 +20,8 @@ from tray import control
 from tray import settings as settings_file
 from tray import settings_edit as edit
 from tray.hours import DAY_NAMES
-from tray.paths import Folders, folders
-from tray.single import claim, listen_for_raise, place, raise_on_request
+from tray.paths import Folders
+from tray.single import listen_for_raise, run_window
 
 listen_for_raise()
 
@@ -361,22 +361,7 @@ class SettingsWindow:
 
 
 def main(argv: list[str] | None = None) -> int:
-    where = folders()
-    lock = claim(where.runtime, "settings")
-    if lock is None:
-        print("The settings window is already open.")
-        return 0
-    try:
-        root = tk.Tk(className="Pointbreak")
-    except tk.TclError as error:
-        print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
-        return 1
-    SettingsWindow(root, where)
-    raise_on_request(root)
-    place(root)
-    root.mainloop()
-    lock.release()
-    return 0
+    return run_window("settings", SettingsWindow)
 
 
 if __name__ == "__main__":

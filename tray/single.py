@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import tkinter as tk
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
 from tray.lockfile import FileLock, LockTimeout
+from tray.paths import Folders, folders
 
 RAISE_CHECK_MS = 250
 _RAISE_WANTED = threading.Event()
@@ -55,6 +58,26 @@ def raise_on_request(root: tk.Tk) -> None:
         root.after(RAISE_CHECK_MS, check)
 
     root.after(RAISE_CHECK_MS, check)
+
+
+def run_window(name: str, build: Callable[[tk.Tk, Folders], object]) -> int:
+    """A window's process: one at a time (see `claim`), built by `build`, placed, run."""
+    where = folders()
+    lock = claim(where.runtime, name)
+    if lock is None:
+        print(f"The {name} window is already open.")
+        return 0
+    try:
+        root = tk.Tk(className="Pointbreak")
+    except tk.TclError as error:
+        print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
+        return 1
+    build(root, where)
+    raise_on_request(root)
+    place(root)
+    root.mainloop()
+    lock.release()
+    return 0
 
 
 def place(root: tk.Tk) -> None:

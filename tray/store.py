@@ -201,24 +201,11 @@ class Store:
     def prune(self, today: date, keep_days: int = KEEP_DAYS) -> int:
         """Drop records of days more than `keep_days` before today; returns how many."""
         cutoff = today - timedelta(days=keep_days)
-        dropped = 0
-        old = [n for n in self._db.tables()
-               if n.startswith(_RECORDS_PREFIX) and n <= _table_name(cutoff)]
-        if not old:
+        if not any(n.startswith(_RECORDS_PREFIX) and n <= _table_name(cutoff)
+                   for n in self._db.tables()):
             return 0
         with self._writing():
-            for name in old:
-                table = self._db.table(name)
-                if name < _table_name(cutoff):
-                    dropped += len(table)
-                    self._db.drop_table(name)
-                    continue
-                stale = [doc.doc_id for doc in table.all()
-                         if str(doc.get("day", "")) < cutoff.isoformat()]
-                dropped += len(stale)
-                if stale:
-                    table.remove(doc_ids=stale)
-        return dropped
+            return self._drop_before(cutoff)
 
     def forget_before(self, day: date, state: State | None = None) -> int:
         """Delete every record of the days before `day` (and save `state` with them, in the
@@ -227,18 +214,7 @@ class Store:
         was_saved = self._middleware._cache_modified_count == 0
         try:
             with self._writing(strict=True):
-                dropped = 0
-                for name in [n for n in self._db.tables() if n.startswith(_RECORDS_PREFIX)]:
-                    table = self._db.table(name)
-                    if name < _table_name(day):
-                        dropped += len(table)
-                        self._db.drop_table(name)
-                        continue
-                    old = [doc.doc_id for doc in table.all()
-                           if str(doc.get("day", "")) < day.isoformat()]
-                    dropped += len(old)
-                    if old:
-                        table.remove(doc_ids=old)
+                dropped = self._drop_before(day)
                 if state is not None:
                     self._db.table("state").upsert(Document(state_to_dict(state),
                                                             doc_id=_STATE_ID))
@@ -246,6 +222,23 @@ class Store:
             if was_saved:  # what did not reach the disk is not kept in memory either
                 self._load()
             raise
+        return dropped
+
+    def _drop_before(self, day: date) -> int:
+        """Inside _writing: remove the records of days before `day` (whole month tables at
+        once); returns how many."""
+        dropped = 0
+        for name in [n for n in self._db.tables()
+                     if n.startswith(_RECORDS_PREFIX) and n <= _table_name(day)]:
+            table = self._db.table(name)
+            if name < _table_name(day):
+                dropped += len(table)
+                self._db.drop_table(name)
+                continue
+            old = [doc.doc_id for doc in table.all() if str(doc.get("day", "")) < day.isoformat()]
+            dropped += len(old)
+            if old:
+                table.remove(doc_ids=old)
         return dropped
 
     def aside(self) -> list[Path]:
