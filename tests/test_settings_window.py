@@ -187,3 +187,26 @@ def test_restore_defaults_keeps_comments(form, profile, monkeypatch) -> None:
     text = profile.settings.read_text()
     assert "# My own notes: keep them." in text and 'colour = "teal"' in text
     assert tomllib.loads(text)["active_hours"]["start"] == "09:00"
+
+
+def test_the_dark_theme_and_a_larger_text_size_are_followed(desktop, profile) -> None:
+    from desktop import dominant_colour
+
+    from tray.look import THEMES
+
+    profile.settings.parent.mkdir(parents=True, exist_ok=True)
+    profile.settings.write_text('[routine]\ntheme = "dark"\nfont_scale = 1.25\n')
+    process, window = open_window(profile, desktop)
+    try:
+        shot = desktop.screenshot(profile.artifacts("settings-window") / "dark.png", window)
+        from PIL import Image
+
+        with Image.open(shot) as image:
+            width, height = image.size
+        assert height <= 800  # the whole form fits this 1280x800 screen at 1.25x
+        background = THEMES["dark"]["bg"]
+        wanted = tuple(int(background[i:i + 2], 16) for i in (1, 3, 5))
+        assert dominant_colour(shot, (0, 0, width, height)) == wanted
+    finally:
+        process.kill()
+        process.wait()

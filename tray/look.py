@@ -44,8 +44,12 @@ def apply(root: tk.Tk, theme: str, font_scale: float) -> tuple[dict[str, str],
                     arrowcolor=c["fg"], focuscolor=c["focus"])
     style.map(".", background=[("disabled", c["bg"])], foreground=[("disabled", c["muted"])])
     for widget in ("TCheckbutton", "TRadiobutton"):
+        # clam draws the box or circle in indicatorbackground and the mark in
+        # indicatorforeground: the field's colour with the text's colour on it, in both themes.
+        style.configure(widget, indicatorbackground=c["field"], indicatorforeground=c["fg"],
+                        upperbordercolor=c["muted"], lowerbordercolor=c["muted"])
         style.map(widget, background=[("active", c["trough"])],
-                  indicatorcolor=[("selected", c["accent"]), ("!selected", c["field"])])
+                  indicatorbackground=[("pressed", c["trough"]), ("disabled", c["bg"])])
     style.configure("TLabelframe", padding=(pad * 2, pad))
     style.configure("TLabelframe.Label", font=fonts["bold"], foreground=c["fg"])
     style.configure("TButton", padding=pad, background=c["trough"])
