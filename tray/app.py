@@ -134,6 +134,7 @@ class TrayApp:
         self._stopping = threading.Event()
         self._shut_down_lock = threading.Lock()
         self._reload_lock = threading.Lock()
+        self._told: set[str] = set()  # settings problems already told, this run
         self._shut_down_done = threading.Event()
         self.presence: Any = None
         self.session_watch: Any = None
@@ -204,6 +205,7 @@ class TrayApp:
                                    watchdog_period=float(tick) if tick else 60.0)
         self.windows = Windows(self.runner.post, self.rules.card_timeout,
                                self.rules.routine_length)
+        self._told.update(str(problem) for problem in profile.problems)
         for message in [*profile.problems, *store.notices]:
             log.warning("%s", message)
             self._tell(message)
@@ -386,7 +388,9 @@ class TrayApp:
         profile = load_profile()
         for problem in profile.problems:
             log.warning("%s", problem)
-            self._tell(f"Settings: {problem}")
+            if str(problem) not in self._told:  # said once: a kept unknown key is no nag
+                self._told.add(str(problem))
+                self._tell(f"Settings: {problem}")
         self.profile = profile
         self.rules = _test_overrides(profile.rules)
         self.runner.set_rules(self.rules)
