@@ -146,6 +146,9 @@ def typed(window, field, text: str) -> None:
 def test_each_field_says_what_is_wrong_beside_it(form, profile) -> None:
     window, asked = form
     assert "disabled" in window.save_button.state()  # nothing changed yet
+    shown_routine = window.vars[("routine", "name")].get()  # by title, kept by name
+    assert shown_routine.endswith(" (upper-back-hands-only)") and shown_routine[0].isupper()
+    assert window.values()[("routine", "name")] == "upper-back-hands-only"
     typed(window, ("breaks", "daily_cap"), "9")
     assert window.errors[("breaks", "daily_cap")].get() == "Must be a whole number from 1 to 5"
     assert window.error_labels[("breaks", "daily_cap")].winfo_ismapped()

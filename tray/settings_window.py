@@ -183,8 +183,10 @@ class SettingsWindow:
         holder = self._row(frame, "Routine", "r", ("routine", "name"))
         var = tk.StringVar()
         self.vars[("routine", "name")] = var
-        box = ttk.Combobox(holder, textvariable=var, state="readonly", width=40,
-                           values=sorted(routines), font=self.fonts["body"])
+        # Shown by title, kept in the file by name.
+        self.routine_titles = {r.id: f"{r.title} ({r.id})" for r in routines.values()}
+        box = ttk.Combobox(holder, textvariable=var, state="readonly", width=44,
+                           values=sorted(self.routine_titles.values()), font=self.fonts["body"])
         box.pack(side="left")
         self.widgets[("routine", "name")] = box
         holder = self._row(frame, "Rounds", "n", ("routine", "rounds"))
@@ -246,6 +248,8 @@ class SettingsWindow:
                 var.set(value)
             elif field in edit.NUMBERS:
                 var.set(f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.1f}")
+            elif field == ("routine", "name"):
+                var.set(self.routine_titles.get(value, value))
             else:
                 var.set(str(value))
         chosen = set(values[("active_hours", "days")])
@@ -257,6 +261,9 @@ class SettingsWindow:
         for field, var in self.vars.items():
             if isinstance(var, tk.BooleanVar | tk.IntVar):
                 values[field] = var.get()
+            elif field == ("routine", "name"):
+                by_title = {t: i for i, t in self.routine_titles.items()}
+                values[field] = by_title.get(var.get(), var.get())
             else:
                 values[field] = edit.from_text(field, var.get())
         values[("active_hours", "days")] = [DAY_NAMES[i] for i, v in enumerate(self.days)
