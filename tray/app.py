@@ -66,6 +66,7 @@ def run_tray(*, show_welcome: bool = True) -> int:
         lock.acquire(timeout=0)
     except LockTimeout:
         return _show_the_running_one(where.runtime)
+    _one_heap()
     try:
         return TrayApp(where, show_welcome=show_welcome).run()
     finally:
@@ -232,6 +233,7 @@ class TrayApp:
             self.session_watch.start()
 
         self._watch_quiet()
+        _give_back_memory()
 
     def _watch_quiet(self) -> None:
         """Start the do-not-disturb detectors the settings ask for (again after a change: the
@@ -598,6 +600,35 @@ class TrayApp:
         if self.store is not None:
             self.store.close()
         mark_alive(self.where.alive)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def _one_heap() -> None:
+    """The tray's dozen threads mostly sleep: one C heap shared by all of them, not a heap per
+    thread each holding its own spare pages (glibc; before any thread starts)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _give_back_memory() -> None:
+    """Start-up leaves freed memory in the C heap (imports, the first store read): hand it back
+    to the system once (glibc's malloc_trim; elsewhere nothing to do)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        pass
 
 
 def _is_autostart_on() -> bool:
