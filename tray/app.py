@@ -51,6 +51,7 @@ log = logging.getLogger("tray")
 
 TYPING_PAUSE_S = 10.0  # no input this long is a pause in typing (not being away)
 PAUSE_WAIT_S = 120.0   # wait this long at most for one before showing a prompt
+TRIM_EVERY_MINUTES = 10  # hand freed C-heap memory back to the system this often
 QUIT_GRACE_SECONDS = 3.0  # a quit that the icon loop has not honoured by then is forced
 
 SAFETY = ("Pointbreak is not medical advice. If your back pain is significant, see a doctor "
@@ -136,6 +137,7 @@ class TrayApp:
         self._shut_down_lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self._told: set[str] = set()  # settings problems already told, this run
+        self._minutes = 0
         self._shut_down_done = threading.Event()
         self.presence: Any = None
         self.session_watch: Any = None
@@ -379,6 +381,9 @@ class TrayApp:
             check()
         if self.runner is not None:
             self.runner.call(lambda: self._show(self.runner.state))
+        self._minutes += 1
+        if self._minutes % TRIM_EVERY_MINUTES == 1:  # a millisecond's work, every so often
+            _give_back_memory()
 
     def _reload_settings(self) -> None:
         with self._reload_lock:  # the minute tick and a `reload` command may come at once
