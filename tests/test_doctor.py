@@ -81,3 +81,10 @@ def test_detectors_turned_off_in_the_settings_are_said_to_be(desktop, profile) -
     for name in ("fullscreen", "microphone", "camera"):
         assert f"Do not disturb: {name} off in the settings" in lines
     assert "Do not disturb: desktop setting off in the settings" not in lines
+
+
+def test_gnome_do_not_disturb_needs_the_session_bus(desktop, profile) -> None:
+    lines = facts(doctor(profile, desktop, DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent"))
+    assert any(line.startswith("Do not disturb: desktop setting not watched: no D-Bus session "
+                               "bus") and line.endswith("GNOME's do not disturb is off")
+               for line in lines), lines

@@ -157,7 +157,16 @@ def _system_detector() -> str:
         watcher = GnomeBannersWatcher(lambda _event: None)
     except Exception as error:
         return f"not detected: {error} (GNOME's show-banners setting is what is read)"
-    return f"watched (GNOME's do not disturb, now {'on' if watcher.is_quiet else 'off'})"
+    now = "on" if watcher.is_quiet else "off"
+    try:
+        from jeepney.io.blocking import open_dbus_connection
+
+        open_dbus_connection(bus="SESSION").close()
+    except Exception as error:  # changes come as D-Bus signals
+        why = ("DBUS_SESSION_BUS_ADDRESS is not set" if isinstance(error, KeyError)
+               else str(error))
+        return f"not watched: no D-Bus session bus ({why}); GNOME's do not disturb is {now}"
+    return f"watched (GNOME's do not disturb, now {now})"
 
 
 def _microphone_detector() -> str:
