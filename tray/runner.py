@@ -24,9 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from apscheduler.jobstores.base import JobLookupError
-from apscheduler.schedulers.background import BackgroundScheduler
-
 from tray import engine, watchdog
 from tray.model import (
     Away,
@@ -41,6 +38,12 @@ from tray.model import (
     Ticked,
 )
 from tray.store import Store, StoreWriteError
+
+from tray.lean import import_apscheduler  # isort: skip
+
+import_apscheduler()  # first: APScheduler without asyncio and OpenSSL (see tray/lean.py)
+from apscheduler.jobstores.base import JobLookupError  # noqa: E402
+from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
