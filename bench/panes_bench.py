@@ -14,7 +14,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +22,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
 import desktop as desk  # noqa: E402
-from window_bench import viewable_pointbreak  # noqa: E402
+from window_bench import start_times  # noqa: E402
 
 from bench import year_of_history  # noqa: E402
 
@@ -45,26 +44,6 @@ for _ in range(11):
     samples.append(time.perf_counter() - started)
 print(json.dumps({"samples": samples, "items": len(window.canvas.find_all())}))
 """
-
-
-def start_times(env: dict[str, str], module: str, title: str) -> list[float]:
-    from Xlib import display as xdisplay
-
-    times = []
-    for _ in range(RUNS):
-        screen = xdisplay.Display(env["DISPLAY"])
-        known = {w.id for w in screen.screen().root.query_tree().children}
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", module], env=env)
-        while time.perf_counter() - started < 10:
-            if viewable_pointbreak(screen, known, title):
-                times.append(time.perf_counter() - started)
-                break
-            time.sleep(0.002)
-        process.kill()
-        process.wait()
-        screen.close()
-    return times
 
 
 def main() -> int:
@@ -90,7 +69,7 @@ def main() -> int:
     try:
         for module, title in (("tray.settings_window", "Pointbreak settings"),
                               ("tray.history_window", "Pointbreak history")):
-            times = start_times(env, module, title)
+            times = start_times(env, RUNS, (module,), title)
             print(f"{title}: process start to viewable: median "
                   f"{statistics.median(times) * 1e3:.0f} ms (min {min(times) * 1e3:.0f}, max "
                   f"{max(times) * 1e3:.0f}, n={len(times)})  target <= 300 ms")

@@ -41,7 +41,9 @@ def viewable_pointbreak(display: object, known: set[int], title: str = "Pointbre
     return None
 
 
-def start_times(env: dict[str, str], runs: int) -> list[float]:
+def start_times(env: dict[str, str], runs: int, args: tuple[str, ...] = ("routines", "card"),
+                title: str = "Pointbreak") -> list[float]:
+    """From `python -m ARGS` starting to its window `title` viewable, `runs` times."""
     from Xlib import display as xdisplay
 
     times = []
@@ -49,14 +51,15 @@ def start_times(env: dict[str, str], runs: int) -> list[float]:
         screen = xdisplay.Display(env["DISPLAY"])
         known = {w.id for w in screen.screen().root.query_tree().children}
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "routines", "card"], env=env)
+        process = subprocess.Popen([sys.executable, "-m", *args], env=env)
         while time.perf_counter() - started < 10:
-            if viewable_pointbreak(screen, known):
+            if viewable_pointbreak(screen, known, title):
                 times.append(time.perf_counter() - started)
                 break
             time.sleep(0.002)
         process.kill()
         process.wait()
+        screen.close()
     return times
 
 
