@@ -26,24 +26,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tray.model import Event, QuietEnded, QuietStarted
+from tray.model import Event
+from tray.quiet import Reason
 
 log = logging.getLogger(__name__)
 
 MICROPHONE = "microphone"
 CAMERA = "camera"
-
-
-class _Reason:
-    """One quiet reason's on/off, posting only the changes."""
-
-    def __init__(self, post: Callable[[Event], None], reason: str) -> None:
-        self._post, self.reason, self.is_on = post, reason, False
-
-    def set(self, is_on: bool) -> None:
-        if is_on != self.is_on:
-            self.is_on = is_on
-            self._post(QuietStarted(self.reason) if is_on else QuietEnded(self.reason))
 
 
 # --- Linux microphone: pactl ------------------------------------------------------------------
@@ -76,7 +65,7 @@ class PulseMicrophoneWatcher:
         if found is None:
             raise OSError("pactl is not installed (Debian: pulseaudio-utils)")
         self._pactl = found
-        self._state = _Reason(post, MICROPHONE)
+        self._state = Reason(post, MICROPHONE)
         self._child: subprocess.Popen[str] | None = None
 
     def _run(self, *args: str) -> str:
@@ -178,7 +167,7 @@ class CameraWatcher:
                  prefix: str = "video") -> None:
         self._libc = ctypes.CDLL(None, use_errno=True)
         self._folder, self._prefix = folder, prefix
-        self._state = _Reason(post, CAMERA)
+        self._state = Reason(post, CAMERA)
         fd = self._libc.inotify_init1(IN_CLOEXEC)
         if fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
@@ -303,7 +292,7 @@ class WindowsCallPoll:
 
             registry = importlib.import_module("winreg")
         self._registry = registry
-        self._states = {capability: _Reason(post, reason)
+        self._states = {capability: Reason(post, reason)
                         for capability, reason in CAPABILITIES.items()}
 
     def check(self) -> None:

@@ -34,7 +34,6 @@ class X11FullscreenWatcher:
     def __init__(self, post: Callable[[Event], None], display_name: str | None = None) -> None:
         from Xlib import X, display
 
-        self._post = post
         self._display = display.Display(display_name)
         # A watched window may be destroyed at any moment (a player closing while fullscreen):
         # the errors that follow are expected and must not end the watch.
@@ -45,7 +44,7 @@ class X11FullscreenWatcher:
         self._root.change_attributes(event_mask=X.PropertyChangeMask)
         self._watched: Any = None
         self._stopped = False
-        self.is_fullscreen = False
+        self._state = Reason(post, FULLSCREEN)
         self._thread = threading.Thread(target=self._loop, name="pointbreak-fullscreen",
                                         daemon=True)
 
@@ -80,9 +79,8 @@ class X11FullscreenWatcher:
                            self._atoms["_NET_WM_STATE_FULLSCREEN"] in state.value)
         except Exception:  # the window went away meanwhile: not fullscreen
             is_full = False
-        if is_full != self.is_fullscreen and not self._stopped:
-            self.is_fullscreen = is_full
-            self._post(QuietStarted(FULLSCREEN) if is_full else QuietEnded(FULLSCREEN))
+        if not self._stopped:
+            self._state.set(is_full)
 
     def _loop(self) -> None:
         from Xlib import X
@@ -113,36 +111,50 @@ class Watchers:
             except Exception:
                 log.exception("a do-not-disturb watcher did not stop cleanly")
 
+    def start(self, name: str, make: Callable[[], Any]) -> None:
+        """A detector that watches on its own (X or D-Bus events, a child, inotify); one that
+        cannot work here (no X server, no sound server, not GNOME) is logged and left out."""
+        try:
+            watcher = make()
+            watcher.start()
+        except Exception as error:
+            log.info("do not disturb: %s is not watched: %s", name, error)
+            return
+        self.stops.append(watcher.stop)
+        self.names.append(name)
+
+    def poll(self, name: str, poll: Any) -> None:
+        """A detector the system only answers when asked: asked now, then once a minute."""
+        poll.check()
+        self.minute_checks.append(poll.check)
+        self.names.append(name)
+
+
+class Reason:
+    """One quiet reason's on/off, posting QuietStarted/QuietEnded only when it changes."""
+
+    def __init__(self, post: Callable[[Event], None], reason: str) -> None:
+        self._post, self.reason, self.is_on = post, reason, False
+
+    def set(self, is_on: bool) -> None:
+        if is_on != self.is_on:
+            self.is_on = is_on
+            self._post(QuietStarted(self.reason) if is_on else QuietEnded(self.reason))
+
 
 def start_watchers(post: Callable[[Event], None], *, fullscreen: bool = True,
                    system: bool = True, calls: bool = True) -> Watchers:
     """Start every do-not-disturb detector that works here and is switched on."""
     watchers = Watchers()
-    started, minute_checks = watchers.names, watchers.minute_checks
     if fullscreen and sys.platform == "win32":
-        poll = WindowsQuietPoll(post)
-        poll.check()
-        minute_checks.append(poll.check)
-        started.append("fullscreen and presentation mode (Windows)")
+        watchers.poll("fullscreen and presentation mode (Windows)", WindowsQuietPoll(post))
     if fullscreen and os.environ.get("DISPLAY"):
-        try:
-            fullscreen_watcher = X11FullscreenWatcher(post)
-            fullscreen_watcher.start()
-            watchers.stops.append(fullscreen_watcher.stop)
-            started.append("fullscreen (X11)")
-        except Exception as error:  # no X server, no EWMH: not watched
-            log.info("do not disturb: fullscreen is not watched: %s", error)
+        watchers.start("fullscreen (X11)", lambda: X11FullscreenWatcher(post))
     if system and sys.platform.startswith("linux"):
-        try:
-            banners = GnomeBannersWatcher(post)
-            banners.start()
-            watchers.stops.append(banners.stop)
-            started.append("do not disturb (GNOME)")
-        except Exception as error:  # not GNOME, no gsettings, no session bus
-            log.info("do not disturb: the desktop's own setting is not watched: %s", error)
+        watchers.start("do not disturb (GNOME)", lambda: GnomeBannersWatcher(post))
     if calls:
         _start_call_watchers(post, watchers)
-    log.info("do not disturb: watching %s", ", ".join(started) or "nothing")
+    log.info("do not disturb: watching %s", ", ".join(watchers.names) or "nothing")
     return watchers
 
 
@@ -150,27 +162,11 @@ def _start_call_watchers(post: Callable[[Event], None], watchers: Watchers) -> N
     from tray import calls
 
     if sys.platform == "win32":
-        poll = calls.WindowsCallPoll(post)
-        poll.check()
-        watchers.minute_checks.append(poll.check)
-        watchers.names.append("microphone and camera (Windows)")
-        return
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        microphone = calls.PulseMicrophoneWatcher(post)
-        microphone.start()
-        watchers.stops.append(microphone.stop)
-        watchers.names.append("microphone (PulseAudio/PipeWire)")
-    except Exception as error:
-        log.info("do not disturb: the microphone is not watched: %s", error)
-    try:
-        camera = calls.CameraWatcher(post)
-        camera.start()
-        watchers.stops.append(camera.stop)
-        watchers.names.append("camera (/dev/video*)")
-    except Exception as error:
-        log.info("do not disturb: the camera is not watched: %s", error)
+        watchers.poll("microphone and camera (Windows)", calls.WindowsCallPoll(post))
+    elif sys.platform.startswith("linux"):
+        watchers.start("microphone (PulseAudio/PipeWire)",
+                       lambda: calls.PulseMicrophoneWatcher(post))
+        watchers.start("camera (/dev/video*)", lambda: calls.CameraWatcher(post))
 
 
 # --- GNOME: show-banners ------------------------------------------------------------------------
@@ -192,8 +188,7 @@ class GnomeBannersWatcher:
         if found is None:
             raise OSError("gsettings is not installed")
         self._gsettings = found
-        self._post = post
-        self.is_quiet = False
+        self._state = Reason(post, DO_NOT_DISTURB)
         self._router: Any = None
         self.check()  # raises when there is no such schema: not GNOME
 
@@ -206,11 +201,12 @@ class GnomeBannersWatcher:
                           f"{(result.stderr or value).strip()}")
         return value == "true"
 
+    @property
+    def is_quiet(self) -> bool:
+        return self._state.is_on
+
     def check(self) -> None:
-        is_quiet = not self._banners_shown()
-        if is_quiet != self.is_quiet:
-            self.is_quiet = is_quiet
-            self._post(QuietStarted(DO_NOT_DISTURB) if is_quiet else QuietEnded(DO_NOT_DISTURB))
+        self._state.set(not self._banners_shown())
 
     def start(self) -> None:
         from queue import Queue
