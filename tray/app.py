@@ -371,12 +371,7 @@ class TrayApp:
 
     def _every_minute(self) -> None:
         """On the watchdog's tick: notice an edited settings file; keep the times fresh."""
-        with self._reload_lock:
-            stamp = _mtime(self.where.settings)
-            is_changed = stamp != self._settings_stamp
-            self._settings_stamp = stamp
-            if is_changed:
-                self._reload_settings_now()
+        self._reload_settings(only_if_edited=True)
         for check in self.minute_checks:
             check()
         if self.runner is not None:
@@ -385,9 +380,13 @@ class TrayApp:
         if self._minutes % TRIM_EVERY_MINUTES == 1:  # a millisecond's work, every so often
             _give_back_memory()
 
-    def _reload_settings(self) -> None:
+    def _reload_settings(self, *, only_if_edited: bool = False) -> None:
         with self._reload_lock:  # the minute tick and a `reload` command may come at once
-            self._reload_settings_now()
+            stamp = _mtime(self.where.settings)
+            is_edited = stamp != self._settings_stamp
+            self._settings_stamp = stamp
+            if is_edited or not only_if_edited:
+                self._reload_settings_now()
 
     def _reload_settings_now(self) -> None:
         from tray.profile import load_profile
@@ -424,9 +423,7 @@ class TrayApp:
             dropped = self.runner.call(self._forget)
             return {"ok": True, "message": f"{dropped} history records before today deleted."}
         if command == "reload":
-            with self._reload_lock:
-                self._settings_stamp = _mtime(self.where.settings)
-                self._reload_settings_now()
+            self._reload_settings()
             self.runner.call(lambda: self._show(self.runner.state))
             return {"ok": True, "message": "Settings reloaded."}
         event: Any
