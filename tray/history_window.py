@@ -101,16 +101,15 @@ class HistoryWindow:
         ttk.Label(block, textvariable=self.longest_text, style="Muted.TLabel").pack(anchor="e")
         self._show_today()
 
-    def _streak_up_to(self, last: date) -> int:
-        days = history.by_day(self.records, last - timedelta(days=399), last, self.active_days)
-        return history.streak(days, last)
+    def _days_up_to(self, last: date) -> list[history.Day]:
+        """The days a streak ending at `last` can reach back over (the store keeps 400)."""
+        return history.by_day(self.records, last - timedelta(days=399), last, self.active_days)
 
     def _show_today(self) -> None:
         today = history.by_day(self.records, self.today, self.today, self.active_days)[0]
         self.today_text.set(f"Today: {today.routines} of {self.cap}")
         self.facts.set(f"Prompts shown today: {today.prompt_count}\n{self._next_break()}")
-        days = history.by_day(self.records, self.today - timedelta(days=399), self.today,
-                              self.active_days)
+        days = self._days_up_to(self.today)
         streak = history.streak(days, self.today)
         self.streak_text.set(f"Streak: {streak} day{'s' if streak != 1 else ''}")
         self.longest_text.set(f"longest: {history.longest_streak(days)} · active days in a "
@@ -198,7 +197,8 @@ class HistoryWindow:
                    small=self.fonts["small"], by_week=by_week)
         lines = history.summary_lines(days, records, last, self.zone)
         span = f"{first:%d %b %Y} to {last:%d %b %Y}" + (" (a bar per week)" if by_week else "")
-        streak = self._streak_up_to(last)  # the whole streak, not only its part in the range
+        # The whole streak, not only its part in the range.
+        streak = history.streak(self._days_up_to(last), last)
         self.summary.set(f"{span}. " + lines[0].split(": ", 1)[1].capitalize() + ". "
                          + f"Streak on {last:%d %b}: {streak} active days in a row with a "
                          f"routine (longest in these days: {history.longest_streak(days)}).")
