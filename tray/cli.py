@@ -372,11 +372,9 @@ def _history(args: argparse.Namespace) -> int:
 
 def _export(path: Path, records: list[Record], zone: tzinfo) -> int:
     from tray import history
-    from tray.atomic import write_atomically
 
-    kind = path.suffix.lower().lstrip(".")
     try:
-        write_atomically(path.resolve(), history.export(records, zone, kind).encode("utf-8"))
+        history.export_to(path, records, zone)
     except OSError as error:
         print(f"Cannot write {path}: {error.strerror or error}", file=sys.stderr)
         return EXIT_REFUSED

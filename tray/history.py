@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
 
 from tray.model import Kind, Outcome, Record
 
@@ -224,3 +225,12 @@ def export(records: Iterable[Record], zone: tzinfo, kind: str) -> str:
     writer.writeheader()
     writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
     return out.getvalue()
+
+
+def export_to(path: Path, records: Sequence[Record], zone: tzinfo) -> None:
+    """Every record to `path`, as JSON for a .json name and CSV otherwise, atomically (a link
+    is followed, not replaced). Raises OSError."""
+    from tray.atomic import write_atomically
+
+    kind = "json" if path.suffix.lower() == ".json" else "csv"
+    write_atomically(path.resolve(), export(records, zone, kind).encode("utf-8"))

@@ -211,8 +211,6 @@ class HistoryWindow:
     # --- export and delete -------------------------------------------------------------------
 
     def export(self, path: Path | None = None) -> bool:
-        from tray.atomic import write_atomically
-
         if path is None:
             chosen = filedialog.asksaveasfilename(
                 parent=self.root, title="Export the history", initialfile="pointbreak-history.csv",
@@ -221,9 +219,8 @@ class HistoryWindow:
             if not chosen:
                 return False
             path = Path(chosen)
-        kind = "json" if path.suffix.lower() == ".json" else "csv"
         try:
-            write_atomically(path, history.export(self.records, self.zone, kind).encode())
+            history.export_to(path, self.records, self.zone)
         except OSError as error:
             self.message.set(f"Cannot write {path}: {error.strerror or error}")
             return False
