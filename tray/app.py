@@ -358,6 +358,7 @@ class TrayApp:
         return act
 
     def _show(self, state: State) -> None:
+        from tray import autostart
         from tray.texts import next_break_line, today_line, tooltip
 
         assert self.rules is not None and self.icon is not None
@@ -367,7 +368,7 @@ class TrayApp:
         self.icon.show(View(mode=status.mode, tooltip=tooltip(status, now, zone),
                             next_line=next_break_line(status, now, zone),
                             today_line=today_line(status), is_paused=status.is_paused,
-                            is_autostart_on=_is_autostart_on()))
+                            is_autostart_on=autostart.is_on()))
 
     def _every_minute(self) -> None:
         """On the watchdog's tick: notice an edited settings file; keep the times fresh."""
@@ -631,17 +632,6 @@ def _give_back_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         pass
-
-
-def _is_autostart_on() -> bool:
-    """The check mark shows the truth on disk (or in the registry), read each time."""
-    from tray import autostart
-
-    try:
-        return autostart.backend().is_enabled()
-    except Exception:  # the menu's edge: a check mark is never worth a crash
-        log.exception("cannot read the start-at-login entry")
-        return False
 
 
 class _Stopping(Exception):

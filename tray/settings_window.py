@@ -19,6 +19,7 @@ from typing import Any
 from tray import control
 from tray import settings as settings_file
 from tray import settings_edit as edit
+from tray.autostart import is_on as autostart_is_on
 from tray.hours import DAY_NAMES
 from tray.paths import Folders
 from tray.single import listen_for_raise, run_window
@@ -217,7 +218,7 @@ class SettingsWindow:
         self._entry(holder, ("do_not_disturb", "hold_minutes"), 4,
                     "minutes, then a notification only (1 to 120)", spin=(1, 120, 5))
         holder = self._row(frame, "Start at login", "l", None)
-        self.autostart = tk.BooleanVar(value=self._autostart_on())
+        self.autostart = tk.BooleanVar(value=autostart_is_on())
         box = ttk.Checkbutton(holder, text="Start Pointbreak when I log in (applies at once)",
                               variable=self.autostart, command=self._toggle_autostart)
         box.pack(anchor="w")
@@ -343,14 +344,6 @@ class SettingsWindow:
             return
         self.root.destroy()
 
-    def _autostart_on(self) -> bool:
-        from tray import autostart
-
-        try:
-            return autostart.backend().is_enabled()
-        except Exception:  # the window's edge: a check box is never worth a crash
-            return False
-
     def _toggle_autostart(self) -> None:
         from tray import autostart
 
@@ -364,7 +357,7 @@ class SettingsWindow:
                 self.message.set("Pointbreak no longer starts when you log in.")
         except OSError as error:
             self.message.set(f"Start at login could not be changed: {error}")
-        self.autostart.set(self._autostart_on())  # show the truth on disk
+        self.autostart.set(autostart_is_on())  # show the truth on disk
 
 
 def main(argv: list[str] | None = None) -> int:

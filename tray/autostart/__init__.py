@@ -9,10 +9,13 @@ system (tests use it to exercise one system's writer against a fake of its OS AP
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from pathlib import Path
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 class Backend(Protocol):
@@ -36,6 +39,16 @@ def backend() -> Backend:
     module = importlib.import_module(f"tray.autostart.{chosen}")
     entry: Backend = module.Autostart()
     return entry
+
+
+def is_on() -> bool:
+    """Whether the login entry is there, read from disk (or the registry) each time; False when
+    it cannot be read (for a check mark, which is never worth a crash)."""
+    try:
+        return backend().is_enabled()
+    except Exception:
+        log.exception("cannot read the start-at-login entry")
+        return False
 
 
 def launch_command(*, windowless: bool = True) -> list[str]:
