@@ -13,7 +13,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
 import desktop as desk  # noqa: E402
-from window_bench import start_times  # noqa: E402
+from window_bench import private_env, start_times  # noqa: E402
 
 from bench import year_of_history  # noqa: E402
 
@@ -51,11 +50,7 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python "
           f"{platform.python_version()}")
     screen = desk.start_desktop()
-    home = Path(tempfile.mkdtemp(prefix="pb-pbench-", dir="/tmp"))
-    env = dict(os.environ, **screen.env, HOME=str(home), XDG_CONFIG_HOME=str(home / "c"),
-               XDG_DATA_HOME=str(home / "d"), XDG_STATE_HOME=str(home / "s"),
-               XDG_RUNTIME_DIR=str(home / "r"), XDG_CACHE_HOME=str(home / "cache"))
-    (home / "r").mkdir(mode=0o700)
+    env = private_env(screen)
     os.environ.update({k: v for k, v in env.items() if k.startswith("XDG_") or k == "HOME"})
     from tray.paths import folders
     from tray.store import Store
