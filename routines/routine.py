@@ -8,12 +8,13 @@ holds the press step.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from tray import guard
 
 KINDS = ("settle", "locate", "press", "rest", "finish")
 ILLUSTRATIONS = ("settle", "locate", "press", "circles", "rest", "finish")
@@ -98,7 +99,7 @@ def _whole(data: dict[str, Any], key: str, low: int, high: int, path: Path, step
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise RoutineError(path, f"{key} must be a whole number from {low} to {high}, "
-                                 f"got {value!r}", step=step, key=key)
+                                 f"got {guard.shorten(repr(value))}", step=step, key=key)
     return value
 
 
@@ -114,12 +115,13 @@ def parse(data: dict[str, Any], path: Path) -> Routine:
             raise RoutineError(path, "each step must be a [[steps]] table", step=number)
         kind = raw.get("kind")
         if kind not in KINDS:
-            raise RoutineError(path, f"kind must be one of {', '.join(KINDS)}, got {kind!r}",
-                               step=number, key="kind")
+            raise RoutineError(path, f"kind must be one of {', '.join(KINDS)}, "
+                                     f"got {guard.shorten(repr(kind))}", step=number, key="kind")
         illustration = raw.get("illustration", kind)
         if illustration not in ILLUSTRATIONS:
             raise RoutineError(path, f"illustration must be one of {', '.join(ILLUSTRATIONS)}, "
-                                     f"got {illustration!r}", step=number, key="illustration")
+                                     f"got {guard.shorten(repr(illustration))}", step=number,
+                               key="illustration")
         seconds = _whole(raw, "seconds", 1, MAX_STEP_SECONDS, path, number)
         cue = raw.get("cue")
         cue_at = None
@@ -136,15 +138,17 @@ def parse(data: dict[str, Any], path: Path) -> Routine:
                    safety=_text(data, "safety", path), steps=tuple(steps), path=path)
 
 
+MAX_BYTES = 256 << 10  # the bundled routine is 3 KB
+
+
 def load_file(path: Path) -> Routine:
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except OSError as error:
-        raise RoutineError(path, f"the file cannot be read: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise RoutineError(path, "the file is not UTF-8 text") from error
-    except tomllib.TOMLDecodeError as error:
-        raise RoutineError(path, f"the file is not valid TOML: {error}") from error
+        raw = guard.read_file(path, limit=MAX_BYTES)
+        if raw is None:
+            raise guard.Refused("is not there")
+        data = guard.parse_toml(guard.text_of(raw))
+    except guard.Refused as error:
+        raise RoutineError(path, f"the file {error}") from None
     return parse(data, path)
 
 

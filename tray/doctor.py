@@ -219,17 +219,16 @@ def _autostart(report: Report) -> None:
 
 
 def _folders_and_store(report: Report) -> None:
-    from tray import settings as settings_file
     from tray.paths import folders
+    from tray.profile import load_profile
     from tray.store import AtomicJSONStorage, Unreadable, _check
 
     where = folders()
     report.fact("Settings", str(where.settings))
     report.fact("Data", str(where.data))
     report.fact("Log", str(where.log / "pointbreak.log"))
-    _, problems = settings_file.load(where.settings)
-    for problem in problems:
-        report.problem(str(problem), f"edit {where.settings}")
+    for problem in load_profile().problems:  # the settings and the routine they name
+        report.problem(problem, f"edit {where.settings}")
     path = where.store
     try:
         size = path.stat().st_size

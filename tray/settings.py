@@ -7,8 +7,8 @@ value and what is allowed, and its default is used. Unknown keys are reported an
 
 from __future__ import annotations
 
+import os
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from tray import guard
 from tray.hours import DAY_NAMES, ActiveHours, format_offset
 from tray.model import AfterSleep
 
@@ -174,12 +175,12 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{guard.shorten(value)}"'
     if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
+        return guard.shorten("[" + ", ".join(_show(v) for v in value[:10]) + "]")
     if isinstance(value, dict):
         return "a table"
-    return repr(value)
+    return guard.shorten(repr(value))
 
 
 @dataclass(frozen=True)
@@ -210,20 +211,25 @@ _KEYS = (
 _SECTIONS = {key.section for key in _KEYS}
 
 
+MAX_BYTES = 1 << 20  # a settings file is a few KB; a bigger one is not a settings file
+
+
+def read(path: Path) -> dict[str, Any] | None:
+    """The file's TOML (None when there is no file). Raises guard.Refused saying why not."""
+    raw = guard.read_file(path, limit=MAX_BYTES)
+    return None if raw is None else guard.parse_toml(guard.text_of(raw))
+
+
 def load(path: Path) -> tuple[Settings, list[Problem]]:
     """Read and validate the settings file. Never raises for what is in the file."""
     problems: list[Problem] = []
     try:
-        text = path.read_bytes().decode("utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        return Settings(), []
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        if isinstance(error, UnicodeDecodeError):
-            reason = "the file is not UTF-8 text"
-        return Settings(), [Problem(path, "", f"The settings file cannot be read: {reason}. "
+        data = read(path)
+    except guard.Refused as error:
+        return Settings(), [Problem(path, "", f"The settings file cannot be read: it {error}. "
                                                "Every setting uses its default until it is fixed")]
+    if data is None:
+        return Settings(), []
     return _validate(data, path, problems), problems
 
 
@@ -231,7 +237,8 @@ def _validate(data: dict[str, Any], path: Path, problems: list[Problem]) -> Sett
     values: dict[str, Any] = {}
     for section, content in data.items():
         if section not in _SECTIONS:
-            problems.append(Problem(path, f"[{section}]", f"Unknown section [{section}] ignored"))
+            problems.append(Problem(path, f"[{guard.shorten(section)}]",
+                                    f"Unknown section [{guard.shorten(section)}] ignored"))
         elif not isinstance(content, dict):
             problems.append(Problem(path, section, f"{section} must be a [{section}] table, got "
                                                    f"{_show(content)}; its defaults are used"))
@@ -250,8 +257,9 @@ def _validate(data: dict[str, Any], path: Path, problems: list[Problem]) -> Sett
             known = {k.name for k in _KEYS if k.section == section}
             for name in content:
                 if name not in known:
-                    problems.append(Problem(path, f"[{section}] {name}",
-                                            f"Unknown setting {name} ignored"))
+                    shown = guard.shorten(name)
+                    problems.append(Problem(path, f"[{section}] {shown}",
+                                            f"Unknown setting {shown} ignored"))
     defaults = ActiveHours()
     start = values.pop("start", defaults.start)
     end = values.pop("end", defaults.end)
@@ -279,7 +287,7 @@ def _validate(data: dict[str, Any], path: Path, problems: list[Problem]) -> Sett
 
 def ensure_file(path: Path) -> Problem | None:
     """Write the commented defaults if there is no settings file yet."""
-    if path.exists() or path.is_symlink():
+    if os.path.lexists(path):
         return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

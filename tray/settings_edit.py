@@ -8,15 +8,17 @@ the tray would refuse.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tray import guard
 from tray.atomic import write_atomically
 from tray.hours import DAY_NAMES, format_offset
-from tray.settings import _KEYS, DEFAULT_TEXT, Invalid, Settings, _validate
+from tray.settings import _KEYS, DEFAULT_TEXT, MAX_BYTES, Invalid, Settings, _validate
 
 Field = tuple[str, str]  # (section, key) as in the file
 FIELDS: tuple[Field, ...] = tuple((key.section, key.name) for key in _KEYS)
@@ -112,15 +114,13 @@ def read_document(path: Path) -> tuple[Any, str | None]:
     import tomlkit
 
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return tomlkit.parse(DEFAULT_TEXT), None
-    except UnicodeDecodeError:
-        return tomlkit.parse(DEFAULT_TEXT), "it is not UTF-8 text"
-    except OSError as error:
-        return tomlkit.parse(DEFAULT_TEXT), error.strerror or str(error)
-    try:
+        raw = guard.read_file(path, limit=MAX_BYTES)
+        if raw is None:
+            return tomlkit.parse(DEFAULT_TEXT), None
+        guard.parse_toml(text := guard.text_of(raw))  # the limits first: depth, numbers
         return tomlkit.parse(text), None
+    except guard.Refused as error:
+        return tomlkit.parse(DEFAULT_TEXT), str(error)
     except Exception as error:  # tomlkit's ParseError and friends
         return tomlkit.parse(DEFAULT_TEXT), str(error)
 
@@ -141,7 +141,11 @@ def save(path: Path, values: Mapping[Field, Any],
     kept: Path | None = None
     if broken is not None and path.exists():
         kept = path.with_name(f"{path.name}.broken-{datetime.now():%Y%m%dT%H%M%S}")
-        write_atomically(kept, path.read_bytes())  # a copy first: the person's text is kept
+        try:
+            raw = guard.read_file(path, limit=MAX_BYTES)
+        except guard.Refused as error:  # a FIFO or a device: nothing to keep, nothing to do
+            raise OSError(errno.EINVAL, f"it {error}") from None
+        write_atomically(kept, raw or b"")  # a copy first: the person's text is kept
     if shown is not None:
         values = {f: v for f, v in values.items() if shown.get(f) != v}
     for (section, key), value in values.items():
