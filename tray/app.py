@@ -209,9 +209,7 @@ class TrayApp:
         self.windows = Windows(self.runner.post, self.rules.card_timeout,
                                self.rules.routine_length)
         self._told.update(str(problem) for problem in profile.problems)
-        for message in [*profile.problems, *store.notices]:
-            log.warning("%s", message)
-            self._tell(message)
+        self._tell_all([*profile.problems, *store.notices])
         self._check_stopping()
         self.runner.start(TrayStarted(_last_alive(self.where.alive), recorded))
         self._check_stopping()
@@ -293,7 +291,20 @@ class TrayApp:
             log.error("cannot open the welcome window: %s", error)
 
     def _tell(self, message: str) -> None:
+        log.info("told the person: %s", message)
         self.notifier.notify(0, APP_NAME, message, {}, lambda _a: None)
+
+    def _tell_all(self, messages: Sequence[str]) -> None:
+        """Problems found together (at start) in one notification: they share one slot, so
+        one each would leave only the last one seen."""
+        for message in messages:
+            log.warning("%s", message)
+        if len(messages) == 1:
+            self._tell(messages[0])
+        elif messages:
+            log_file = self.where.log / "pointbreak.log"
+            self._tell(f"{len(messages)} problems at start. The first: {messages[0]} "
+                       f"All of them: `pointbreak doctor`, or the log {log_file}.")
 
     # --- the engine's decisions (engine thread) --------------------------------------------
 

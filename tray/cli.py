@@ -10,17 +10,18 @@ Exit status: 0 done, 1 refused or not possible now, 2 bad command-line use.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from tray import APP_NAME, __version__
+from tray import APP_NAME, __version__, guard
 from tray.localtime import clock, day_and_clock, use_locale
-from tray.model import Kind, Record
+from tray.model import FIRST_DAY, LAST_DAY, SNOOZE_RANGE, Kind, Record, in_range
 
 if TYPE_CHECKING:
     from tray.profile import Profile
@@ -29,15 +30,26 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 WINDOW_MODULES = ("routines", "tray.panel", "tray.settings_window", "tray.history_window")
 TRAY_COMMANDS = ("now", "snooze", "skip", "pause", "resume", "quit")
+SNOOZE_MINUTES = (SNOOZE_RANGE[0] // timedelta(minutes=1), SNOOZE_RANGE[1] // timedelta(minutes=1))
 
 
-def snooze_minutes(text: str) -> int:
-    if not re.fullmatch(r"\d{1,4}", text) or not 1 <= int(text) <= 120:
-        raise argparse.ArgumentTypeError(f"snooze takes 1 to 120 minutes, got {text!r}")
+def _shown(text: str) -> str:
+    """An argument as a message repeats it: quoted, and cut when long."""
+    return repr(guard.shorten(text))
+
+
+def _whole_number(text: str, low: int, high: int, what: str) -> int:
+    """ASCII digits only: int() would also take "１０" or "٣"."""
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not low <= int(text) <= high:
+        raise argparse.ArgumentTypeError(f"{what} takes {low} to {high}, got {_shown(text)}")
     return int(text)
 
 
-_DURATION = re.compile(r"^(?:(\d{1,2})h)?(?:(\d{1,4})m)?$")
+def snooze_minutes(text: str) -> int:
+    return _whole_number(text, *SNOOZE_MINUTES, "snooze")
+
+
+_DURATION = re.compile(r"^(?:([0-9]{1,2})h)?(?:([0-9]{1,4})m)?$")
 
 
 def pause_length(text: str) -> timedelta | str:
@@ -47,36 +59,49 @@ def pause_length(text: str) -> timedelta | str:
     match = _DURATION.match(text.strip().lower())
     if match is None or not any(match.groups()):
         raise argparse.ArgumentTypeError(
-            f"pause takes a duration such as 30m, 1h or 1h30m, or 'tomorrow'; got {text!r}")
+            f"pause takes a duration such as 30m, 1h or 1h30m, or 'tomorrow'; got {_shown(text)}")
     length = timedelta(hours=int(match.group(1) or 0), minutes=int(match.group(2) or 0))
     if not timedelta(minutes=1) <= length <= timedelta(hours=24):
-        raise argparse.ArgumentTypeError(f"a pause lasts 1 minute to 24 hours, got {text!r}")
+        raise argparse.ArgumentTypeError(f"a pause lasts 1 minute to 24 hours, got {_shown(text)}")
     return length
 
 
 def iso_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, got {text!r}") from None
+    day = None
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        with contextlib.suppress(ValueError):
+            day = date.fromisoformat(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, got {_shown(text)}")
+    if not in_range(day):
+        raise argparse.ArgumentTypeError(f"a date is from {FIRST_DAY} to {LAST_DAY}, "
+                                         f"got {_shown(text)}")
+    return day
 
 
 def export_path(text: str) -> Path:
     path = Path(text)
     if path.suffix.lower() not in (".csv", ".json"):
         raise argparse.ArgumentTypeError(f"the export file's name must end in .csv or .json, "
-                                         f"got {text!r}")
+                                         f"got {_shown(text)}")
     return path
 
 
 def day_count(text: str) -> int:
-    if not re.fullmatch(r"\d{1,4}", text) or not 1 <= int(text) <= 400:
-        raise argparse.ArgumentTypeError(f"--days takes 1 to 400, got {text!r}")
-    return int(text)
+    return _whole_number(text, 1, 400, "--days")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the arguments it repeats in its own messages ("invalid choice: ...",
+    "unrecognized arguments: ...") cut when long; still exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        shortened = re.sub(r"[^\s']{100,}", lambda m: guard.shorten(m.group()), message)
+        super().error(shortened[:2000])
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pointbreak",
         description="Short posture breaks, a few times a day, from the system tray. "
                     "With no command, starts the tray.")
@@ -281,10 +306,14 @@ def _print_reply(reply: dict[str, object]) -> int:
 def _open_store(profile: Profile) -> Store:
     from tray.store import Store
 
-    store = Store(profile.folders.store)
+    return Store(profile.folders.store)
+
+
+def _tell_notices(store: Store) -> None:
+    """What the store met while opening and reading (after the reads: a damaged record is
+    found by reading it)."""
     for notice in store.notices:
         print(notice, file=sys.stderr)
-    return store
 
 
 def _profile() -> Profile:
@@ -331,6 +360,7 @@ def _status(args: argparse.Namespace) -> int:
         until = ("until resumed" if state.paused_until is None
                  else f"until {day_and_clock(state.paused_until, now, profile.zone)}")
         print(f"Paused {until}.")
+    _tell_notices(store)
     return EXIT_OK
 
 
@@ -356,10 +386,13 @@ def _history(args: argparse.Namespace) -> int:
     profile = _profile()
     store = _open_store(profile)
     if args.export is not None:
-        return _export(args.export, store.records(date.min, date.max), profile.zone)
+        everything = store.records(FIRST_DAY, LAST_DAY)
+        _tell_notices(store)
+        return _export(args.export, everything, profile.zone)
     last = args.until or datetime.now(UTC).astimezone(profile.zone).date()
-    first = last - timedelta(days=args.days - 1)
+    first = max(FIRST_DAY, last - timedelta(days=args.days - 1))
     records = store.records(first, last)
+    _tell_notices(store)
     days = history.by_day(records, first, last, profile.settings.hours.days)
     if args.csv:
         sys.stdout.write(history.days_csv(days))

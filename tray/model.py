@@ -308,23 +308,55 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
+# The days the engine can work with: what is read from the store or typed on the command line
+# outside them is refused (the datetime arithmetic of a day's active hours needs room around it).
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+MOST = 2 ** 53  # the largest count or sequence number read back (JSON's exact integers)
+MOST_SECONDS = 400 * 86400  # the longest length read back (a snooze is at most 2 hours)
+
+
+def in_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 def _instant(value: Any) -> datetime | None:
     if value is None:
         return None
-    parsed = datetime.fromisoformat(str(value))
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError(f"an instant is an ISO 8601 text, got {_shown(value)}")
+    parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError(f"instant without a time zone: {value!r}")
-    return parsed.astimezone(UTC)
+    try:
+        instant = parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"instant out of range: {value!r}") from None
+    if not in_range(instant.date()):
+        raise ValueError(f"instant out of range: {value!r}")
+    return instant
 
 
 def _day(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(str(value))
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 10:
+        raise ValueError(f"a day is YYYY-MM-DD, got {_shown(value)}")
+    day = date.fromisoformat(value)
+    if not in_range(day):
+        raise ValueError(f"day out of range: {value!r}")
+    return day
 
 
-def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
+def _int(value: Any, name: str, most: int = MOST) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+        raise ValueError(f"{name} must be a whole number from 0 to {most}, got {_shown(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10 ** 30 else "a huge number"
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def state_to_dict(state: State) -> dict[str, Any]:
@@ -378,8 +410,9 @@ def state_from_dict(data: Any) -> State:
             first_shown_at=first_shown,
             phase=Phase(raw["phase"]),
             shown_at=shown,
-            snoozes=_int(raw.get("snoozes", 0), "open.snoozes"),
-            snoozed_for=timedelta(seconds=_int(raw.get("snoozed_seconds", 0), "open.snoozed")),
+            snoozes=_int(raw.get("snoozes", 0), "open.snoozes", 1000),
+            snoozed_for=timedelta(seconds=_int(raw.get("snoozed_seconds", 0),
+                                               "open.snoozed_seconds", MOST_SECONDS)),
             snoozed_until=_instant(raw.get("snoozed_until")),
             started_at=_instant(raw.get("started_at")),
         )
@@ -388,7 +421,8 @@ def state_from_dict(data: Any) -> State:
         if not isinstance(item, list) or len(item) != 3:
             raise ValueError(f"state.counts entries are [day, prompts, completed], got {item!r}")
         day = _day(item[0])
-        assert day is not None
+        if day is None:
+            raise ValueError(f"state.counts entries start with a day, got {_shown(item)}")
         counts.append(DayCount(day, _int(item[1], "prompts"), _int(item[2], "completed")))
     away = data.get("away", [])
     if not isinstance(away, list):
@@ -406,12 +440,19 @@ def state_from_dict(data: Any) -> State:
         away=frozenset(Away(a) for a in away),
         away_since=_instant(data.get("away_since")),
         is_away_a_break=is_break,
-        quiet=frozenset(str(q) for q in data.get("quiet", [])),
+        quiet=_reasons(data.get("quiet", [])),
         held_since=_instant(data.get("held_since")),
         open=prompt,
         counts=tuple(counts),
         seq=_int(data.get("seq", 0), "seq"),
     )
+
+
+def _reasons(value: Any) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(q, str) and len(q) <= 40
+                                              for q in value):
+        raise ValueError("state.quiet must be a list of short texts")
+    return frozenset(value)
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
@@ -446,7 +487,8 @@ def record_from_dict(data: Any) -> Record:
         started_at=_instant(data.get("started_at")),
         ended_at=_instant(data.get("ended_at")),
         outcome=None if outcome is None else Outcome(outcome),
-        step=None if step is None else _int(step, "step"),
-        snoozes=_int(data.get("snoozes", 0), "snoozes"),
-        snoozed_for=timedelta(seconds=_int(data.get("snoozed_seconds", 0), "snoozed_seconds")),
+        step=None if step is None else _int(step, "step", 1000),
+        snoozes=_int(data.get("snoozes", 0), "snoozes", 1000),
+        snoozed_for=timedelta(seconds=_int(data.get("snoozed_seconds", 0), "snoozed_seconds",
+                                           MOST_SECONDS)),
     )

@@ -27,6 +27,7 @@ from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from tray import guard
 from tray.atomic import write_atomically
 from tray.lockfile import FileLock, LockTimeout
 from tray.model import (
@@ -44,6 +45,7 @@ from tray.model import (
 SCHEMA = 1
 KEEP_DAYS = 400
 LOCK_TIMEOUT_S = 10.0
+MAX_BYTES = 64 << 20  # a year of history is under 1 MB; a file this big is not ours
 _RECORDS_PREFIX = "records-"
 _STATE_ID = 1
 
@@ -64,19 +66,14 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, Any] | None:
         try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except IsADirectoryError as error:
-            raise Unreadable("it is a folder, not a file") from error
-        except OSError as error:
-            raise Unreadable(error.strerror or str(error)) from error
-        if not raw.strip():
-            raise Unreadable("the file is empty")
-        try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, ValueError) as error:
-            raise Unreadable(f"it is not valid JSON ({error})") from error
+            raw = guard.read_file(self.path, limit=MAX_BYTES)
+            if raw is None:
+                return None
+            if not raw.strip():
+                raise Unreadable("the file is empty")
+            data = guard.parse_json(raw)
+        except guard.Refused as error:
+            raise Unreadable(f"it {error}") from None
         if not isinstance(data, dict):
             raise Unreadable(f"it holds a JSON {type(data).__name__}, not an object")
         return data
@@ -118,8 +115,10 @@ class Store:
             data = self._middleware.storage.read()
             if data is not None:
                 _check(data)
-        except Unreadable as error:
-            self._move_aside(str(error))
+        except Exception as error:  # whatever a load meets, the file is kept and we go on
+            reason = str(error) if isinstance(error, Unreadable) else (
+                f"reading it failed: {error.__class__.__name__}: {guard.shorten(str(error))}")
+            self._move_aside(reason)
             data = None
             stamp = None
         self._middleware.cache = data if data is not None else {"meta": {"1": {"schema": SCHEMA}}}
@@ -173,7 +172,7 @@ class Store:
                     record = record_from_dict(dict(doc))
                 except (KeyError, TypeError, ValueError) as error:
                     self._tell(f"A history record in {self.path} ({name} #{doc.doc_id}) is "
-                               f"damaged and was left out: {error}")
+                               f"damaged and was left out: {_reason(error)}")
                     continue
                 if first <= record.day <= last:
                     found.append(record)
@@ -289,11 +288,17 @@ class Store:
             with suppress(OSError):
                 stale.unlink()
 
+    @property
+    def has_unsaved(self) -> bool:
+        return self._middleware._cache_modified_count > 0
+
     def close(self) -> None:
+        """Save what is unsaved if it can be saved; never raises (a quit must quit)."""
         with suppress(StoreWriteError):
-            if self._middleware._cache_modified_count:
+            if self.has_unsaved:
                 with self._writing():
                     pass
+        self._middleware._cache_modified_count = 0  # TinyDB's close would try again, unguarded
         self._db.close()
 
 
@@ -315,16 +320,17 @@ def _check(data: dict[str, Any]) -> None:
     """Raise Unreadable unless `data` has the shape this version writes."""
     for name, table in data.items():
         if not isinstance(table, dict):
-            raise Unreadable(f'table "{name}" is not an object')
+            raise Unreadable(f'table "{guard.shorten(name)}" is not an object')
         for doc_id, doc in table.items():
-            if not str(doc_id).isdigit() or not isinstance(doc, dict):
-                raise Unreadable(f'table "{name}" has a malformed entry {doc_id!r}')
+            if not _is_doc_id(doc_id) or not isinstance(doc, dict):
+                raise Unreadable(f'table "{guard.shorten(name)}" has a malformed entry '
+                                 f"{guard.shorten(repr(doc_id))}")
     meta = data.get("meta", {}).get("1")
-    if meta is None:
+    if not isinstance(meta, dict):
         raise Unreadable("it has no schema version (not a Pointbreak history file?)")
     schema = meta.get("schema")
     if isinstance(schema, bool) or not isinstance(schema, int):
-        raise Unreadable(f"its schema version is {schema!r}, not a number")
+        raise Unreadable(f"its schema version is {guard.shorten(repr(schema))}, not a number")
     if schema > SCHEMA:
         raise Unreadable(f"it was written by a newer Pointbreak (schema {schema}; this version "
                          f"reads {SCHEMA})")
@@ -333,4 +339,14 @@ def _check(data: dict[str, Any]) -> None:
         try:
             state_from_dict(state)
         except (KeyError, TypeError, ValueError) as error:
-            raise Unreadable(f"its saved state is damaged ({error})") from error
+            raise Unreadable(f"its saved state is damaged ({_reason(error)})") from error
+
+
+def _is_doc_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 15
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"{error} is missing"
+    return guard.shorten(str(error), 120)
