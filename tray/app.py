@@ -28,7 +28,7 @@ from tray import APP_NAME, __version__, control, engine
 from tray.control import Reply, Request
 from tray.engine import Decision
 from tray.icon import Actions, TrayIcon, View
-from tray.lockfile import FileLock, LockTimeout
+from tray.lockfile import InstanceLock
 from tray.model import (
     ClosePrompt,
     PauseRequested,
@@ -62,10 +62,8 @@ def run_tray(*, show_welcome: bool = True) -> int:
     where = folders()
     _setup_logging(where.log)
     control.prepare_runtime(where.runtime)
-    lock = FileLock(str(where.runtime / "tray.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except LockTimeout:
+    lock = InstanceLock(control.instance_lock(where.runtime))
+    if not lock.acquire():
         return _show_the_running_one(where.runtime)
     _one_heap()
     try:

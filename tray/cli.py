@@ -232,7 +232,7 @@ def _autostart(args: argparse.Namespace) -> int:
             print(f"Start at login could not be turned on: {error}", file=sys.stderr)
             return EXIT_REFUSED
         print(f"Start at login is on ({where}).")
-        _ask_tray("reload")  # the running tray's menu shows the change
+        _tell_tray("reload")  # the running tray's menu shows the change
     elif args.action == "off":
         try:
             entry.disable()
@@ -240,7 +240,7 @@ def _autostart(args: argparse.Namespace) -> int:
             print(f"Start at login could not be turned off: {error}", file=sys.stderr)
             return EXIT_REFUSED
         print("Start at login is off.")
-        _ask_tray("reload")
+        _tell_tray("reload")
     else:
         command = entry.command()
         if entry.is_enabled():
@@ -258,9 +258,13 @@ def _tray_command(args: argparse.Namespace) -> int:
         payload = {"until": "tomorrow"}
     elif args.command == "pause" and args.duration is not None:
         payload = {"minutes": int(args.duration.total_seconds() // 60)}
-    reply = _ask_tray(args.command, payload)
+    try:
+        reply = _ask_tray(args.command, payload)
+    except _NoAnswer as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
     if reply is None and args.command == "now" and _has_display():
-        return _session_alone()
+        return _session_alone()  # no tray at all (its lock is free): never a second session
     if reply is None:
         print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
               "Start it with `pointbreak`.", file=sys.stderr)
@@ -282,13 +286,27 @@ def _session_alone() -> int:
     return EXIT_OK if code in (0, 3) else EXIT_REFUSED  # completed, or stopped by the person
 
 
+def _tell_tray(command: str) -> None:
+    """A request whose answer nobody waits for (a tray that does not answer learns later)."""
+    with contextlib.suppress(_NoAnswer):
+        _ask_tray(command)
+
+
+class _NoAnswer(Exception):
+    """A tray runs but did not answer: busy, starting or quitting (it may still act)."""
+
+
 def _ask_tray(command: str, payload: dict[str, object] | None = None) -> dict[str, object] | None:
-    """The running tray's reply, or None when no tray answers."""
+    """The running tray's reply, or None when no tray runs. Raises _NoAnswer when one runs
+    but did not answer."""
     from tray import control
     from tray.paths import folders
 
     try:
         return control.send(folders().runtime, command, payload)
+    except control.TrayNotAnswering as error:
+        raise _NoAnswer(f"{APP_NAME} is running but did not answer: it may be busy, starting "
+                        f"or quitting; try again in a moment. ({error})") from None
     except control.TrayNotRunning:
         return None
 
@@ -326,7 +344,11 @@ def _profile() -> Profile:
 
 
 def _status(args: argparse.Namespace) -> int:
-    reply = _ask_tray("status")
+    try:
+        reply = _ask_tray("status")
+    except _NoAnswer as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
     if reply is not None:
         return _print_reply(reply)
     from tray import engine

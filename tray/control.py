@@ -4,8 +4,9 @@ A per-user local channel: a Unix socket in the user's runtime folder (folder 070
 or, on Windows, a named pipe whose name includes the user. `multiprocessing.connection` frames
 the messages; every message is read with `recv_bytes(maxlength)` and parsed as JSON, never
 unpickled. A peer proves it may talk with an HMAC of a fresh challenge, keyed by a secret kept
-in a 0600 file beside the socket. Each connection is served on its own short-lived thread with a
-deadline, so a silent or slow peer can never block the others.
+in a 0600 file beside the socket. Each connection has one deadline for the
+peer's whole part, and a flood of connections closes the oldest, so a silent, slow or
+flooding peer can never keep the person's own commands out (ControlServer).
 
 Protocol (all messages are framed byte strings):
     tray -> peer   b"pointbreak-control-1 " + 32 random bytes
@@ -26,18 +27,22 @@ import socket
 import struct
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
 
+from tray.lockfile import is_held
+
 log = logging.getLogger(__name__)
 
+APP = "Pointbreak"
 GREETING = b"pointbreak-control-1 "
 MAX_MESSAGE = 4096
-DEADLINE_S = 3.0
-MAX_PEERS = 64
+DEADLINE_S = 3.0   # for a peer's whole part of an exchange
+MAX_WAITING = 256  # connections waiting for their peer; past it the oldest is closed
 IS_WINDOWS = sys.platform == "win32"
 
 Reply = dict[str, Any]
@@ -134,10 +139,6 @@ def address(runtime: Path) -> str:
     return str(runtime / "control.sock")
 
 
-def _family() -> str:
-    return "AF_PIPE" if IS_WINDOWS else "AF_UNIX"
-
-
 def key_path(runtime: Path) -> Path:
     return runtime / "control.key"
 
@@ -186,21 +187,30 @@ def prepare_runtime(runtime: Path) -> None:
 
 
 class ControlServer:
-    """Accepts connections on one thread and serves each on its own, with a deadline.
+    """Serves the channel on one thread, `pointbreak-control`; each request that passed the
+    key check is answered on a thread of its own, `pointbreak-control-answer`.
 
-    `handle` runs on the connection's thread; it must only post to the engine (or ask it with
-    a timeout) and return a reply dict.
+    Every connection has one deadline for the peer's whole part (the key and the request):
+    a peer that is silent or sends a byte a second is closed when it passes, however it
+    trickles. Connections waiting for their peer cost a file descriptor and a few bytes; when
+    too many wait at once, the oldest is closed, so a flood can never keep out a command
+    that answers at once. `handle` runs on the answer thread; it must only post to the
+    engine (or ask it with a timeout) and return a reply dict.
     """
 
     def __init__(self, runtime: Path, handle: Callable[[Request], Reply]) -> None:
         self.runtime = runtime
         self._handle = handle
-        self._listener: Listener | None = None
         self._key = b""
-        self._peers = threading.BoundedSemaphore(MAX_PEERS)
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._accept_loop, name="pointbreak-control",
-                                        daemon=True)
+        self._answers: set[threading.Thread] = set()
+        self._answers_lock = threading.Lock()
+        self._listener: Any = None
+        self._thread = threading.Thread(
+            target=self._pipe_loop if IS_WINDOWS else self._socket_loop,
+            name="pointbreak-control", daemon=True)
+        self._wake_r: socket.socket | None = None
+        self._wake_w: socket.socket | None = None
 
     def start(self) -> None:
         """Listen; cleans up a stale socket. Raises AlreadyRunning if a tray answers."""
@@ -212,22 +222,189 @@ class ControlServer:
             log.info("removing a stale control socket %s", where)
             os.unlink(where)
         self._key = _write_key(self.runtime)
-        self._listener = Listener(where, family=_family(), backlog=MAX_PEERS)
-        if not IS_WINDOWS:
+        if IS_WINDOWS:
+            self._listener = Listener(where, family="AF_PIPE", backlog=MAX_WAITING)
+        else:
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listener.bind(where)
             os.chmod(where, 0o600)
+            listener.listen(128)
+            listener.setblocking(False)
+            self._listener = listener
+            self._wake_r, self._wake_w = socket.socketpair()
+            self._wake_r.setblocking(False)
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop listening; the answers under way are finished first (a quit's reply reaches
+        the one who asked before the channel closes)."""
         self._stopping.set()
-        with contextlib.suppress(Exception):
-            # Wake the blocking accept() with a connection of our own, then close.
-            Client(address(self.runtime), family=_family()).close()
+        if self._wake_w is not None:
+            with contextlib.suppress(OSError):
+                self._wake_w.send(b"x")
+        elif IS_WINDOWS:
+            with contextlib.suppress(Exception):  # wake the blocking accept()
+                Client(address(self.runtime), family="AF_PIPE").close()
+        self._thread.join(2.0)
+        with self._answers_lock:
+            answers = list(self._answers)
+        for thread in answers:
+            if thread is not threading.current_thread():
+                thread.join(DEADLINE_S)
         if self._listener is not None:
             with contextlib.suppress(OSError):
                 self._listener.close()
-        self._thread.join(2.0)
+        if not IS_WINDOWS:
+            with contextlib.suppress(OSError):
+                os.unlink(address(self.runtime))
 
-    def _accept_loop(self) -> None:
+    # --- Unix: one thread, every connection non-blocking ------------------------------------
+
+    def _socket_loop(self) -> None:
+        import selectors
+
+        assert self._listener is not None and self._wake_r is not None
+        selector = selectors.DefaultSelector()
+        selector.register(self._listener, selectors.EVENT_READ, None)
+        selector.register(self._wake_r, selectors.EVENT_READ, None)
+        waiting: dict[socket.socket, _Peer] = {}  # oldest first
+        try:
+            while not self._stopping.is_set():
+                now = time.monotonic()
+                timeout = (max(0.0, min(p.deadline for p in waiting.values()) - now)
+                           if waiting else None)
+                for key, _ in selector.select(timeout):
+                    if key.fileobj is self._listener:
+                        self._accept_all(selector, waiting)
+                    elif key.fileobj is not self._wake_r:
+                        peer = waiting[key.fileobj]  # type: ignore[index]
+                        if self._read(peer):
+                            continue
+                        selector.unregister(peer.sock)
+                        del waiting[peer.sock]
+                        if peer.request is not None:
+                            self._answer_later(peer.sock, peer.request)
+                        else:
+                            peer.sock.close()
+                now = time.monotonic()
+                for peer in [p for p in waiting.values() if p.deadline <= now]:
+                    log.info("control channel: a peer did not finish in time; closed")
+                    self._drop(selector, waiting, peer)
+        except Exception:  # the thread's edge: without it no command reaches the tray
+            log.exception("control channel: the serving thread failed")
+        finally:
+            for peer in list(waiting.values()):
+                peer.sock.close()
+            selector.close()
+
+    def _accept_all(self, selector: Any, waiting: dict[socket.socket, _Peer]) -> None:
+        import selectors
+
+        assert self._listener is not None
+        while True:
+            try:
+                sock, _ = self._listener.accept()
+            except BlockingIOError:
+                return
+            except OSError as error:  # out of file descriptors: make room, oldest first
+                log.warning("control channel: accept failed (%s)", error)
+                for peer in list(waiting.values())[: max(1, len(waiting) // 2)]:
+                    self._drop(selector, waiting, peer)
+                return
+            if len(waiting) >= MAX_WAITING:
+                oldest = next(iter(waiting.values()))
+                self._drop(selector, waiting, oldest)
+                self._warn_flood()
+            sock.setblocking(False)
+            peer = _Peer(sock, time.monotonic() + DEADLINE_S, os.urandom(32))
+            try:
+                sock.send(_frame(GREETING + peer.challenge))  # a fresh socket's buffer is empty
+            except OSError:
+                sock.close()
+                continue
+            waiting[sock] = peer
+            selector.register(sock, selectors.EVENT_READ, None)
+
+    def _drop(self, selector: Any, waiting: dict[socket.socket, _Peer], peer: _Peer) -> None:
+        selector.unregister(peer.sock)
+        del waiting[peer.sock]
+        peer.sock.close()
+
+    _flood_warned_at = 0.0
+
+    def _warn_flood(self) -> None:
+        now = time.monotonic()
+        if now - self._flood_warned_at > 60:
+            self._flood_warned_at = now
+            log.warning("control channel: more than %s connections wait at once; the oldest "
+                        "are closed", MAX_WAITING)
+
+    def _read(self, peer: _Peer) -> bool:
+        """Take what the peer sent; False when it is done with (a request, or hung up)."""
+        try:
+            data = peer.sock.recv(1 << 16)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        if not data:
+            return False
+        peer.buffer.extend(data)
+        try:
+            while (frame := _unframe(peer.buffer, MAX_MESSAGE)) is not None:
+                if not peer.is_trusted:
+                    if not _same(frame, _mac(self._key, peer.challenge)):
+                        log.warning("control channel: a peer without the key was refused")
+                        with contextlib.suppress(OSError):
+                            peer.sock.send(_frame(b"denied"))
+                        return False
+                    peer.is_trusted = True
+                    peer.sock.send(_frame(b"ok"))
+                else:
+                    peer.request = frame
+                    return False
+        except (_TooLong, OSError) as error:
+            log.warning("control channel: a peer was closed (%s)", error)
+            return False
+        return True
+
+    def _answer_later(self, sock: socket.socket, raw: bytes) -> None:
+        thread = threading.Thread(target=self._answer, args=(sock, raw), daemon=True,
+                                  name="pointbreak-control-answer")
+        with self._answers_lock:
+            self._answers.add(thread)
+        thread.start()
+
+    def _answer(self, sock: socket.socket, raw: bytes) -> None:
+        try:
+            reply = self._reply_to(raw)
+            sock.setblocking(True)
+            sock.settimeout(DEADLINE_S)
+            sock.sendall(_frame(json.dumps(reply).encode("utf-8")))
+        except OSError as error:
+            log.info("control channel: the reply could not be sent (%s)", error)
+        finally:
+            sock.close()
+            with self._answers_lock:
+                self._answers.discard(threading.current_thread())
+
+    def _reply_to(self, raw: bytes) -> Reply:
+        try:
+            request = parse_request(raw)
+        except BadRequest as error:
+            log.warning("control channel: bad request: %s", error)
+            return {"ok": False, "error": str(error)}
+        try:
+            return self._handle(request)
+        except Exception as error:  # the thread's edge: log and answer
+            log.exception("control channel: %s failed", request.command)
+            return {"ok": False, "error": f"{request.command} failed: {error}"}
+
+    # --- Windows: a named pipe, a thread per connection ------------------------------------
+
+    def _pipe_loop(self) -> None:
+        """Pipe messages arrive whole, so a poll with what is left of the deadline before each
+        read bounds the whole exchange."""
         assert self._listener is not None
         while not self._stopping.is_set():
             try:
@@ -240,47 +417,130 @@ class ControlServer:
             if self._stopping.is_set():
                 conn.close()
                 return
-            if not self._peers.acquire(blocking=False):
-                log.warning("control channel: too many peers at once; one refused")
-                conn.close()
-                continue
-            threading.Thread(target=self._serve, args=(conn,), name="pointbreak-control-peer",
-                             daemon=True).start()
+            thread = threading.Thread(target=self._serve_pipe, args=(conn,), daemon=True,
+                                      name="pointbreak-control-answer")
+            with self._answers_lock:
+                self._answers.add(thread)
+            thread.start()
 
-    def _serve(self, conn: Connection) -> None:
+    def _serve_pipe(self, conn: Connection) -> None:
+        deadline = time.monotonic() + DEADLINE_S
         try:
-            _bound_reads(conn, DEADLINE_S)
             challenge = os.urandom(32)
             conn.send_bytes(GREETING + challenge)
-            answer = _receive(conn, 64)
-            if not _same(answer, _mac(self._key, challenge)):
+            if not _same(_receive(conn, 64, deadline), _mac(self._key, challenge)):
                 conn.send_bytes(b"denied")
                 log.warning("control channel: a peer without the key was refused")
                 return
             conn.send_bytes(b"ok")
-            raw = _receive(conn, MAX_MESSAGE)
-            try:
-                request = parse_request(raw)
-            except BadRequest as error:
-                log.warning("control channel: bad request: %s", error)
-                reply: Reply = {"ok": False, "error": str(error)}
-            else:
-                try:
-                    reply = self._handle(request)
-                except Exception as error:  # the thread's edge: log and answer
-                    log.exception("control channel: %s failed", request.command)
-                    reply = {"ok": False, "error": f"{request.command} failed: {error}"}
+            reply = self._reply_to(_receive(conn, MAX_MESSAGE, deadline))
             conn.send_bytes(json.dumps(reply).encode("utf-8"))
         except (OSError, EOFError) as error:
             log.info("control channel: peer dropped (%s)", error.__class__.__name__)
         finally:
             with contextlib.suppress(OSError):
                 conn.close()
-            self._peers.release()
+            with self._answers_lock:
+                self._answers.discard(threading.current_thread())
+
+
+@dataclass
+class _Peer:
+    sock: socket.socket
+    deadline: float
+    challenge: bytes
+    buffer: bytearray = field(default_factory=bytearray)
+    is_trusted: bool = False
+    request: bytes | None = None
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _frame(payload: bytes) -> bytes:
+    """multiprocessing.connection's framing: a 4-byte big-endian length, then the bytes."""
+    return struct.pack("!i", len(payload)) + payload
+
+
+def _unframe(buffer: bytearray, limit: int) -> bytes | None:
+    """The first whole frame in `buffer` (taken out of it), or None while it is incomplete."""
+    if len(buffer) < 4:
+        return None
+    (size,) = struct.unpack("!i", buffer[:4])
+    if size < 0 or size > limit:  # -1 announces a frame over 2 GB
+        raise _TooLong(f"a message longer than {limit} bytes")
+    if len(buffer) < 4 + size:
+        return None
+    frame = bytes(buffer[4:4 + size])
+    del buffer[:4 + size]
+    return frame
+
+
+def _receive(conn: Connection, limit: int, deadline: float) -> bytes:
+    if not conn.poll(max(0.0, deadline - time.monotonic())):
+        raise TimeoutError("the peer said nothing in time")
+    return conn.recv_bytes(limit)  # raises OSError past `limit`: never a huge read
+
+
+# --- a command's side ----------------------------------------------------------------------
+
+
+def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
+         timeout: float = 10.0) -> Reply:
+    """Send one request to the running tray and return its reply, all within `timeout`.
+
+    Raises TrayNotRunning when no tray holds this user's instance lock, and TrayNotAnswering
+    (a kind of TrayNotRunning) when one does but the exchange failed: it may be busy, starting
+    or quitting, and may have acted on the request.
+    """
+    where = address(runtime)
+    deadline = time.monotonic() + timeout
+    try:
+        conn = _connect(where, timeout)
+    except OSError as error:
+        if is_running(runtime):
+            raise TrayNotAnswering(f"{APP} is running but its control channel {where} does "
+                                   f"not answer ({error.__class__.__name__})") from error
+        raise TrayNotRunning(f"{where}: {error}") from error
+    try:
+        _bound_reads(conn, timeout)
+        greeting = _receive_client(conn, 128, deadline)
+        if not greeting.startswith(GREETING):
+            raise TrayNotRunning(f"{where} is not a Pointbreak tray")
+        key = _read_key(runtime)
+        conn.send_bytes(_mac(key, greeting[len(GREETING):]))
+        if _receive_client(conn, 16, deadline) != b"ok":
+            raise TrayNotRunning(f"the tray refused this key ({key_path(runtime)})")
+        conn.send_bytes(json.dumps({"command": command, "args": args or {}}).encode())
+        reply = json.loads(_receive_client(conn, 1 << 20, deadline))
+        if not isinstance(reply, dict):
+            raise TrayNotAnswering("the tray's reply was not an object")
+        return reply
+    except (OSError, EOFError, ValueError) as error:
+        raise TrayNotAnswering(f"{APP} did not answer in time or hung up ({where}: "
+                               f"{error.__class__.__name__})") from error
+    finally:
+        conn.close()
+
+
+def _connect(where: str, timeout: float) -> Connection:
+    if IS_WINDOWS:
+        return Client(where, family="AF_PIPE")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)  # a full backlog must not hold a command for ever
+        sock.connect(where)
+        sock.settimeout(None)  # blocking again: Connection reads the bare descriptor
+    except OSError:
+        sock.close()
+        raise
+    return Connection(sock.detach())
 
 
 def _bound_reads(conn: Connection, seconds: float) -> None:
-    """Make every blocking read on this connection give up after `seconds` (Unix sockets)."""
+    """Make every blocking read on this connection give up after `seconds` (Unix sockets);
+    `_receive_client` bounds the whole exchange on top of it."""
     if IS_WINDOWS:
         return
     sock = socket.socket(fileno=os.dup(conn.fileno()))
@@ -292,47 +552,17 @@ def _bound_reads(conn: Connection, seconds: float) -> None:
         sock.close()
 
 
-def _receive(conn: Connection, limit: int) -> bytes:
-    if not conn.poll(DEADLINE_S):
-        raise TimeoutError("the peer said nothing in time")
-    return conn.recv_bytes(limit)  # raises OSError past `limit`: never a huge read
+def is_running(runtime: Path) -> bool:
+    """Whether a tray of this user runs, asked without disturbing it (its instance lock)."""
+    return is_held(instance_lock(runtime))
 
 
-# --- a command's side ----------------------------------------------------------------------
+def instance_lock(runtime: Path) -> Path:
+    return runtime / "tray.lock"
 
 
-def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
-         timeout: float = 10.0) -> Reply:
-    """Send one request to the running tray and return its reply. Raises TrayNotRunning."""
-    where = address(runtime)
-    if not IS_WINDOWS and not os.path.exists(where):
-        raise TrayNotRunning(where)
-    try:
-        conn = Client(where, family=_family())
-    except OSError as error:
-        raise TrayNotRunning(f"{where}: {error}") from error
-    try:
-        _bound_reads(conn, timeout)
-        greeting = _receive_client(conn, 128, timeout)
-        if not greeting.startswith(GREETING):
-            raise TrayNotRunning(f"{where} is not a Pointbreak tray")
-        key = _read_key(runtime)
-        conn.send_bytes(_mac(key, greeting[len(GREETING):]))
-        if _receive_client(conn, 16, timeout) != b"ok":
-            raise TrayNotRunning(f"the tray refused this key ({key_path(runtime)})")
-        conn.send_bytes(json.dumps({"command": command, "args": args or {}}).encode())
-        reply = json.loads(_receive_client(conn, 1 << 20, timeout))
-        if not isinstance(reply, dict):
-            raise TrayNotRunning("the tray's reply was not an object")
-        return reply
-    except (OSError, EOFError, ValueError) as error:
-        raise TrayNotAnswering(f"{where}: {error.__class__.__name__}: {error}") from error
-    finally:
-        conn.close()
-
-
-def _receive_client(conn: Connection, limit: int, timeout: float) -> bytes:
-    if not conn.poll(timeout):
+def _receive_client(conn: Connection, limit: int, deadline: float) -> bytes:
+    if not conn.poll(max(0.0, deadline - time.monotonic())):
         raise TimeoutError("the tray did not answer in time")
     return conn.recv_bytes(limit)
 

@@ -262,5 +262,10 @@ def _running(report: Report) -> None:
     try:
         control.send(folders().runtime, "ping", timeout=2.0)
         report.fact("Tray", "running")
+    except control.TrayNotAnswering as error:
+        report.fact("Tray", "running, but not answering")
+        report.problem(f"The tray runs but its control channel did not answer: {error}",
+                       "wait a moment and try again; if it stays so, quit it from its menu "
+                       "or end its process, then start `pointbreak`")
     except control.TrayNotRunning:
         report.fact("Tray", "not running (start it: pointbreak)")

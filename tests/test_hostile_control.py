@@ -1,0 +1,229 @@
+"""The control channel under floods, slow peers and fuzzed messages; busy told from not running."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import struct
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from tray import control
+from tray.control import BadRequest, ControlServer, Request, parse_request
+from tray.lockfile import InstanceLock
+
+
+@pytest.fixture
+def runtime() -> Iterator[Path]:
+    yield Path(tempfile.mkdtemp(prefix="pb-", dir="/tmp")) / "run"
+
+
+@pytest.fixture
+def server(runtime: Path) -> Iterator[ControlServer]:
+    srv = ControlServer(runtime, lambda request: {"ok": True, "message": request.command})
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def connect(runtime: Path) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.connect(control.address(runtime))
+    return sock
+
+
+def frame(payload: bytes) -> bytes:
+    return struct.pack("!i", len(payload)) + payload
+
+
+def read_frame(sock: socket.socket) -> bytes:
+    size = struct.unpack("!i", _exactly(sock, 4))[0]
+    return _exactly(sock, size)
+
+
+def _exactly(sock: socket.socket, count: int) -> bytes:
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
+
+
+def trusted(runtime: Path) -> socket.socket:
+    """A peer past the key check, ready to send its request."""
+    sock = connect(runtime)
+    greeting = read_frame(sock)
+    key = bytes.fromhex(control.key_path(runtime).read_text())
+    sock.sendall(frame(control._mac(key, greeting[len(control.GREETING):])))
+    assert read_frame(sock) == b"ok"
+    return sock
+
+
+def test_two_hundred_silent_connections_do_not_keep_status_out(server, runtime: Path) -> None:
+    silent = [connect(runtime) for _ in range(200)]
+    try:
+        assert control.send(runtime, "status") == {"ok": True, "message": "status"}
+    finally:
+        for sock in silent:
+            sock.close()
+
+
+def test_a_flood_past_the_limit_closes_the_oldest_and_still_serves(server,
+                                                                   runtime: Path) -> None:
+    flood = [connect(runtime) for _ in range(control.MAX_WAITING + 40)]
+    try:
+        assert control.send(runtime, "status")["ok"] is True
+        oldest = flood[0]
+        oldest.settimeout(30)
+        read_frame(oldest)  # its greeting, then the end: closed to make room
+        assert oldest.recv(1) == b""
+    finally:
+        for sock in flood:
+            sock.close()
+
+
+def test_slow_peers_are_closed_at_one_deadline_for_the_whole_exchange(server,
+                                                                      runtime: Path) -> None:
+    """64 peers trickle a byte at a time, each byte well inside any per-read timeout: every one
+    is closed before it could finish, and status answers meanwhile."""
+    request = frame(json.dumps({"command": "status", "args": {}}).encode())
+    stop = threading.Event()
+    closed_early: list[bool] = []
+
+    def trickle() -> None:
+        sock = trusted(runtime)
+        sent = 0
+        try:
+            for byte in request:  # never finishes before the deadline: 1 byte per 0.2 s
+                sock.send(bytes([byte]))
+                sent += 1
+                if stop.wait(0.2):
+                    break
+        except OSError:
+            pass  # the tray hung up: good
+        finally:
+            closed_early.append(sent < len(request))
+            sock.close()
+
+    peers = [threading.Thread(target=trickle) for _ in range(64)]
+    for peer in peers:
+        peer.start()
+    try:
+        assert control.send(runtime, "status")["ok"] is True
+    finally:
+        for peer in peers:
+            peer.join(len(request) * 0.2 + 30)
+        stop.set()
+    assert closed_early == [True] * 64
+
+
+def test_a_quit_reply_reaches_the_asker_before_the_channel_closes(runtime: Path) -> None:
+    holder: list[ControlServer] = []
+
+    def handle(request: Request) -> dict:
+        stopper = threading.Thread(target=holder[0].stop)  # as the tray's quit does
+        stopper.start()
+        return {"ok": True, "message": "Pointbreak quits."}
+
+    srv = ControlServer(runtime, handle)
+    holder.append(srv)
+    srv.start()
+    assert control.send(runtime, "quit") == {"ok": True, "message": "Pointbreak quits."}
+    srv.stop()
+    assert not os.path.exists(control.address(runtime))
+
+
+def test_busy_is_told_from_not_running(runtime: Path) -> None:
+    control.prepare_runtime(runtime)
+    with pytest.raises(control.TrayNotRunning) as nothing:
+        control.send(runtime, "status")
+    assert not isinstance(nothing.value, control.TrayNotAnswering)
+    lock = InstanceLock(control.instance_lock(runtime))  # a tray that runs but does not answer
+    assert lock.acquire()
+    try:
+        with pytest.raises(control.TrayNotAnswering, match="running but its control channel"):
+            control.send(runtime, "status")
+    finally:
+        lock.release()
+
+
+@pytest.mark.parametrize("command", [["status"], ["now"], ["quit"], ["snooze", "5"]])
+def test_the_command_line_says_busy_and_never_starts_a_session_alone(
+        profile, command: list[str]) -> None:
+    """The instance lock held by another process (a tray starting, busy or quitting) and no
+    channel: status and the commands say it did not answer, exit 1; `now` starts nothing."""
+    import subprocess
+    import sys
+
+    runtime = profile.home / "run" / "pointbreak"
+    control.prepare_runtime(runtime)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom tray.lockfile import InstanceLock\n"
+         f"assert InstanceLock({str(control.instance_lock(runtime))!r}).acquire()\n"
+         "print('held', flush=True)\nsys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        profile.env["DISPLAY"] = ":9999"  # `now` would open a window if it thought none ran
+        result = profile.run(*command)
+    finally:
+        holder.communicate("", timeout=10)
+    assert result.returncode == 1, result
+    assert "is running but did not answer" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- fuzzing the messages -------------------------------------------------------------------
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()
+                     | st.text(max_size=10),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+_requests = st.fixed_dictionaries(
+    {"command": st.sampled_from(sorted(control.COMMANDS)) | st.text(max_size=10)},
+    optional={"args": st.dictionaries(st.sampled_from(["minutes", "until", "x"]),
+                                      _json | st.integers(-5, 2000), max_size=2) | _json})
+
+
+@settings(max_examples=500, deadline=None)
+@given(raw=st.binary(max_size=200) | _json.map(lambda v: json.dumps(v).encode())
+       | _requests.map(lambda v: json.dumps(v).encode()))
+@example(raw=b"[" * 100_000)
+@example(raw=b'{"command": "snooze", "args": {"minutes": 1e400}}')
+@example(raw=b'{"command": "snooze", "args": {"minutes": ' + b"9" * 5000 + b"}}")
+def test_any_message_is_a_valid_request_or_a_bad_one(raw: bytes) -> None:
+    try:
+        request = parse_request(raw)
+    except BadRequest as error:
+        assert len(str(error)) < 400
+        return
+    assert request.command in control.COMMANDS
+    minutes = request.args.get("minutes")
+    assert minutes is None or (isinstance(minutes, int) and 1 <= minutes <= 1440)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=300) | _requests.map(lambda v: json.dumps(v).encode()))
+def test_the_live_server_answers_any_message_and_goes_on(server, runtime: Path,
+                                                         raw: bytes) -> None:
+    sock = trusted(runtime)
+    try:
+        sock.sendall(frame(raw))
+        sock.settimeout(30)
+        reply = json.loads(read_frame(sock))
+    finally:
+        sock.close()
+    assert isinstance(reply, dict) and isinstance(reply.get("ok"), bool)
+    assert control.send(runtime, "ping")["ok"] is True
