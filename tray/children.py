@@ -20,6 +20,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
+from tray import guard
+
 log = logging.getLogger(__name__)
 
 RUN_MODULE = "--run-module"
@@ -55,9 +57,9 @@ class Child:
                 if not line:
                     return
                 try:
-                    report = json.loads(line)
-                except ValueError:
-                    log.warning("a window sent a malformed report: %r", line[:80])
+                    report = guard.parse_json(line, max_depth=2)
+                except guard.Refused as error:
+                    log.warning("a window sent a report that %s: %r", error, line[:80])
                     continue
                 if isinstance(report, dict):
                     yield report

@@ -14,9 +14,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeGuard
 
 from tray import children
-from tray.model import Event, Outcome, PromptEnded, RoutineStarted, SnoozeRequested
+from tray.model import (
+    SNOOZE_RANGE,
+    Event,
+    Outcome,
+    PromptEnded,
+    RoutineStarted,
+    SnoozeRequested,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,14 +166,23 @@ class Windows:
 
 
 def _event_for(seq: int, report: dict[str, object]) -> Event | None:
+    """The engine event a window's report means, or None for one that means nothing (a value
+    out of range included: a window is a process of its own, and may be broken)."""
     if report.get("event") == "started":
         return RoutineStarted(seq)
     snooze = report.get("snooze")
-    if isinstance(snooze, int) and not isinstance(snooze, bool):
+    if _is_whole(snooze) and SNOOZE_RANGE[0] <= timedelta(minutes=snooze) <= SNOOZE_RANGE[1]:
         return SnoozeRequested(timedelta(minutes=snooze), seq)
     outcome = report.get("outcome")
-    if isinstance(outcome, str) and outcome in Outcome._value2member_map_:
+    if isinstance(outcome, str) and outcome in set(Outcome):
         step = report.get("step")
         return PromptEnded(seq, Outcome(outcome),
-                           step if isinstance(step, int) and not isinstance(step, bool) else None)
+                           step if _is_whole(step) and 0 <= step <= MAX_STEP else None)
     return None
+
+
+MAX_STEP = 1000
+
+
+def _is_whole(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 6

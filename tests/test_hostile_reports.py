@@ -1,0 +1,76 @@
+"""What a broken or hostile window process may write on its report pipe: every line is read
+with limits, a report that means nothing is logged and dropped, the supervisor never dies."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from tray.children import Child
+from tray.model import SNOOZE_RANGE, Outcome, PromptEnded, RoutineStarted, SnoozeRequested
+from tray.windows import _event_for
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()
+                     | st.text(max_size=10),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+_reports = st.dictionaries(st.sampled_from(["event", "snooze", "outcome", "step", "x"]),
+                           _json | st.sampled_from(["started", "completed", "stopped_early"])
+                           | st.integers(-10 ** 30, 10 ** 30), max_size=3)
+
+
+@settings(max_examples=500, deadline=None)
+@given(report=_reports)
+@example(report={"snooze": 10 ** 20})
+@example(report={"snooze": -5})
+@example(report={"outcome": "completed", "step": 10 ** 20})
+def test_any_report_is_an_event_in_range_or_nothing(report: dict) -> None:
+    event = _event_for(7, report)
+    if isinstance(event, SnoozeRequested):
+        assert SNOOZE_RANGE[0] <= event.snooze_for <= SNOOZE_RANGE[1] and event.seq == 7
+    elif isinstance(event, PromptEnded):
+        assert event.outcome in set(Outcome) and (event.step is None or 0 <= event.step <= 1000)
+    else:
+        assert event is None or isinstance(event, RoutineStarted)
+
+
+def _read_from_child(lines: list[bytes]) -> list[dict]:
+    read_fd, write_fd = os.pipe()
+
+    def write() -> None:  # from a thread: more than a pipe's buffer would block here
+        with os.fdopen(write_fd, "wb") as writer:
+            writer.write(b"".join(lines))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        return list(Child(process, os.fdopen(read_fd, "rb")).read_reports())
+    finally:
+        writer.join()
+        process.wait()
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.binary(max_size=100).map(lambda b: b.replace(b"\n", b"") + b"\n")
+                      | _reports.map(lambda r: json.dumps(r).encode() + b"\n"), max_size=6))
+@example(lines=[b"[" * 100_000 + b"\n", b'{"outcome": "completed"}\n'])
+@example(lines=[b'{"snooze": ' + b"9" * 5000 + b"}\n", b"x" * 10_000 + b"\n"])
+def test_the_report_pipe_yields_only_objects_and_never_raises(lines: list[bytes]) -> None:
+    for report in _read_from_child(lines):
+        assert isinstance(report, dict)
+
+
+def test_good_reports_after_bad_ones_still_count() -> None:
+    reports = _read_from_child([b"[" * 100_000 + b"\n", b"\xff\xfe\n",
+                                b'{"snooze": 10}\n', b'{"outcome": "completed", "step": 3}\n'])
+    events = [_event_for(1, r) for r in reports]
+    assert events == [SnoozeRequested(timedelta(minutes=10), 1),
+                      PromptEnded(1, Outcome.COMPLETED, 3)]
