@@ -10,6 +10,7 @@ tray.runner), APScheduler's, `pointbreak-control` (+ one per peer), one supervis
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -68,8 +69,36 @@ def run_tray(*, show_welcome: bool = True) -> int:
     _one_heap()
     try:
         return TrayApp(where, show_welcome=show_welcome).run()
+    except Exception as error:  # the process's edge: never a silent crash
+        return _crashed(where, "start-up", error, None)
     finally:
         lock.release()
+
+
+EXIT_CRASHED = 70  # EX_SOFTWARE: an unexpected error ended the tray
+
+
+def _crashed(where: Folders, what: str, error: BaseException, notifier: Any) -> int:
+    """Log the traceback, keep a record for the next start and `doctor`, tell the person
+    (a notification, and stderr when there is one)."""
+    from tray import crash
+
+    log_file = where.log / "pointbreak.log"
+    log.error("%s crashed in %s", APP_NAME, what, exc_info=error)
+    record = crash.record(where.data, what, error, log_file)
+    text = record.sentence()
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(text, file=sys.stderr)
+    try:
+        if notifier is None:
+            from tray import notify
+
+            notifier = notify.SafeNotifier(notify.select(None))
+        notifier.notify(0, APP_NAME, text, {}, lambda _a: None)
+    except Exception:  # telling is best effort here: the log and the record have it
+        log.exception("the crash could not be told by a notification")
+    return EXIT_CRASHED
 
 
 def _show_the_running_one(runtime: Path) -> int:
@@ -142,6 +171,8 @@ class TrayApp:
         self.quiet_watchers: Any = None
         self._quiet_switches: tuple[bool, bool, bool] | None = None
         self.minute_checks: list[Callable[[], None]] = []
+        self.exit_code = 0
+        self.troubles: dict[str, str] = {}  # what stopped working while running, told once
 
     def run(self) -> int:
         log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
@@ -155,9 +186,49 @@ class TrayApp:
         log.info("tray icon: %s", self.icon.capabilities())
         try:
             self.icon.run(self._start_rest)
+        except Exception as error:  # the icon loop's edge
+            self._crash("the tray icon's loop", error)
         finally:
             self._shut_down()
-        return 0
+        return self.exit_code
+
+    def _trouble(self, key: str, message: str | None) -> None:
+        """Something stopped working (a detector, saving history): told once, listed by
+        `status` and `doctor` until it works again (`message` None)."""
+        if message is None:
+            self.troubles.pop(key, None)
+            return
+        if key not in self.troubles:
+            self.troubles[key] = message
+            log.error("%s", message)
+            if self.notifier is not None:
+                self._tell(message)
+
+    def _on_save_problem(self, problem: str | None) -> None:
+        self._trouble("store", None if problem is None else (
+            f"History is not being saved: {problem}. Today's count is kept while {APP_NAME} "
+            "runs, and it tries again every minute."))
+
+    def _watch_threads(self) -> None:
+        """An error that ends a thread of the tray (a detector's, say) is logged with its
+        traceback and told once; the tray goes on without that thread."""
+        def hook(args: threading.ExceptHookArgs) -> None:
+            name = args.thread.name if args.thread is not None else "a thread"
+            log.error("%s stopped", name, exc_info=args.exc_value or True)
+            self._trouble(f"thread:{name}", f"{APP_NAME}'s {name} stopped after an error "
+                                            f"({args.exc_type.__name__}); see the log.")
+
+        threading.excepthook = hook
+        detectors = _DetectorErrors(self._trouble)
+        for name in ("tray.quiet", "tray.calls", "tray.presence", "tray.sessionwatch",
+                     "tray.idle"):
+            logging.getLogger(name).addHandler(detectors)
+
+    def _crash(self, what: str, error: BaseException) -> None:
+        """An unexpected error: say it, and end the tray with a non-zero status."""
+        if self.exit_code == 0:
+            self.exit_code = _crashed(self.where, what, error, self.notifier)
+        self._quit()
 
     # --- start-up after the icon shows -----------------------------------------------------
 
@@ -166,9 +237,8 @@ class TrayApp:
             self._start_engine()
         except _Stopping:
             log.info("quit during start-up")
-        except Exception:  # the setup thread's edge: without an engine, quit cleanly
-            log.exception("start-up failed")
-            self._quit()
+        except Exception as error:  # the setup thread's edge: without an engine, end, saying so
+            self._crash("start-up", error)
 
     def _check_stopping(self) -> None:
         if self._stopping.is_set():
@@ -176,6 +246,9 @@ class TrayApp:
 
     def _start_engine(self) -> None:
         from tray import notify
+
+        self._watch_threads()
+        _fail_for_tests("start")
         from tray.profile import load_profile
         from tray.runner import EngineRunner
         from tray.store import Store
@@ -203,11 +276,17 @@ class TrayApp:
         tick = os.environ.get("POINTBREAK_TEST_TICK_SECONDS")  # tests only: a faster minute
         self.runner = EngineRunner(self.rules, state, store, self._on_decision,
                                    alive_path=self.where.alive, on_minute=self._every_minute,
-                                   watchdog_period=float(tick) if tick else 60.0)
+                                   watchdog_period=float(tick) if tick else 60.0,
+                                   on_failure=partial(self._crash, "the break engine"),
+                                   on_save_problem=self._on_save_problem)
         self.windows = Windows(self.runner.post, self.rules.card_timeout,
                                self.rules.routine_length)
         self._told.update(str(problem) for problem in profile.problems)
-        self._tell_all([*profile.problems, *store.notices])
+        from tray import crash
+
+        crashed = crash.take_untold(self.where.data)
+        self._tell_all([*([crashed.sentence()] if crashed else []), *profile.problems,
+                        *store.notices])
         self._check_stopping()
         self.runner.start(TrayStarted(_last_alive(self.where.alive), recorded))
         self._check_stopping()
@@ -308,6 +387,7 @@ class TrayApp:
 
     def _on_decision(self, decision: Decision) -> None:
         assert self.rules is not None
+        _fail_for_tests("engine")
         today = decision.state.count_for(datetime.now(UTC).astimezone(self.rules.zone).date())
         for effect in decision.effects:
             if isinstance(effect, ShowPrompt):
@@ -382,6 +462,8 @@ class TrayApp:
     def _every_minute(self) -> None:
         """On the watchdog's tick: notice an edited settings file; keep the times fresh."""
         self._reload_settings(only_if_edited=True)
+        if self.runner is not None:
+            self.runner.save_again()
         for check in self.minute_checks:
             check()
         if self.runner is not None:
@@ -472,8 +554,9 @@ class TrayApp:
         state = self.runner.state
         today = now.astimezone(self.rules.zone).date()
         records = self.store.records(today, today)
-        return "\n".join(status_lines(engine.status(state, now, self.rules), records, now,
-                                      self.rules.zone))
+        lines = status_lines(engine.status(state, now, self.rules), records, now,
+                             self.rules.zone)
+        return "\n".join([*lines, *(f"Problem: {t}" for t in self.troubles.values())])
 
     def _forget(self) -> int:
         """Runs on the engine thread: delete the history before today (the history window's
@@ -542,7 +625,7 @@ class TrayApp:
         log.warning("the tray icon did not stop within %s s; quitting without it", grace)
         self._shut_down()
         logging.shutdown()
-        os._exit(0)
+        os._exit(self.exit_code)
 
     def _open_settings(self) -> None:
         import importlib.util
@@ -643,8 +726,29 @@ def _give_back_memory() -> None:
         pass
 
 
+class _DetectorErrors(logging.Handler):
+    """A detector that logs an error at its thread's edge has stopped watching: tell once."""
+
+    def __init__(self, trouble: Callable[[str, str | None], None]) -> None:
+        super().__init__(logging.ERROR)
+        self._trouble = trouble
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._trouble(f"log:{record.name}", f"A detector stopped ({record.name}: "
+                                                 f"{record.getMessage()}); prompts still come.")
+        except Exception:
+            self.handleError(record)
+
+
 class _Stopping(Exception):
     """Quit was asked while the tray was still starting."""
+
+
+def _fail_for_tests(where: str) -> None:
+    """The crash tests' way to make the tray fail at a given place (never set by a person)."""
+    if os.environ.get("POINTBREAK_TEST_FAIL_AT") == where:
+        raise RuntimeError(f"a failure at {where}, asked for by a test")
 
 
 def _pause_event(args: dict[str, Any]) -> PauseRequested:

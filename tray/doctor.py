@@ -12,6 +12,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 
+from tray import APP_NAME as APP
 from tray import __version__
 
 
@@ -58,8 +59,21 @@ def examine() -> Report:
     _do_not_disturb(report)
     _autostart(report)
     _folders_and_store(report)
+    _last_crash(report)
     _running(report)
     return report
+
+
+def _last_crash(report: Report) -> None:
+    from tray import crash
+    from tray.paths import folders
+
+    last = crash.last(folders().data)
+    if last is None:
+        report.fact("Last crash", "none recorded")
+        return
+    report.fact("Last crash", f"{last.at.astimezone():%Y-%m-%d %H:%M}, in {last.where}: "
+                              f"{last.error} (the traceback is in {last.log}, at that time)")
 
 
 def _session(report: Report) -> None:
@@ -260,8 +274,12 @@ def _running(report: Report) -> None:
     from tray.paths import folders
 
     try:
-        control.send(folders().runtime, "ping", timeout=2.0)
+        reply = control.send(folders().runtime, "status", timeout=5.0)
         report.fact("Tray", "running")
+        for line in str(reply.get("message", "")).splitlines():
+            if line.startswith("Problem: "):  # what stopped working in the running tray
+                report.problem(line.removeprefix("Problem: "),
+                               f"see the log; quitting and starting {APP} again retries it")
     except control.TrayNotAnswering as error:
         report.fact("Tray", "running, but not answering")
         report.problem(f"The tray runs but its control channel did not answer: {error}",

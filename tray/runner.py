@@ -2,9 +2,11 @@
 
 Threads:
 - `pointbreak-engine` owns the engine state and is the only caller of `handle` and of the
-  store's writes. Everything else (menu callbacks, the control channel, scheduler jobs, OS
-  watchers) only calls `post` or `ask`, which put an event on its queue and never block on it
-  (`ask` blocks its caller until the decision is made, up to a timeout).
+  store's writes. An unexpected error there is handed to `on_failure` (the tray then ends,
+  saying so) and the thread stops. Everything else (menu callbacks, the control channel,
+  scheduler jobs, OS watchers) only calls `post` or `ask`, which put an event on its queue
+  and never block on it (`ask` blocks its caller until the decision is made, up to a
+  timeout).
 - APScheduler's BackgroundScheduler keeps exactly one job, `wake`, at the engine's next wake
   time, with no misfire grace limit (a late job still runs, however late) and coalescing on;
   and one interval job, the clock watchdog, once a minute, which also marks the tray alive.
@@ -74,7 +76,9 @@ class EngineRunner:
                  sample: Callable[[], watchdog.TickSample] = watchdog.sample,
                  watchdog_period: float = watchdog.PERIOD.total_seconds(),
                  alive_path: Path | None = None,
-                 on_minute: Callable[[], None] | None = None) -> None:
+                 on_minute: Callable[[], None] | None = None,
+                 on_failure: Callable[[BaseException], None] | None = None,
+                 on_save_problem: Callable[[str | None], None] = lambda _: None) -> None:
         self.rules = rules
         self.state = state
         self._store = store
@@ -83,6 +87,9 @@ class EngineRunner:
         self._sample = sample
         self._alive_path = alive_path
         self._on_minute = on_minute
+        self._on_failure = on_failure
+        self._on_save_problem = on_save_problem
+        self.save_problem: str | None = None  # why history is not being saved, if it is not
         self._watchdog_period = watchdog_period
         self._queue: queue.SimpleQueue[tuple[Event | _Stop | _NewRules | _Call,
                                              Future[Any] | None]] = queue.SimpleQueue()
@@ -92,7 +99,6 @@ class EngineRunner:
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         self._last_tick: watchdog.TickSample | None = None
         self._clock_lock = threading.Lock()
-        self._save_failed = False
         self.wake_at: datetime | None = None
 
     # --- any thread ------------------------------------------------------------------------
@@ -197,10 +203,13 @@ class EngineRunner:
                 if future is not None:
                     future.set_result(decision)
                 self._on_decision(decision)
-            except Exception as error:  # the thread's edge: log, answer, go on
+            except Exception as error:  # the thread's edge: log, answer, and end the tray
                 log.exception("the engine failed on %r", item)
                 if future is not None and not future.done():
                     future.set_exception(error)
+                if self._on_failure is not None:  # a broken rule must never fail silently
+                    self._on_failure(error)
+                    return
 
     def _save(self, decision: engine.Decision) -> None:
         if self._store is None:
@@ -208,13 +217,30 @@ class EngineRunner:
         records = [e.record for e in decision.of_type(SaveRecord)]
         if not records and not decision.of_type(SaveState):
             return
+        self._write(lambda store: store.save(self.state, records))
+
+    def save_again(self) -> None:
+        """Try once more to write what could not be saved (any thread; the minute tick)."""
+        store = self._store
+        if store is not None and store.has_unsaved:
+            self.post_call(lambda: self._write(lambda s: s.save(None, [])))
+
+    def _write(self, write: Callable[[Store], None]) -> None:
+        """On the engine thread. What cannot be written stays in memory (today's count holds)
+        and goes out with the next write; the person is told once, and again when it works."""
+        assert self._store is not None
         try:
-            self._store.save(self.state, records)
-            self._save_failed = False
+            write(self._store)
         except StoreWriteError as error:
-            if not self._save_failed:  # say it once, not at every change
+            if self.save_problem is None:  # say it once, not at every change
                 log.error("cannot save history: %s", error)
-            self._save_failed = True
+                self.save_problem = str(error)
+                self._on_save_problem(self.save_problem)
+            return
+        if self.save_problem is not None:
+            log.info("history is saved again")
+            self.save_problem = None
+            self._on_save_problem(None)
 
     def _schedule(self, when: datetime | None) -> None:
         self.wake_at = when
