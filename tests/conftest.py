@@ -122,7 +122,7 @@ def start_tray(desktop, profile):
     started: list[Tray] = []
 
     def start(backend: str = "xorg", wait_icon: bool = True, welcome: bool = False,
-              **env: str) -> Tray:
+              prefix: tuple[str, ...] = (), **env: str) -> Tray:
         profile.env.update(desktop.env)
         profile.env["PYSTRAY_BACKEND"] = backend
         profile.env["POINTBREAK_TEST_KEY_GUARD_SECONDS"] = "0"
@@ -132,7 +132,7 @@ def start_tray(desktop, profile):
         profile.env.update(env)
         before = set(desktop.tray_icons())
         args = [] if welcome else ["--no-welcome"]
-        process = subprocess.Popen([str(BIN / "pointbreak"), *args], env=profile.env,
+        process = subprocess.Popen([*prefix, str(BIN / "pointbreak"), *args], env=profile.env,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
         tray = Tray(process, profile, None)
         started.append(tray)

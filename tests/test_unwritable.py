@@ -1,0 +1,48 @@
+"""A data folder that cannot be written, as a person meets it: the tray runs without root's
+power to ignore file modes (setpriv drops CAP_DAC_OVERRIDE). It is told once, status and doctor
+say so, today's count holds in memory, and quit still quits."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from desktop import wait_for
+
+from tray.model import State
+from tray.store import Store
+
+WITHOUT_ROOTS_POWERS = ("setpriv", "--inh-caps=-all",
+                        "--bounding-set=-dac_override,-dac_read_search", "--")
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+@pytest.fixture
+def setpriv() -> None:
+    if shutil.which("setpriv") is None:
+        pytest.fail("setpriv (util-linux) is needed")
+
+
+def test_a_read_only_data_folder_is_told_and_quit_still_quits(setpriv, start_tray,
+                                                             profile) -> None:
+    profile.store.parent.mkdir(parents=True)
+    Store(profile.store).save(State(seq=4))
+    os.chmod(profile.store.parent, 0o555)
+    try:
+        tray = start_tray("xorg", prefix=WITHOUT_ROOTS_POWERS)
+        status = tray.status()
+        assert "Problem: History is not being saved" in status, status
+        assert "Permission denied" in status
+        assert tray.log().count("told the person: History is not being saved") == 1
+        profile.run("now")  # a change that cannot be saved either: told once still
+        wait_for(lambda: "Routine on screen now" in tray.status() or "session" in
+                 tray.status().lower(), what="the session")
+        assert tray.log().count("told the person: History is not being saved") == 1
+        doctor = profile.run("doctor").stdout
+        assert "History is not being saved" in doctor, doctor
+        assert profile.run("quit").returncode == 0
+        assert tray.process.wait(30) == 0  # was: PermissionError in close, never exited
+    finally:
+        os.chmod(profile.store.parent, 0o755)
+    assert Store(profile.store).load_state() == State(seq=4)  # nothing lost or half-written
