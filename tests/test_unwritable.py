@@ -46,3 +46,20 @@ def test_a_read_only_data_folder_is_told_and_quit_still_quits(setpriv, start_tra
     finally:
         os.chmod(profile.store.parent, 0o755)
     assert Store(profile.store).load_state() == State(seq=4)  # nothing lost or half-written
+
+
+def test_a_settings_file_caught_half_written_is_read_again_before_any_complaint(
+        start_tray, profile) -> None:
+    """An editor's save seen half-way (the file cut mid-table): the tray waits, reads it again,
+    and takes the finished file without a word to the person."""
+    profile.settings.parent.mkdir(parents=True, exist_ok=True)
+    profile.settings.write_text("[breaks]\ndaily_cap = 5\n")
+    tray = start_tray("xorg", POINTBREAK_TEST_TICK_SECONDS="0.5",
+                      POINTBREAK_TEST_SETTLE_SECONDS="5")
+    profile.settings.write_text("[breaks]\ndaily_cap = 3\n[active_h")  # half-way
+    wait_for(lambda: "reading it again in 5.0 s" in tray.log(), timeout=30,
+             what="the tray to wait for the rest of the file")
+    profile.settings.write_text("[breaks]\ndaily_cap = 3\n")  # the save is finished
+    wait_for(lambda: "Today: 0 of 3" in tray.status(), timeout=30, what="the new cap")
+    assert "told the person: Settings:" not in tray.log()
+    assert "cannot be read: it is not valid TOML" not in tray.log()

@@ -25,6 +25,7 @@ class Profile:
     routine: Routine
     zone: tzinfo
     problems: list[str] = field(default_factory=list)
+    is_settings_unreadable: bool = False  # the file as a whole, not one key
 
     @property
     def rules(self) -> Rules:
@@ -59,4 +60,5 @@ def load_profile(*, create_settings: bool = False) -> Profile:
         problems.append(f'There is no routine named "{settings.routine}" (in {where.settings}, '
                         f'[routine] name); using "{DEFAULT_ROUTINE}"')
         routine = routines[DEFAULT_ROUTINE]
-    return Profile(where, settings, routine, local_zone(), problems)
+    return Profile(where, settings, routine, local_zone(), problems,
+                   is_settings_unreadable=any(not p.where for p in setting_problems))
