@@ -53,8 +53,8 @@ log = logging.getLogger("tray")
 TYPING_PAUSE_S = 10.0  # no input this long is a pause in typing (not being away)
 PAUSE_WAIT_S = 120.0   # wait this long at most for one before showing a prompt
 TRIM_EVERY_MINUTES = 10  # hand freed C-heap memory back to the system this often
-QUIT_GRACE_SECONDS = 3.0
-SETTLE_S = 1.0  # a settings file that cannot be read is read again this much later  # a quit that the icon loop has not honoured by then is forced
+QUIT_GRACE_SECONDS = 3.0  # a quit that the icon loop has not honoured by then is forced
+SETTLE_S = 1.0  # a settings file that cannot be read is read again this much later
 
 SAFETY = ("Pointbreak is not medical advice. If your back pain is significant, see a doctor "
           "soon.")
