@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from desktop import wait_for
@@ -15,6 +18,7 @@ from tray.store import Store
 
 WITHOUT_ROOTS_POWERS = ("setpriv", "--inh-caps=-all",
                         "--bounding-set=-dac_override,-dac_read_search", "--")
+BIN = Path(sys.executable).parent
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
@@ -63,3 +67,33 @@ def test_a_settings_file_caught_half_written_is_read_again_before_any_complaint(
     wait_for(lambda: "Today: 0 of 3" in tray.status(), timeout=30, what="the new cap")
     assert "told the person: Settings:" not in tray.log()
     assert "cannot be read: it is not valid TOML" not in tray.log()
+
+
+def _without_roots_powers(profile, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*WITHOUT_ROOTS_POWERS, str(BIN / "pointbreak"), *args],
+                          env=profile.env, text=True, capture_output=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_a_settings_file_of_mode_000_is_said_and_the_defaults_hold(setpriv, profile) -> None:
+    profile.settings.parent.mkdir(parents=True)
+    profile.settings.write_text("[breaks]\ndaily_cap = 3\n")
+    os.chmod(profile.settings, 0)
+    result = _without_roots_powers(profile, "status")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "cannot be opened (Permission denied)" in result.stderr, result.stderr
+    assert str(profile.settings) in result.stderr and "Today: 0 of 5" in result.stdout
+
+
+def test_a_history_file_of_mode_000_is_kept_aside_and_said(setpriv, profile) -> None:
+    profile.store.parent.mkdir(parents=True)
+    Store(profile.store).save(State(seq=4))
+    os.chmod(profile.store, 0)
+    result = _without_roots_powers(profile, "status")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "cannot be opened (Permission denied)" in result.stderr, result.stderr
+    assert "was kept as history.json.unreadable-" in result.stderr
+    kept = list(profile.store.parent.glob("history.json.unreadable-*"))
+    assert len(kept) == 1 and (kept[0].stat().st_mode & 0o777) == 0  # as it was, untouched
+    again = _without_roots_powers(profile, "status")
+    assert again.returncode == 0 and again.stderr == "", again.stderr
