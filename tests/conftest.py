@@ -149,8 +149,11 @@ def start_tray(desktop, profile):
                 return None
 
             tray.icon = desk.wait_for(shown_icon, what="the tray icon")
-        desk.wait_for(lambda: "not running" not in profile.run("status").stdout,
-                      what="the control channel")
+        def answers() -> bool:  # a tray still starting says so on stderr, with status 1
+            result = profile.run("status")
+            return result.returncode == 0 and "not running" not in result.stdout
+
+        desk.wait_for(answers, what="the control channel")
         return tray
 
     yield start
