@@ -108,8 +108,8 @@ class Windows:
 
     def _supervise(self, window: _Window) -> None:
         for report in window.child.read_reports():
-            if report.get("event") == "cue":
-                continue  # a sound cue, for the record in tests; nothing for the engine
+            if report.get("event") in ("cue", "tick"):
+                continue  # a sound cue, a countdown tick: for the record in tests only
             event = _event_for(window.seq, report)
             if event is None:
                 log.warning("a window sent a report that means nothing: %r", report)
