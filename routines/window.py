@@ -5,6 +5,10 @@ ends with an exit code that says the same:
 
     {"event": "started"}                      Start pressed (the card becomes the routine)
     {"event": "cue", "cue": "step"}           a sound cue was given (also "keep_going", "done")
+    {"event": "tick", "step": 3, "remaining": 57, "paused": false}
+                                              the countdown now on the screen (drawn first): each
+                                              second while it runs, and at a step change, a
+                                              pause or a resume; none while paused
     {"snooze": 10}                            exit 6
     {"outcome": "completed"}                  exit 0
     {"outcome": "stopped_early", "step": 4}   exit 3
@@ -29,7 +33,7 @@ from tkinter import ttk
 from typing import Any
 
 from routines.routine import Routine
-from routines.session import Cue, Session
+from routines.session import Cue, Session, View
 from tray.children import ReportStream, send_report
 from tray.look import THEMES
 
@@ -65,6 +69,7 @@ class RoutineWindow:
         self.session: Session | None = None
         self.cues: list[Cue] = []
         self._is_done = False
+        self._is_placed = False
         self._keys_from = 0.0
         self._timer: str | None = None
         self._card_timer: str | None = None
@@ -87,6 +92,7 @@ class RoutineWindow:
         else:
             self._show_card()
         self._place()
+        self._is_placed = True
 
     # --- looks -----------------------------------------------------------------------------
 
@@ -276,6 +282,16 @@ class RoutineWindow:
                                if left else f"Step {view.number} of {view.count}")
         self.w_pause.configure(text="Resume" if view.is_paused else "Pause")
         self._shown = shown
+        self._report_tick(view)
+
+    def _report_tick(self, view: View) -> None:
+        """Say what the countdown shows, once it is on the screen: a test waits for this (a
+        screenshot after it sees the new count) instead of sleeping."""
+        if not self._is_placed:
+            return  # the first drawing, before the window is placed: the next change tells
+        self.root.update_idletasks()  # draw it now; Tk then waits for the X server to have it
+        send_report(self.report, {"event": "tick", "step": view.number,
+                                  "remaining": view.remaining, "paused": view.is_paused})
 
     def _schedule(self) -> None:
         assert self.session is not None

@@ -8,13 +8,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from desktop import TRAY_TINT, pixels_unlike, wait_for
 
 from tray import control
+from tray.model import State
+from tray.store import Store
 
 BIN = Path(sys.executable).parent
 
@@ -41,6 +45,126 @@ def records(profile) -> list[dict]:
     data = stored(profile)
     return [doc for name, table in data.items() if name.startswith("records-")
             for doc in table.values()]
+
+
+def shown_before(profile, instant: datetime) -> list[dict]:
+    return [r for r in records(profile) if datetime.fromisoformat(r["shown_at"]) < instant]
+
+
+def work_from(profile) -> datetime:
+    return datetime.fromisoformat(stored_state(profile)["work_from"])
+
+
+# --- events to wait for instead of a delay: a test means the same on a slow machine ------------
+
+STARTED = "do not disturb: watching"  # the tray's last start-up step logs this
+
+
+def started(tray, starts: int = 1) -> str:
+    """The tray's log once its start-up is over: the welcome, the idle reader, the lock/sleep
+    watch and, last, the do-not-disturb detectors (each detector has looked once by then)."""
+    return wait_for(lambda: (text := tray.log()).count(STARTED) >= starts and text,
+                    what="the end of the tray's start-up")
+
+
+def paused_from_the_start(profile) -> None:
+    """Store a state paused until resumed, as a tray that quit while paused leaves it: the tray
+    counts no work until `resume`, so no break falls due while it is still starting, however
+    slowly this machine starts it."""
+    store = Store(profile.store)
+    store.save(State(is_paused=True))
+    store.close()
+
+
+def resume(profile, interval_s: float) -> datetime:
+    """Resume the tray; returns when the next break falls due (the work count starts now)."""
+    result = profile.run("resume")
+    assert result.returncode == 0, result.stderr
+    return work_from(profile) + timedelta(seconds=interval_s)
+
+
+def past(instant: datetime) -> bool:
+    return datetime.now(UTC) > instant
+
+
+def look_again(profile) -> None:
+    """Have the engine decide at this instant: a reload ends in a tick the engine handles before
+    it answers, so whatever fell due by now has been acted on, however late its own timer."""
+    reply = control.send(profile.home / "run" / "pointbreak", "reload")
+    assert reply["ok"], reply
+
+
+class NotificationBus:
+    """dbus-monitor on the notification interface of the desktop's bus, read by a thread: a test
+    waits for a message to be seen instead of sleeping before it looks."""
+
+    def __init__(self, desktop) -> None:
+        self.process = subprocess.Popen(
+            ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
+            env={**os.environ, **desktop.env}, stdout=subprocess.PIPE, text=True,
+            start_new_session=True)
+        self._lines: list[str] = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        # It gives up its bus name once it is a monitor: from then on it sees every message.
+        self.wait_for("member=NameLost", what="dbus-monitor to listen")
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._lock:
+                self._lines.append(line)
+
+    @property
+    def seen(self) -> str:
+        with self._lock:
+            return "".join(self._lines)
+
+    def wait_for(self, *texts: str, what: str) -> None:
+        wait_for(lambda: all(text in self.seen for text in texts), what=what)
+
+    def stop(self) -> str:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(5)
+        self._reader.join(5)
+        return self.seen
+
+
+class Typist:
+    """Someone typing, in a thread: an input every 0.3 s, far inside the tray's 2-second pause,
+    until the `with` block ends."""
+
+    def __init__(self, desktop) -> None:
+        self.desktop = desktop
+        self.strokes = 0
+        self.last_started = 0.0  # the monotonic time the last input was sent (or after)
+        self.longest_gap = 0.0
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._type, daemon=True)
+
+    def __enter__(self) -> Typist:
+        self._thread.start()
+        wait_for(lambda: self.strokes or self.error, what="the first keystroke")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _type(self) -> None:
+        try:
+            while not self._stop.is_set():
+                now = time.monotonic()
+                if self.strokes:
+                    self.longest_gap = max(self.longest_gap, now - self.last_started)
+                self.last_started = now
+                self.desktop.run("xdotool", "mousemove_relative", "--", "1", "0")
+                self.strokes += 1
+                self._stop.wait(0.3)
+        except BaseException as error:  # the thread's edge: the test reads it
+            self.error = error
 
 
 def test_the_tray_on_the_xorg_backend(desktop, start_tray, profile) -> None:
@@ -114,12 +238,8 @@ def test_the_tray_on_the_xorg_backend(desktop, start_tray, profile) -> None:
 def test_a_prompt_brings_a_card_and_a_notification(desktop, start_tray, profile) -> None:
     all_day(profile)
     shots = profile.artifacts("prompt")
-    monitor = subprocess.Popen(
-        ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
-        env={**os.environ, **desktop.env}, stdout=subprocess.PIPE, text=True,
-        start_new_session=True)
+    bus = NotificationBus(desktop)  # listening before anything is sent
     try:
-        time.sleep(0.3)  # let dbus-monitor subscribe before anything is sent
         start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="2")
         wait_for(lambda: "Break on screen now" in profile.run("status").stdout, timeout=15,
                  what="the prompt")
@@ -132,10 +252,10 @@ def test_a_prompt_brings_a_card_and_a_notification(desktop, start_tray, profile)
         wait_for(lambda: "Snoozed until" in profile.run("status").stdout, what="the snooze")
         (record,) = records(profile)
         assert record["snoozes"] == 1 and record["outcome"] is None
+        # The notification goes out from a thread of its own: wait to see all of it.
+        bus.wait_for("Time for a back break", '"snooze"', what="the prompt's notification")
     finally:
-        time.sleep(0.3)
-        os.killpg(monitor.pid, signal.SIGTERM)
-        seen = monitor.communicate(timeout=5)[0]
+        seen = bus.stop()
     (shots / "dbus-monitor.txt").write_text(seen)
     assert "member=Notify" in seen and "Time for a back break" in seen
     assert '"start"' in seen and '"snooze"' in seen  # dunst supports actions: buttons offered
@@ -212,10 +332,8 @@ def test_a_menu_backend_opens_the_menu_and_an_item_takes_effect(
 def test_an_edited_settings_file_is_picked_up_and_a_bad_value_named(
         desktop, start_tray, profile) -> None:
     all_day(profile)
-    monitor = subprocess.Popen(
-        ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
-        env={**os.environ, **desktop.env}, stdout=subprocess.PIPE, text=True,
-        start_new_session=True)
+    told = "daily_cap must be a whole number from 1 to 5, got 9"
+    bus = NotificationBus(desktop)
     try:
         tray = start_tray("xorg", POINTBREAK_TEST_TICK_SECONDS="0.5")
         assert "Today: 0 of 5" in tray.status()
@@ -224,15 +342,18 @@ def test_an_edited_settings_file_is_picked_up_and_a_bad_value_named(
         profile.settings.write_text(ALL_DAY + "[breaks]\ndaily_cap = 9\n")
         wait_for(lambda: "Today: 0 of 5" in tray.status(), what="the default for a bad cap")
         wait_for(lambda: "daily_cap" in tray.log(), what="the bad value in the log")
-        # Another edit that keeps the bad value: logged again, but not told again (no nag).
+        bus.wait_for(told, what="the bad value told")
+        # Another edit that keeps the bad value and adds an unknown key: the bad value is
+        # logged again but not told again (no nag); the new problem is told. The tells go out
+        # in the order found, the unknown keys last, one after the other: once the new one is
+        # seen, a repeat of the old one would have been seen already.
         reloads = tray.log().count("settings reloaded")
-        profile.settings.write_text(ALL_DAY + "[breaks]\ndaily_cap = 9\n[routine]\nrounds = 3\n")
+        profile.settings.write_text(ALL_DAY + '[breaks]\ndaily_cap = 9\n[routine]\nrounds = 3\n'
+                                    'colour = "blue"\n')
         wait_for(lambda: tray.log().count("settings reloaded") > reloads, what="the reload")
+        bus.wait_for("Unknown setting colour ignored", what="the new problem told")
     finally:
-        time.sleep(0.3)
-        os.killpg(monitor.pid, signal.SIGTERM)
-        seen = monitor.communicate(timeout=5)[0]
-    told = "daily_cap must be a whole number from 1 to 5, got 9"
+        seen = bus.stop()
     assert seen.count(told) == 1  # told, by key, once
 
 
@@ -284,8 +405,11 @@ def test_the_first_run_welcomes_once_and_asks_about_start_at_login(
     assert (profile.home / ".config" / "pointbreak" / "welcomed").read_text() == (
         "start at login: yes\n")
     tray.stop()
-    start_tray("xorg", welcome=True)  # a second run: no welcome
-    time.sleep(1.0)
+    again = start_tray("xorg", welcome=True)  # a second run: no welcome
+    started(again, starts=2)  # past the welcome step (the first run's lines are in the log too)
+    welcome = subprocess.run(["pgrep", "-P", str(again.process.pid), "-f", "tray.panel --welcome"],
+                             capture_output=True, text=True)
+    assert welcome.returncode == 1, welcome.stdout  # no welcome window was started
     assert not desktop.visible_windows("^Welcome to Pointbreak$")
 
 
@@ -349,7 +473,7 @@ def test_idle_at_the_desk_is_seen_and_a_return_too(desktop, start_tray, profile)
     all_day(profile)
     tray = start_tray("xorg", POINTBREAK_IDLE="x11", POINTBREAK_TEST_AWAY_SECONDS="1.5",
                       POINTBREAK_TEST_POLL_SECONDS="0.3")
-    assert "idle time: using x11" in tray.log()
+    assert "idle time: using x11" in started(tray)
     wait_for(lambda: "Away: no prompt is shown" in tray.status(), what="away after 1.5 s idle")
     desktop.run("xdotool", "mousemove", "300", "300", "mousemove", "310", "305")
     wait_for(lambda: "Away" not in tray.status(), what="the return seen")
@@ -386,37 +510,52 @@ def test_a_sleep_over_the_due_time_through_logind(desktop, start_tray, profile, 
     address, send = system_bus
     profile.settings.parent.mkdir(parents=True, exist_ok=True)
     profile.settings.write_text(ALL_DAY + f'[behaviour]\nafter_sleep = "{after_sleep}"\n')
+    paused_from_the_start(profile)
     tray = start_tray("xorg", DBUS_SYSTEM_BUS_ADDRESS=address,
                       POINTBREAK_TEST_INTERVAL_SECONDS="4", POINTBREAK_TEST_AWAY_SECONDS="1")
-    wait_for(lambda: "lock/sleep: watching logind" in tray.log(), what="logind watched")
+    assert "lock/sleep: watching logind" in started(tray)
     send("sleep")
-    time.sleep(5)  # "lunch": the break falls due while the machine sleeps
-    assert "Break on screen" not in tray.status()  # nothing to an empty chair
+    wait_for(lambda: "Away: no prompt is shown" in tray.status(), what="the sleep seen")
+    # "Lunch": the work count starts in the sleep, so the break falls due while it lasts.
+    due = resume(profile, 4)
+    wait_for(lambda: past(due), what="the due time, in the sleep")
+    look_again(profile)
+    assert "Break on screen" not in tray.status() and records(profile) == []  # an empty chair
+    woke = datetime.now(UTC)
     send("wake")
     if prompts_after_wake:
         wait_for(lambda: "Break on screen now" in tray.status(), what="one prompt after return")
+        # Never a burst: the one prompt stays open (its card is up) until it is answered.
+        assert len(records(profile)) == 1
     else:
-        time.sleep(1.5)
-        assert "Break on screen" not in tray.status()  # nothing on return
-        assert "Next break at" in tray.status()  # and the work count started again
-    time.sleep(1.0)
-    assert len(records(profile)) == prompts_after_wake  # never a burst
+        wait_for(lambda: "Away" not in tray.status(), what="the return seen")
+        # Nothing on return, and the work count started again: a prompt can only come a whole
+        # interval after the return.
+        restarted = work_from(profile)
+        assert restarted >= woke
+        assert shown_before(profile, restarted + timedelta(seconds=4)) == []
 
 
 def test_a_screen_lock_through_logind_is_a_natural_break(desktop, start_tray, profile,
                                                         system_bus) -> None:
     address, send = system_bus
     all_day(profile)
+    paused_from_the_start(profile)
     tray = start_tray("xorg", DBUS_SYSTEM_BUS_ADDRESS=address,
                       POINTBREAK_TEST_INTERVAL_SECONDS="4", POINTBREAK_TEST_AWAY_SECONDS="1")
-    wait_for(lambda: "lock/sleep: watching logind" in tray.log(), what="logind watched")
+    assert "lock/sleep: watching logind" in started(tray)
     send("lock")
     wait_for(lambda: "Away: no prompt" in tray.status(), what="away while locked")
-    time.sleep(4.5)
+    due = resume(profile, 4)  # the break falls due while the screen is locked
+    wait_for(lambda: past(due), what="the due time, while locked")
+    look_again(profile)
     assert records(profile) == []
+    unlocked = datetime.now(UTC)
     send("unlock")
     wait_for(lambda: "Away" not in tray.status(), what="back after unlock")
-    assert records(profile) == [] and "Next break at" in tray.status()
+    restarted = work_from(profile)  # a natural break: the work count started again
+    assert restarted >= unlocked
+    assert shown_before(profile, restarted + timedelta(seconds=4)) == []
 
 
 def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
@@ -432,8 +571,13 @@ def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
         window = wait_for(lambda: desktop.visible_windows("^Fullscreen test$"),
                           what="the fullscreen window")[0]
         desktop.run("xdotool", "windowactivate", "--sync", window)
+        wait_for(lambda: "_NET_WM_STATE_FULLSCREEN" in desktop.run(
+            "xprop", "-id", window, "_NET_WM_STATE", check=False), what="it to be fullscreen")
+        paused_from_the_start(profile)
         tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3")
-        assert "do not disturb: watching fullscreen (X11)" in tray.log()
+        # The detector looked once before it said so: the engine knows, before the resume.
+        assert "do not disturb: watching fullscreen (X11)" in started(tray)
+        resume(profile, 3)
         wait_for(lambda: "Break held: a window is fullscreen" in tray.status(), timeout=15,
                  what="the due prompt held")
         assert records(profile) == []
@@ -453,17 +597,32 @@ def test_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> N
     all_day(profile)
     # A card an earlier test's tray left may still be closing: only this tray's card counts.
     wait_for(lambda: not desktop.visible_windows("^Pointbreak$"), what="earlier cards gone")
+    paused_from_the_start(profile)
     tray = start_tray("xorg", POINTBREAK_IDLE="x11", POINTBREAK_TEST_INTERVAL_SECONDS="1",
                       POINTBREAK_TEST_PAUSE_SECONDS="2", POINTBREAK_TEST_PAUSE_WAIT_SECONDS="60")
-    typed_until = time.monotonic() + 6
-    while time.monotonic() < typed_until:  # someone typing: input every 0.4 s
-        desktop.run("xdotool", "mousemove_relative", "--", "1", "0")
-        assert not desktop.visible_windows("^Pointbreak$"), "the card landed mid-sentence"
-        time.sleep(0.4)
-    assert "Break on screen now" in tray.status()  # due, and waiting for the pause
-    stopped = time.monotonic()
+    assert "idle time: using x11" in started(tray)
+    with Typist(desktop) as typist:
+        resume(profile, 1)
+        wait_for(lambda: "Break on screen now" in tray.status(), what="the break due")
+        due_at = typist.strokes  # due, and waiting for a pause in the typing
+
+        def typed_on() -> bool:
+            assert typist.error is None, typist.error
+            assert not desktop.visible_windows("^Pointbreak$"), (
+                f"the card landed mid-sentence (inputs at most {typist.longest_gap:.2f} s apart)")
+            return typist.strokes >= due_at + 8
+
+        wait_for(typed_on, timeout=30, what="eight more keystrokes")
+    last_input = typist.last_started
     wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the card at the pause")
-    assert time.monotonic() - stopped >= 1.5  # it came after two quiet seconds, not before
+    assert time.monotonic() - last_input >= 1.5  # it came after two quiet seconds, not before
+
+
+def in_a_call(pulse: dict[str, str]) -> None:
+    """Wait until the sound server has the recording stream: a detector starting now sees it."""
+    wait_for(lambda: subprocess.run(["pactl", "list", "short", "source-outputs"], env=pulse,
+                                    capture_output=True, text=True).stdout.strip(),
+             what="the call's recording stream")
 
 
 def test_a_call_holds_a_due_prompt_until_it_ends(desktop, start_tray, profile, pulse) -> None:
@@ -471,9 +630,12 @@ def test_a_call_holds_a_due_prompt_until_it_ends(desktop, start_tray, profile, p
     shots = profile.artifacts("call")
     call = subprocess.Popen(["parecord", "-d", "mic", os.devnull], env=pulse)
     try:
+        in_a_call(pulse)
+        paused_from_the_start(profile)
         tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3",
                           PULSE_SERVER=pulse["PULSE_SERVER"])
-        assert "microphone (PulseAudio/PipeWire)" in tray.log()
+        assert "microphone (PulseAudio/PipeWire)" in started(tray)
+        resume(profile, 3)  # the detector has seen the call: the break falls due during it
         wait_for(lambda: "Break held: the microphone is in use" in tray.status(), timeout=15,
                  what="the due prompt held")
         assert records(profile) == []
@@ -492,8 +654,12 @@ def test_turning_a_detector_off_releases_the_prompt_it_holds(desktop, start_tray
     all_day(profile)
     call = subprocess.Popen(["parecord", "-d", "mic", os.devnull], env=pulse)
     try:
+        in_a_call(pulse)
+        paused_from_the_start(profile)
         tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3",
                           PULSE_SERVER=pulse["PULSE_SERVER"])
+        assert "microphone (PulseAudio/PipeWire)" in started(tray)
+        resume(profile, 3)
         wait_for(lambda: "Break held: the microphone is in use" in tray.status(), timeout=15,
                  what="the due prompt held")
         with profile.settings.open("a") as file:

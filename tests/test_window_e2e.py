@@ -3,6 +3,7 @@ read from the pipe the tray would hand it, its exit code checked, screenshots sa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import subprocess
@@ -28,21 +29,37 @@ class Window:
         environment = {**profile.env, **desktop.env,
                        "POINTBREAK_TEST_KEY_GUARD_SECONDS": str(guard), **env}
         before = set(desktop.visible_windows("^Pointbreak$"))
+        self.started_at = time.monotonic()
         self.child = children.start("routines", list(args), env=environment)
         self.reports: queue.Queue = queue.Queue()
+        self.ticks: queue.Queue = queue.Queue()  # the countdown as drawn, apart: they come often
         threading.Thread(target=self._read, daemon=True).start()
         self.id = wait_for(lambda: sorted(set(desktop.visible_windows("^Pointbreak$")) - before),
                            what="the routine window")[0]
 
     def _read(self) -> None:
         for report in self.child.read_reports():
-            self.reports.put(report)
+            (self.ticks if report.get("event") == "tick" else self.reports).put(report)
 
     def keys(self, *keys: str) -> None:
         self.desktop.keys(self.id, *keys)
 
     def report(self, timeout: float = ROUND_TRIP) -> dict:
         return self.reports.get(timeout=timeout)
+
+    def tick(self, timeout: float = ROUND_TRIP) -> dict:
+        return self.ticks.get(timeout=timeout)
+
+    def tick_where(self, wanted, what: str) -> dict:
+        """The next countdown report that is `wanted` (those before it are passed over)."""
+        deadline = time.monotonic() + ROUND_TRIP
+        while True:
+            try:
+                tick = self.tick(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no countdown report came for {what}") from None
+            if wanted(tick):
+                return tick
 
     def next_non_cue(self) -> dict:
         while True:
@@ -67,14 +84,18 @@ def test_a_whole_routine_with_start_pause_next_and_the_end_card(desktop, profile
     window.keys("Right", "Right")  # settle -> locate -> the first press
     for _ in range(2):
         assert window.report() == {"event": "cue", "cue": "step"}
+    window.tick_where(lambda t: t["step"] == 3 and not t["paused"], "the press step drawn")
     window.shot(shots / "2-press-step.png")
     window.keys("space")  # pause: the countdown stops
-    time.sleep(0.3)
+    stopped = window.tick_where(lambda t: t["paused"], "the pause drawn")
     paused = window.shot(shots / "3-paused.png").read_bytes()
-    time.sleep(1.3)
+    # Let more than a second of the clock pass: a countdown still running would move on. The
+    # count is worked out from the clock, so it shows below however late its timers run.
+    time.sleep(1.5)
     assert window.shot(shots / "3-paused-later.png").read_bytes() == paused
-    window.keys("space")  # resume: it runs again
-    time.sleep(1.3)
+    window.keys("space")  # resume: it runs again, on from where it stopped
+    assert window.tick() == {**stopped, "paused": False}  # none while paused
+    assert window.tick() == {**stopped, "paused": False, "remaining": stopped["remaining"] - 1}
     assert window.shot(shots / "4-running.png").read_bytes() != paused
     window.keys(*["Right"] * 8)  # on through the rounds to the last step
     for _ in range(8):
@@ -124,9 +145,18 @@ def test_keys_are_ignored_for_two_seconds_after_the_window_takes_the_focus(
     window.keys("Escape")  # typed by someone busy elsewhere: ignored
     with pytest.raises(queue.Empty):
         window.report(timeout=1.0)
-    time.sleep(1.2)
-    window.keys("Escape")
-    assert window.report() == {"snooze": 10}
+
+    def escape_acts() -> dict | None:
+        # Again until it acts: the two seconds run from when the window saw its focus, and a
+        # busy machine may show it late. A window already gone acted on the one before.
+        with contextlib.suppress(subprocess.CalledProcessError):
+            window.keys("Escape")
+        with contextlib.suppress(queue.Empty):
+            return window.report(timeout=0.5)
+        return None
+
+    assert wait_for(escape_acts, timeout=ROUND_TRIP, what="Escape to act") == {"snooze": 10}
+    assert time.monotonic() - window.started_at >= 2.0  # not inside the two seconds
     assert window.exit_code() == 6
 
 
@@ -138,7 +168,7 @@ def test_dark_theme_at_twice_the_text_size_fits_on_the_screen(desktop, profile) 
     window.keys("Right", "Right")
     for _ in range(4):  # started, and a step cue for each of the three steps shown
         window.report()
-    time.sleep(0.5)  # the cue is sent before Tk redraws at idle: let it paint
+    window.tick_where(lambda t: t["step"] == 3, "the press step drawn")
     window.shot(shots / "press-step-dark-200.png")
     x, y, w, h = desktop.icon_geometry(window.id)
     assert x >= 0 and y >= 0 and x + w <= 1280 and y + h <= 800, (x, y, w, h)
