@@ -165,9 +165,13 @@ def load_all(user_folder: Path | None = None) -> tuple[dict[str, Routine], list[
     problems: list[RoutineError] = []
     folders = [bundled_folder()] + ([user_folder] if user_folder is not None else [])
     for folder in folders:
-        if not folder.is_dir():
+        try:
+            paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+        except OSError as error:  # a folder the person cannot read: say so, go on without it
+            problems.append(RoutineError(folder, f"the folder cannot be read "
+                                                 f"({error.strerror or error})"))
             continue
-        for path in sorted(folder.glob("*.toml")):
+        for path in paths:
             try:
                 routine = load_file(path)
             except RoutineError as error:

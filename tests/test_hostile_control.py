@@ -227,3 +227,89 @@ def test_the_live_server_answers_any_message_and_goes_on(server, runtime: Path,
         sock.close()
     assert isinstance(reply, dict) and isinstance(reply.get("ok"), bool)
     assert control.send(runtime, "ping")["ok"] is True
+
+
+def test_a_peer_closed_to_make_room_in_the_same_round_does_not_stop_the_server(
+        runtime: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for 4, each new connection closes the oldest, which the test closes itself at
+    the same moment: the serving loop meets events of peers it has just dropped."""
+    monkeypatch.setattr(control, "MAX_WAITING", 4)
+    monkeypatch.setattr(control, "DEADLINE_S", 60.0)  # only making room closes anything here
+    srv = ControlServer(runtime, lambda request: {"ok": True, "message": request.command})
+    srv.start()
+    try:
+        waiting = [connect(runtime) for _ in range(4)]
+        for _ in range(300):
+            waiting.append(connect(runtime))
+            waiting.pop(0).close()
+        first = waiting[0]
+        assert control.send(runtime, "status")["ok"] is True  # the serving thread lives
+        first.settimeout(30)
+        read_frame(first)  # its greeting; then closed to make room, long before 60 s
+        for _ in range(4):
+            waiting.append(connect(runtime))
+        assert first.recv(1) == b""
+    finally:
+        for sock in waiting:
+            sock.close()
+        srv.stop()
+
+
+def test_a_full_queue_is_waited_out_not_taken_for_no_answer(runtime: Path) -> None:
+    """A listener that has not accepted yet, its queue full (EAGAIN for a new connect): the
+    command keeps trying until the tray takes it, within its timeout."""
+    runtime.mkdir(parents=True)
+    where = control.address(runtime)
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(where)
+    listener.listen(0)
+    queued = []
+    while True:  # fill the queue
+        sock = socket.socket(socket.AF_UNIX)
+        sock.setblocking(False)
+        try:
+            sock.connect(where)
+        except BlockingIOError:
+            sock.close()
+            break
+        queued.append(sock)
+    accepted: list[socket.socket] = []
+
+    def accept_all() -> None:
+        for _ in range(len(queued) + 1):
+            accepted.append(listener.accept()[0])
+
+    taker = threading.Thread(target=accept_all)
+    taker.start()
+    try:
+        conn = control._connect(where, timeout=30)
+        conn.close()
+    finally:
+        taker.join(30)
+        for sock in [*queued, *accepted]:
+            sock.close()
+        listener.close()
+    assert len(accepted) == len(queued) + 1
+
+
+def test_a_foreign_peer_holding_the_socket_while_a_tray_runs_is_not_taken_for_none(
+        runtime: Path) -> None:
+    control.prepare_runtime(runtime)
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(control.address(runtime))
+    listener.listen(1)
+
+    def greet_wrongly() -> None:
+        peer, _ = listener.accept()
+        peer.sendall(frame(b"HTTP/1.0 200 OK"))
+        peer.close()
+
+    threading.Thread(target=greet_wrongly, daemon=True).start()
+    lock = InstanceLock(control.instance_lock(runtime))
+    assert lock.acquire()
+    try:
+        with pytest.raises(control.TrayNotAnswering, match="is not a Pointbreak tray"):
+            control.send(runtime, "now")  # `now` must not start a session of its own then
+    finally:
+        lock.release()
+        listener.close()

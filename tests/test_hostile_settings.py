@@ -189,3 +189,50 @@ def test_any_settings_text_gives_settings_in_range(tmp_path_factory, text: str) 
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     values, problems = _load(path)
     _check_ranges(values, problems)
+
+
+# --- the other files the tray reads: the login entry, the crash record, the log --------------
+
+
+@pytest.mark.parametrize("command", [["autostart", "status"], ["doctor"]])
+def test_a_fifo_as_the_login_entry_blocks_nothing(profile, command: list[str]) -> None:
+    entry = profile.home / ".config" / "autostart" / "pointbreak.desktop"
+    entry.parent.mkdir(parents=True)
+    os.mkfifo(entry)  # read the ordinary way, it would block every status shown by the tray
+    result = profile.run(*command, timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Start at login is off" in result.stdout or "Start at login" in result.stdout
+
+
+def test_a_damaged_crash_record_is_no_crash_of_its_own(profile) -> None:
+    from tray import crash
+
+    record = profile.home / ".local" / "share" / "pointbreak" / crash.FILE_NAME
+    record.parent.mkdir(parents=True)
+    for text in ('{"at": "0001-01-01T00:00:00+14:00", "where": "x", "error": "y", "log": "z"}',
+                 '{"at": "2026-12-01T10:00:00", "where": "x", "error": "y", "log": "z"}',
+                 "[" * 100_000, '{"at": 5}'):
+        record.write_text(text)
+        result = profile.run("doctor")
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "Last crash         none recorded" in result.stdout or "Last crash" in result.stdout
+        assert crash.last(record.parent) is None and crash.take_untold(record.parent) is None
+
+
+def test_a_fifo_as_the_log_means_logging_to_the_terminal(tmp_path: Path, capsys) -> None:
+    import logging
+
+    from tray.app import _setup_logging
+
+    os.mkfifo(tmp_path / "pointbreak.log")
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        _setup_logging(tmp_path)  # opening a FIFO for writing would wait for a reader
+        added = [h for h in root.handlers if h not in before]
+        assert [type(h).__name__ for h in added] == ["StreamHandler"]
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in before:
+                root.removeHandler(handler)
+    assert "is not a file" in capsys.readouterr().err

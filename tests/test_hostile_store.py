@@ -63,6 +63,7 @@ BAD_STORES = {
         lambda s: s["open"].update(shown_at="0001-01-01T00:00:00+14:00")),
     "day-out-of-range": _change_state(lambda s: s.update(counts=[["9999-12-31", 1, 1]])),
     "quiet-not-texts": _change_state(lambda s: s.update(quiet=[{"a": 1}])),
+    "snoozed-without-until": _change_state(lambda s: s["open"].update(snoozed_until=None)),
     "5000-digit-number": lambda data: _compact(data).replace('"seq":2}', '"seq":' + "7" * 5000
                                                              + "}"),
     "superscript-doc-id": lambda data: _compact(data).replace('"1":{"seq":1',
@@ -199,6 +200,20 @@ _instants = st.sampled_from(["2026-11-25T09:00:00+00:00", "0001-01-01T00:00:00+1
                              "9999-12-31T23:59:59-12:00", "2026-11-25T09:00:00", "x"])
 
 
+def _the_engine_works_with(state: State) -> None:
+    """A state the store accepts is one the engine can run on: start, a tick, a day later."""
+    from helpers import ALL_DAY, make_rules
+
+    from tray import engine
+    from tray.model import Ticked, TrayStarted
+
+    rules = make_rules(hours=ALL_DAY)
+    for now in (datetime(2026, 11, 25, 9, 5, tzinfo=UTC), datetime(2026, 11, 26, 9, tzinfo=UTC)):
+        decision = engine.handle(state, TrayStarted(now - timedelta(minutes=1)), now, rules)
+        engine.handle(decision.state, Ticked(), now + timedelta(minutes=30), rules)
+        engine.status(decision.state, now, rules)
+
+
 def _load_all(path: Path) -> Store:
     store = Store(path)
     store.load_state()
@@ -214,6 +229,10 @@ def _load_all(path: Path) -> Store:
 @example(state_changes={"seq": 10 ** 20}, record_changes={})
 @example(state_changes={"counts": [[None, 1, 1]]}, record_changes={})
 @example(state_changes={}, record_changes={"shown_at": "0001-01-01T00:00:00+14:00"})
+@example(state_changes={"open": {"seq": 2, "kind": "prompt", "day": "2026-11-25",
+                                 "first_shown_at": "2026-11-25T09:00:00+00:00",
+                                 "phase": "snoozed", "shown_at": "2026-11-25T09:00:00+00:00"}},
+         record_changes={})
 def test_any_changed_store_loads_or_is_kept_aside(tmp_path_factory, state_changes,
                                                   record_changes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "history.json"
@@ -224,10 +243,12 @@ def test_any_changed_store_loads_or_is_kept_aside(tmp_path_factory, state_change
     store = _load_all(path)
     kept = aside(path)
     assert len(kept) <= 1 and len(store.notices) <= 2
+    state = store.load_state()
     if kept:
-        assert store.load_state() is None  # a fresh store
+        assert state is None  # a fresh store
     else:
-        assert isinstance(store.load_state(), State)
+        assert isinstance(state, State)
+        _the_engine_works_with(state)
     store.save(State(seq=5))
     assert Store(path).load_state() == State(seq=5)
 
@@ -241,5 +262,7 @@ def test_any_bytes_load_or_are_kept_aside(tmp_path_factory, raw: bytes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "history.json"
     path.write_bytes(raw)
     store = _load_all(path)
-    assert len(aside(path)) + (not store.notices) >= 1 or store.notices
     assert (len(aside(path)) == 1) == bool(store.notices)
+    state = store.load_state()
+    if state is not None:
+        _the_engine_works_with(state)

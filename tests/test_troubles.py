@@ -136,3 +136,19 @@ def test_status_lists_what_stopped(app) -> None:
     text = tray._status_text()
     assert text.splitlines()[-1] == "Problem: The camera detector stopped."
     assert text.startswith("Next break at") or "Today: 0 of 5" in text, text
+
+
+def test_each_message_told_is_a_notification_of_its_own(profile) -> None:
+    home = profile.home
+    tray = TrayApp(Folders(config=home / "c", data=home / "d", log=home / "l",
+                           runtime=home / "run"))
+    keys: list[int] = []
+
+    class Recorder:
+        def notify(self, key, title, message, actions, on_action) -> None:
+            keys.append(key)
+
+    tray.notifier = Recorder()
+    tray._tell_all(["one", "two"])  # the summary of start-up problems
+    tray._tell("History is not being saved")  # the next: must not replace the summary
+    assert len(set(keys)) == len(keys) == 2 and all(key < 1 for key in keys)  # prompts: 1 up

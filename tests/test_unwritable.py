@@ -97,3 +97,15 @@ def test_a_history_file_of_mode_000_is_kept_aside_and_said(setpriv, profile) -> 
     assert len(kept) == 1 and (kept[0].stat().st_mode & 0o777) == 0  # as it was, untouched
     again = _without_roots_powers(profile, "status")
     assert again.returncode == 0 and again.stderr == "", again.stderr
+
+
+def test_a_config_folder_of_mode_000_is_said_and_the_defaults_hold(setpriv, profile) -> None:
+    folder = profile.settings.parent
+    (folder / "routines").mkdir(parents=True)
+    os.chmod(folder, 0)
+    try:
+        result = _without_roots_powers(profile, "status")
+    finally:
+        os.chmod(folder, 0o755)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "Permission denied" in result.stderr and "Today: 0 of 5" in result.stdout

@@ -11,9 +11,12 @@ tray.runner), APScheduler's, `pointbreak-control` (+ one per peer), one supervis
 from __future__ import annotations
 
 import contextlib
+import errno
+import itertools
 import logging
 import logging.handlers
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -120,10 +123,13 @@ def _show_the_running_one(runtime: Path) -> int:
 def _setup_logging(folder: Path) -> None:
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    path = folder / "pointbreak.log"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+            raise OSError(errno.EINVAL, f"{path} is not a file")  # a FIFO would block the open
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            folder / "pointbreak.log", maxBytes=512 * 1024, backupCount=3, encoding="utf-8")
+            path, maxBytes=512 * 1024, backupCount=3, encoding="utf-8")
     except OSError as error:
         print(f"cannot write the log in {folder}: {error}; logging to the terminal",
               file=sys.stderr)
@@ -174,6 +180,8 @@ class TrayApp:
         self.minute_checks: list[Callable[[], None]] = []
         self.exit_code = 0
         self.troubles: dict[str, str] = {}  # what stopped working while running, told once
+        self._troubles_lock = threading.Lock()  # detector threads write, status reads
+        self._tell_keys = itertools.count(-1, -1)  # prompts use their seq, 1 and up
 
     def run(self) -> int:
         log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
@@ -196,14 +204,16 @@ class TrayApp:
     def _trouble(self, key: str, message: str | None) -> None:
         """Something stopped working (a detector, saving history): told once, listed by
         `status` and `doctor` until it works again (`message` None)."""
-        if message is None:
-            self.troubles.pop(key, None)
-            return
-        if key not in self.troubles:
-            self.troubles[key] = message
+        with self._troubles_lock:
+            is_new = message is not None and key not in self.troubles
+            if message is None:
+                self.troubles.pop(key, None)
+            elif is_new:
+                self.troubles[key] = message
+        if is_new:
             log.error("%s", message)
             if self.notifier is not None:
-                self._tell(message)
+                self._tell(str(message))
 
     def _on_save_problem(self, problem: str | None) -> None:
         self._trouble("store", None if problem is None else (
@@ -369,8 +379,10 @@ class TrayApp:
             log.error("cannot open the welcome window: %s", error)
 
     def _tell(self, message: str) -> None:
+        """A notification of its own (each its own key: one would replace the one before,
+        and only the last would ever be seen)."""
         log.info("told the person: %s", message)
-        self.notifier.notify(0, APP_NAME, message, {}, lambda _a: None)
+        self.notifier.notify(next(self._tell_keys), APP_NAME, message, {}, lambda _a: None)
 
     def _tell_all(self, messages: Sequence[str]) -> None:
         """Problems found together (at start) in one notification: they share one slot, so
@@ -562,7 +574,9 @@ class TrayApp:
         records = self.store.records(today, today)
         lines = status_lines(engine.status(state, now, self.rules), records, now,
                              self.rules.zone)
-        return "\n".join([*lines, *(f"Problem: {t}" for t in self.troubles.values())])
+        with self._troubles_lock:
+            troubles = list(self.troubles.values())
+        return "\n".join([*lines, *(f"Problem: {t}" for t in troubles)])
 
     def _forget(self) -> int:
         """Runs on the engine thread: delete the history before today (the history window's

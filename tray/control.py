@@ -34,6 +34,7 @@ from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
 
+from tray import guard
 from tray.lockfile import is_held
 
 log = logging.getLogger(__name__)
@@ -72,20 +73,20 @@ class Request:
 
 def _no_args(args: dict[str, Any]) -> dict[str, Any]:
     if args:
-        raise BadRequest(f"takes no arguments, got {sorted(args)}")
+        raise BadRequest(f"takes no arguments, got {guard.shorten(', '.join(sorted(args)))}")
     return {}
 
 
 def _minutes(low: int, high: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
     def check(args: dict[str, Any]) -> dict[str, Any]:
         if set(args) - {"minutes"}:
-            raise BadRequest(f"takes only minutes, got {sorted(args)}")
+            raise BadRequest(f"takes only minutes, got {guard.shorten(', '.join(sorted(args)))}")
         minutes = args.get("minutes")
         if minutes is None:
             return {}
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
             raise BadRequest(f"minutes must be a whole number from {low} to {high}, "
-                             f"got {minutes!r}")
+                             f"got {guard.shorten(repr(minutes))}")
         return {"minutes": minutes}
     return check
 
@@ -93,7 +94,7 @@ def _minutes(low: int, high: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
 def _pause_args(args: dict[str, Any]) -> dict[str, Any]:
     if "until" in args:
         if set(args) != {"until"} or args["until"] != "tomorrow":
-            raise BadRequest(f'until must be "tomorrow", alone; got {args!r}')
+            raise BadRequest(f'until must be "tomorrow", alone; got {guard.shorten(repr(args))}')
         return {"until": "tomorrow"}
     return _minutes(1, 1440)(args)
 
@@ -108,13 +109,14 @@ COMMANDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 def parse_request(raw: bytes) -> Request:
     """Validate one request message. Raises BadRequest naming what is wrong."""
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise BadRequest(f"not a JSON message ({error.__class__.__name__})") from None
+        data = guard.parse_json(raw, max_depth=4)
+    except guard.Refused as error:
+        raise BadRequest(f"not a usable JSON message: it {error}") from None
     if not isinstance(data, dict):
         raise BadRequest(f"a request is a JSON object, got {type(data).__name__}")
     if set(data) - {"command", "args"}:
-        raise BadRequest(f"unknown fields {sorted(set(data) - {'command', 'args'})}")
+        unknown = ", ".join(sorted(set(data) - {"command", "args"}))
+        raise BadRequest(f"unknown fields {guard.shorten(unknown)}")
     command = data.get("command")
     if not isinstance(command, str) or command not in COMMANDS:
         is_short = isinstance(command, str) and len(command) < 40
@@ -171,9 +173,10 @@ def _write_key(runtime: Path) -> bytes:
 
 def _read_key(runtime: Path) -> bytes:
     try:
-        return bytes.fromhex(key_path(runtime).read_text().strip())
-    except (OSError, ValueError) as error:
-        raise TrayNotRunning(f"no usable key in {key_path(runtime)}") from error
+        raw = guard.read_file(key_path(runtime), limit=256)
+        return bytes.fromhex(guard.text_of(raw or b"").strip())
+    except (guard.Refused, ValueError) as error:
+        raise _unless_running(runtime, f"no usable key in {key_path(runtime)}") from error
 
 
 def prepare_runtime(runtime: Path) -> None:
@@ -248,9 +251,10 @@ class ControlServer:
         self._thread.join(2.0)
         with self._answers_lock:
             answers = list(self._answers)
+        until = time.monotonic() + DEADLINE_S  # one wait for them all, not one each
         for thread in answers:
             if thread is not threading.current_thread():
-                thread.join(DEADLINE_S)
+                thread.join(max(0.0, until - time.monotonic()))
         if self._listener is not None:
             with contextlib.suppress(OSError):
                 self._listener.close()
@@ -277,7 +281,9 @@ class ControlServer:
                     if key.fileobj is self._listener:
                         self._accept_all(selector, waiting)
                     elif key.fileobj is not self._wake_r:
-                        peer = waiting[key.fileobj]  # type: ignore[index]
+                        peer = waiting.get(key.fileobj)  # type: ignore[call-overload]
+                        if peer is None:  # closed earlier in this round (made room for one)
+                            continue
                         if self._read(peer):
                             continue
                         selector.unregister(peer.sock)
@@ -296,6 +302,10 @@ class ControlServer:
             for peer in list(waiting.values()):
                 peer.sock.close()
             selector.close()
+            closing: list[Any] = [self._listener, self._wake_r, self._wake_w]
+            for sock in closing:  # a dead loop must not leave clients queueing on its socket
+                with contextlib.suppress(OSError, AttributeError):
+                    sock.close()
 
     def _accept_all(self, selector: Any, waiting: dict[socket.socket, _Peer]) -> None:
         import selectors
@@ -417,11 +427,23 @@ class ControlServer:
             if self._stopping.is_set():
                 conn.close()
                 return
+            with self._answers_lock:
+                is_full = len(self._answers) >= MAX_WAITING
+            if is_full:  # a flood: the newest waits its turn in the pipe's queue no more
+                log.warning("control channel: more than %s connections at once; one closed",
+                            MAX_WAITING)
+                conn.close()
+                continue
             thread = threading.Thread(target=self._serve_pipe, args=(conn,), daemon=True,
                                       name="pointbreak-control-answer")
             with self._answers_lock:
                 self._answers.add(thread)
-            thread.start()
+            try:
+                thread.start()
+            except RuntimeError:  # no more threads: this one waits for none
+                with self._answers_lock:
+                    self._answers.discard(thread)
+                conn.close()
 
     def _serve_pipe(self, conn: Connection) -> None:
         deadline = time.monotonic() + DEADLINE_S
@@ -507,16 +529,18 @@ def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
         _bound_reads(conn, timeout)
         greeting = _receive_client(conn, 128, deadline)
         if not greeting.startswith(GREETING):
-            raise TrayNotRunning(f"{where} is not a Pointbreak tray")
+            raise _unless_running(runtime, f"{where} is not a Pointbreak tray")
         key = _read_key(runtime)
         conn.send_bytes(_mac(key, greeting[len(GREETING):]))
         if _receive_client(conn, 16, deadline) != b"ok":
-            raise TrayNotRunning(f"the tray refused this key ({key_path(runtime)})")
+            raise _unless_running(runtime, f"the tray refused this key ({key_path(runtime)})")
         conn.send_bytes(json.dumps({"command": command, "args": args or {}}).encode())
-        reply = json.loads(_receive_client(conn, 1 << 20, deadline))
+        reply = guard.parse_json(_receive_client(conn, 1 << 20, deadline))
         if not isinstance(reply, dict):
             raise TrayNotAnswering("the tray's reply was not an object")
         return reply
+    except TrayNotRunning:
+        raise
     except (OSError, EOFError, ValueError) as error:
         raise TrayNotAnswering(f"{APP} did not answer in time or hung up ({where}: "
                                f"{error.__class__.__name__})") from error
@@ -527,15 +551,22 @@ def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
 def _connect(where: str, timeout: float) -> Connection:
     if IS_WINDOWS:
         return Client(where, family="AF_PIPE")
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(timeout)  # a full backlog must not hold a command for ever
-        sock.connect(where)
-        sock.settimeout(None)  # blocking again: Connection reads the bare descriptor
-    except OSError:
-        sock.close()
-        raise
-    return Connection(sock.detach())
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            sock.connect(where)
+            sock.settimeout(None)  # blocking again: Connection reads the bare descriptor
+            return Connection(sock.detach())
+        except BlockingIOError:  # the tray's queue is full (EAGAIN): it is there, try again
+            sock.close()
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+        except OSError:
+            sock.close()
+            raise
 
 
 def _bound_reads(conn: Connection, seconds: float) -> None:
@@ -550,6 +581,12 @@ def _bound_reads(conn: Connection, seconds: float) -> None:
                         struct.pack("ll", whole, int((seconds - whole) * 1e6)))
     finally:
         sock.close()
+
+
+def _unless_running(runtime: Path, message: str) -> TrayNotRunning:
+    """What to raise when the peer is not the tray it should be: while a tray holds the lock,
+    it may have acted (never take that for "not running": `now` would start a second session)."""
+    return TrayNotAnswering(message) if is_running(runtime) else TrayNotRunning(message)
 
 
 def is_running(runtime: Path) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tray import guard
 from tray.atomic import write_atomically
+from tray.model import in_range
 
 FILE_NAME = "last-crash.json"
 
@@ -55,9 +56,13 @@ def last(folder: Path) -> Crash | None:
         data = guard.parse_json(raw) if raw is not None else None
         if not isinstance(data, dict):
             return None
-        return Crash(datetime.fromisoformat(str(data["at"])), str(data["where"]),
-                     str(data["error"]), str(data["log"]), data.get("told") is True)
-    except (guard.Refused, KeyError, ValueError):
+        at = datetime.fromisoformat(str(data["at"])[:40])
+        if at.tzinfo is None or not in_range((at := at.astimezone(UTC)).date()):
+            return None
+        return Crash(at, guard.shorten(str(data["where"]), 80),
+                     guard.shorten(str(data["error"]), 300), guard.shorten(str(data["log"]), 300),
+                     data.get("told") is True)
+    except (guard.Refused, KeyError, ValueError, OverflowError):
         return None
 
 

@@ -128,7 +128,13 @@ class InstanceLock:
         fd, self._fd = self._fd, None
         if fd is not None:
             _HELD.discard(os.path.abspath(self.path))
-            os.close(fd)  # closing the file releases the lock
+            try:
+                if sys.platform == "win32":  # Windows may keep a closed file's lock a while
+                    os.lseek(fd, _PID_OFFSET, os.SEEK_SET)
+                    os.write(fd, b" " * 20)  # and the pid must not outlive the tray
+                    _unlock(fd)
+            finally:
+                os.close(fd)  # on Unix closing the file releases the lock
 
 
 _PID_OFFSET = 16  # Windows locks byte 0; the pid is written past it, readable by others
@@ -163,13 +169,18 @@ if sys.platform == "win32":
 
     def _is_running(pid: int) -> bool:
         import ctypes
+        from ctypes import wintypes
 
         kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel.OpenProcess.restype = wintypes.HANDLE
+        kernel.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+        kernel.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+        kernel.CloseHandle.argtypes = (wintypes.HANDLE,)
         handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
             return False
         try:
-            code = ctypes.c_ulong()
+            code = wintypes.DWORD()
             return bool(kernel.GetExitCodeProcess(handle, ctypes.byref(code))) and (
                 code.value == 259)  # STILL_ACTIVE
         finally:

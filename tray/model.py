@@ -416,6 +416,8 @@ def state_from_dict(data: Any) -> State:
             snoozed_until=_instant(raw.get("snoozed_until")),
             started_at=_instant(raw.get("started_at")),
         )
+        if prompt.phase is Phase.SNOOZED and prompt.snoozed_until is None:
+            raise ValueError("state.open is snoozed but says not until when")
     counts = []
     for item in data.get("counts", []):
         if not isinstance(item, list) or len(item) != 3:

@@ -108,8 +108,8 @@ class Watchers:
         for stop in self.stops:
             try:
                 stop()
-            except Exception:
-                log.exception("a do-not-disturb watcher did not stop cleanly")
+            except Exception:  # it is being stopped anyway: not a detector that stopped
+                log.warning("a do-not-disturb watcher did not stop cleanly", exc_info=True)
 
     def start(self, name: str, make: Callable[[], Any]) -> None:
         """A detector that watches on its own (X or D-Bus events, a child, inotify); one that
@@ -234,7 +234,8 @@ class GnomeBannersWatcher:
                 if dconf_change_covers(str(body[0]), [str(c) for c in body[1]]):
                     self.check()
             except Exception:  # the thread's edge: a malformed signal, gsettings failing
-                log.exception("GNOME's do-not-disturb setting could not be read")
+                log.warning("GNOME's do-not-disturb setting could not be read; still watching",
+                            exc_info=True)
 
 
 # --- Windows: SHQueryUserNotificationState, asked on the minute tick ---------------------------

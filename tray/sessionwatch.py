@@ -129,7 +129,8 @@ class SessionWatcher:
                                   str(fields.get(HeaderFields.member, "")),
                                   tuple(message.body), self._now())
             except Exception:  # the thread's edge: a malformed signal
-                log.exception("a lock/sleep signal could not be read")
+                log.warning("a lock/sleep signal could not be read; still watching",
+                            exc_info=True)
                 continue
             if event is not None:
                 self._post(event)

@@ -145,7 +145,8 @@ class Store:
                    f"{target.name} and Pointbreak started a fresh history.")
 
     def _tell(self, message: str) -> None:
-        self.notices.append(message)
+        if message not in self.notices:  # a damaged record is met at every read of its month
+            self.notices.append(message)
 
     def _stat(self) -> tuple[int, int, int] | None:
         try:

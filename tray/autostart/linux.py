@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tray import guard
+
 FILE_NAME = "pointbreak.desktop"
+MAX_BYTES = 64 << 10  # an entry is a few hundred bytes
 _RESERVED = set(' \t\n"\'\\><~|&;$*?#()`')
 
 
@@ -110,19 +113,23 @@ class Autostart:
     def path(self) -> Path:
         return self.folder / FILE_NAME
 
-    def is_enabled(self) -> bool:
+    def _keys(self) -> dict[str, str] | None:
+        """The entry's keys; None when there is none, or none that can be read (a FIFO or a
+        device in its place is refused without blocking)."""
         try:
-            keys = _keys(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            return False
-        return (keys.get("Hidden", "false").lower() != "true"
-                and keys.get("X-GNOME-Autostart-enabled", "true").lower() != "false")
+            raw = guard.read_file(self.path, limit=MAX_BYTES)
+            return None if raw is None else _keys(guard.text_of(raw))
+        except guard.Refused:
+            return None
+
+    def is_enabled(self) -> bool:
+        keys = self._keys()
+        return keys is not None and (
+            keys.get("Hidden", "false").lower() != "true"
+            and keys.get("X-GNOME-Autostart-enabled", "true").lower() != "false")
 
     def command(self) -> list[str] | None:
-        try:
-            value = _keys(self.path.read_text(encoding="utf-8")).get("Exec")
-        except (OSError, UnicodeDecodeError):
-            return None
+        value = (self._keys() or {}).get("Exec")
         return None if value is None else parse_exec(value)
 
     def enable(self, command: list[str]) -> Path:

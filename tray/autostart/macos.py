@@ -10,7 +10,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tray import guard
+
 LABEL = "app.pointbreak.tray"
+MAX_BYTES = 64 << 10  # a LaunchAgent is a few hundred bytes
 
 
 def launch_agent_plist(command: list[str]) -> bytes:
@@ -37,8 +40,9 @@ class Autostart:
 
     def _read(self) -> dict[str, object] | None:
         try:
-            data = plistlib.loads(self.path.read_bytes())
-        except (OSError, plistlib.InvalidFileException, ValueError):
+            raw = guard.read_file(self.path, limit=MAX_BYTES)
+            data = None if raw is None else plistlib.loads(raw)
+        except (guard.Refused, plistlib.InvalidFileException, ValueError, RecursionError):
             return None
         return data if isinstance(data, dict) else None
 
