@@ -236,3 +236,12 @@ def test_a_fifo_as_the_log_means_logging_to_the_terminal(tmp_path: Path, capsys)
             if handler not in before:
                 root.removeHandler(handler)
     assert "is not a file" in capsys.readouterr().err
+
+
+def test_read_file_refuses_a_file_longer_than_its_size_says() -> None:
+    """/proc files say they are empty and are not: the limit holds on what is read."""
+    status = Path("/proc/self/status")
+    assert os.stat(status).st_size == 0
+    with pytest.raises(guard.Refused, match="grew past the 10 bytes allowed"):
+        guard.read_file(status, limit=10)
+    assert len(guard.read_file(status, limit=1 << 20) or b"") > 10

@@ -59,9 +59,9 @@ def test_a_settings_file_caught_half_written_is_read_again_before_any_complaint(
     profile.settings.parent.mkdir(parents=True, exist_ok=True)
     profile.settings.write_text("[breaks]\ndaily_cap = 5\n")
     tray = start_tray("xorg", POINTBREAK_TEST_TICK_SECONDS="0.5",
-                      POINTBREAK_TEST_SETTLE_SECONDS="5")
+                      POINTBREAK_TEST_SETTLE_SECONDS="10")
     profile.settings.write_text("[breaks]\ndaily_cap = 3\n[active_h")  # half-way
-    wait_for(lambda: "reading it again in 5.0 s" in tray.log(), timeout=30,
+    wait_for(lambda: "reading it again in 10.0 s" in tray.log(), timeout=30,
              what="the tray to wait for the rest of the file")
     profile.settings.write_text("[breaks]\ndaily_cap = 3\n")  # the save is finished
     wait_for(lambda: "Today: 0 of 3" in tray.status(), timeout=30, what="the new cap")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from tray import guard
 from tray.lockfile import FileLock, LockTimeout
 from tray.paths import Folders, folders
 
@@ -35,9 +36,9 @@ def claim(runtime: Path, name: str) -> FileLock | None:
     try:
         lock.acquire()
     except LockTimeout:
-        with suppress(OSError, ValueError):
-            pid = int(pid_file.read_text().strip())
-            if hasattr(signal, "SIGUSR1"):
+        with suppress(OSError, ValueError):  # guard.Refused is a ValueError
+            pid = int(guard.text_of(guard.read_file(pid_file, limit=64) or b"").strip())
+            if hasattr(signal, "SIGUSR1") and pid > 0:
                 os.kill(pid, signal.SIGUSR1)
         return None
     pid_file.write_text(str(os.getpid()))

@@ -45,7 +45,7 @@ from tray.model import (
 SCHEMA = 1
 KEEP_DAYS = 400
 LOCK_TIMEOUT_S = 10.0
-MAX_BYTES = 64 << 20  # a year of history is under 1 MB; a file this big is not ours
+MAX_BYTES = 16 << 20  # a year of history is under 1 MB; a file this big is not ours
 _RECORDS_PREFIX = "records-"
 _STATE_ID = 1
 
