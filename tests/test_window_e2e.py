@@ -110,7 +110,9 @@ def test_a_whole_routine_with_start_pause_next_and_the_end_card(desktop, profile
     # Let more than a second of the clock pass: a countdown still running would move on. The
     # count is worked out from the clock, so it shows below however late its timers run.
     time.sleep(1.5)
-    assert pixels(window.shot(shots / "3-paused-later.png")) == paused
+    # Settled too: a window of an earlier test closing above this one exposes a region that is
+    # black until this one repaints it (seen under load), which is no change of the countdown.
+    assert window.settled_shot(shots / "3-paused-later.png") == paused
     window.keys("space")  # resume: it runs again, on from where it stopped
     assert window.tick() == {**stopped, "paused": False}  # none while paused
     assert window.tick() == {**stopped, "paused": False, "remaining": stopped["remaining"] - 1}
