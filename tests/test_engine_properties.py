@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from helpers import BERLIN, NEW_YORK, at
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tray import engine
@@ -91,6 +91,12 @@ class CheckedSimulation(Simulation):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules=rules, start=starts, actions=st.lists(action, min_size=5, max_size=80))
+@example(  # found here: skips past the end of the day, then a snooze brought today's break back
+    rules=Rules(zone=BERLIN, interval=timedelta(minutes=62),
+                hours=ActiveHours(timedelta(0), timedelta(hours=8, minutes=5), frozenset({2})),
+                daily_cap=1, routine_length=timedelta(minutes=2), after_sleep=AfterSleep.BREAK),
+    start="2026-10-21",
+    actions=[("wait", 61), ("skip", 0), ("skip", 0), ("wait", 1), ("snooze", 1)])
 def test_random_weeks_keep_the_invariants(rules: Rules, start: str, actions: list) -> None:
     with tempfile.TemporaryDirectory(prefix="pb-prop-") as folder:
         store = Store(Path(folder) / "history.json")

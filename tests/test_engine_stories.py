@@ -98,6 +98,23 @@ def test_skip_next_break_moves_it_one_interval_on() -> None:
     assert first_prompts(shown) == ["12:00"]
 
 
+def test_a_snooze_after_skips_past_the_end_of_the_day_brings_no_prompt_today() -> None:
+    """Found by the property test: skips move the next break past today's active hours, to the
+    next active day; another skip or a snooze then moves that break on. Neither may bring back
+    today's break, which the first skip had moved away."""
+    sim = started(make_rules(), at(WED, "15:00"))  # due 16:30
+    sim.wakes_until(at(WED, "16:00"))
+    sim.feed(SkipRequested())  # 18:00: the end of active hours, so tomorrow
+    sim.feed(SkipRequested())
+    due, period = engine.next_due(sim.state, sim.now, sim.rules)
+    assert period.day.isoformat() == "2026-11-26"
+    decision = sim.feed(SnoozeRequested(timedelta(minutes=1)))
+    assert not decision.of_type(ShowPrompt)
+    later, period = engine.next_due(sim.state, sim.now, sim.rules)
+    assert period.day.isoformat() == "2026-11-26" and later == due + timedelta(minutes=1)
+    assert first_prompts(run(sim, at(WED, "23:00"), None)) == []
+
+
 def test_skip_on_the_open_prompt_ends_it_as_skipped() -> None:
     sim = started(make_rules(), at(WED, "08:00"))
     sim.wakes_until(at(WED, "10:31"))

@@ -409,7 +409,10 @@ def next_due(state: State, now: datetime, rules: Rules) -> tuple[datetime, Perio
             continue
         begin = period.start if work_from is None else max(period.start, work_from)
         due = begin + rules.interval
-        if state.deferred_to is not None and state.deferred_day == period.day:
+        if (state.deferred_to is not None and state.deferred_day is not None
+                and period.day <= state.deferred_day):
+            # The next break was moved to deferred_to: none comes before it, also in a period
+            # before its own (a skip past the end of today's hours moved it to another day).
             due = max(due, state.deferred_to)
         if due < period.end:
             return due, period

@@ -118,7 +118,7 @@ class State:
 
     work_from: datetime | None = None
     deferred_to: datetime | None = None   # the next break, moved by a snooze or skip of it
-    deferred_day: date | None = None      # ...valid only within that day's active period
+    deferred_day: date | None = None      # ...in that day's active period: none comes before it
     is_paused: bool = False
     paused_until: datetime | None = None  # None while paused means until resumed
     away: frozenset[Away] = frozenset()
