@@ -19,8 +19,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 import desktop as desk  # noqa: E402
 
+from tray.core.model import QuietEnded, QuietStarted  # noqa: E402
 from tray.idle import X11Idle  # noqa: E402
-from tray.model import QuietEnded, QuietStarted  # noqa: E402
 from tray.presence import Polling, PresenceWatcher  # noqa: E402
 from tray.quiet import X11FullscreenWatcher  # noqa: E402
 

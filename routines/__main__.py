@@ -102,7 +102,7 @@ def _record_alone(profile: object, started: datetime, capture: _Capture) -> None
     """No tray: record the session straight into the store (under its lock)."""
     from dataclasses import replace
 
-    from tray.model import Kind, Outcome, Record, State
+    from tray.core.model import Kind, Outcome, Record, State
     from tray.store import Store, StoreWriteError
 
     assert capture.outcome is not None

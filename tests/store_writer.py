@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from tray.model import Kind, Outcome, Record, State
+from tray.core.model import Kind, Outcome, Record, State
 from tray.store import Store
 
 

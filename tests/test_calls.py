@@ -21,7 +21,7 @@ import pytest
 from desktop import wait_for
 
 from tray import calls
-from tray.model import QuietEnded, QuietStarted
+from tray.core.model import QuietEnded, QuietStarted
 
 SOURCES = "0\tmic\tmodule-null-source.c\ts16le 2ch 44100Hz\tIDLE\n" \
           "1\tspeaker.monitor\tmodule-null-sink.c\ts16le 2ch 44100Hz\tRUNNING\n"

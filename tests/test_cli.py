@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tray import __version__
-from tray.model import Kind, Outcome, Record, State
+from tray.core.model import Kind, Outcome, Record, State
 from tray.store import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -175,7 +175,7 @@ def test_run_module_is_how_a_frozen_build_starts_its_windows(profile) -> None:
 
 
 def test_status_takes_the_records_over_a_stale_count_in_the_state(profile) -> None:
-    from tray.model import DayCount
+    from tray.core.model import DayCount
 
     day = datetime.now(BERLIN).date()
     Store(profile.store).save(State(counts=(DayCount(day, 1, 0),)), [

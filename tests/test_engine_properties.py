@@ -10,9 +10,9 @@ from helpers import BERLIN, NEW_YORK, at
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tray import engine
-from tray.hours import ActiveHours, local_day, period_of
-from tray.model import (
+from tray.core import engine
+from tray.core.hours import ActiveHours, local_day, period_of
+from tray.core.model import (
     AfterSleep,
     Away,
     AwayEnded,
@@ -33,7 +33,7 @@ from tray.model import (
     StartRequested,
     TrayStarted,
 )
-from tray.plan import Simulation
+from tray.core.plan import Simulation
 from tray.store import Store
 
 minutes = st.integers(min_value=1, max_value=600)

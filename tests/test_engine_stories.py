@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from helpers import ALL_DAY, BERLIN, NEW_YORK, at, local, make_rules, run, started
 
-from tray import engine
-from tray.model import (
+from tray.core import engine
+from tray.core.model import (
     AfterSleep,
     Away,
     AwayEnded,
@@ -33,7 +33,7 @@ from tray.model import (
     Ticked,
     TrayStarted,
 )
-from tray.plan import Answer, Simulation
+from tray.core.plan import Answer, Simulation
 
 WED = "2026-11-25"
 THU = "2026-11-26"
@@ -358,7 +358,7 @@ def test_a_tray_restart_resumes_the_count_unless_the_gap_was_a_natural_break(gap
 ], ids=["before-hours", "yesterdays-count", "mid-morning", "past-the-end", "friday",
         "weekend"])
 def test_next_due_table(now: str, work_from: str | None, expected: str) -> None:
-    from tray.model import State
+    from tray.core.model import State
 
     def instant(text: str):
         day, clock = text.split()
@@ -437,7 +437,7 @@ def test_a_restart_after_the_clock_went_back_counts_as_a_long_gap() -> None:
 
 
 def test_a_prompt_due_during_a_fullscreen_window_waits_and_comes_after_it() -> None:
-    from tray.model import QuietEnded, QuietStarted
+    from tray.core.model import QuietEnded, QuietStarted
 
     sim = started(make_rules(), at(WED, "08:00"))
     sim.wakes_until(at(WED, "10:00"))
@@ -457,7 +457,7 @@ def test_a_prompt_due_during_a_fullscreen_window_waits_and_comes_after_it() -> N
 
 
 def test_a_prompt_held_for_30_minutes_comes_as_a_quiet_notification_and_counts() -> None:
-    from tray.model import QuietStarted
+    from tray.core.model import QuietStarted
 
     sim = started(make_rules(), at(WED, "08:00"))
     sim.wakes_until(at(WED, "10:00"))
@@ -469,7 +469,7 @@ def test_a_prompt_held_for_30_minutes_comes_as_a_quiet_notification_and_counts()
 
 
 def test_a_snoozed_prompt_waits_for_the_quiet_to_end() -> None:
-    from tray.model import QuietEnded, QuietStarted
+    from tray.core.model import QuietEnded, QuietStarted
 
     sim = started(make_rules(), at(WED, "08:00"))
     sim.wakes_until(at(WED, "10:30"))

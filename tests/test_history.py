@@ -14,7 +14,7 @@ import pytest
 from helpers import BERLIN, sample_day_plan, sample_year
 
 from tray import history
-from tray.model import Kind, Outcome, Record
+from tray.core.model import Kind, Outcome, Record
 from tray.store import Store
 
 TODAY = date(2026, 11, 25)  # a Wednesday

@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tray.children import Child
-from tray.model import SNOOZE_RANGE, Outcome, PromptEnded, RoutineStarted, SnoozeRequested
+from tray.core.model import SNOOZE_RANGE, Outcome, PromptEnded, RoutineStarted, SnoozeRequested
 from tray.windows import _event_for
 
 _json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()

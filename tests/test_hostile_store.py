@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tray.model import Kind, Outcome, Record, State
+from tray.core.model import Kind, Outcome, Record, State
 from tray.store import Store
 
 DAY = date(2026, 11, 25)
@@ -23,7 +23,7 @@ def good_store(path: Path) -> dict:
     """A real store's file: a state with an open prompt and today's counts, two records."""
     shown = datetime(2026, 11, 25, 9, tzinfo=UTC)
     store = Store(path)
-    from tray.model import DayCount, Phase, Prompt
+    from tray.core.model import DayCount, Phase, Prompt
     state = State(seq=2, counts=(DayCount(DAY, 2, 1),),
                   open=Prompt(seq=2, kind=Kind.PROMPT, day=DAY, first_shown_at=shown,
                               phase=Phase.SNOOZED, shown_at=shown, snoozes=1,
@@ -204,8 +204,8 @@ def _the_engine_works_with(state: State) -> None:
     """A state the store accepts is one the engine can run on: start, a tick, a day later."""
     from helpers import ALL_DAY, make_rules
 
-    from tray import engine
-    from tray.model import Ticked, TrayStarted
+    from tray.core import engine
+    from tray.core.model import Ticked, TrayStarted
 
     rules = make_rules(hours=ALL_DAY)
     for now in (datetime(2026, 11, 25, 9, 5, tzinfo=UTC), datetime(2026, 11, 26, 9, tzinfo=UTC)):

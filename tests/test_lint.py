@@ -30,3 +30,10 @@ def test_mypy() -> None:
     result = subprocess.run([tool("mypy"), "tray", "routines", "icons"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_import_contracts_hold() -> None:
+    """The layers' contracts of pyproject.toml ([tool.importlinter]), checked by import-linter."""
+    result = subprocess.run([tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "broken" not in result.stdout.lower().replace("0 broken", "")

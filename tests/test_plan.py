@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from helpers import ALL_DAY, BERLIN, NEW_YORK, make_rules
 
-from tray.hours import period_of
-from tray.model import DEFAULT_SNOOZE, Outcome, Rules
-from tray.plan import Answer, EndReason, Plan, plan_day
+from tray.core.hours import period_of
+from tray.core.model import DEFAULT_SNOOZE, Outcome, Rules
+from tray.core.plan import Answer, EndReason, Plan, plan_day
 
 EXPECTED_OUTCOME = {Answer.COMPLETED: Outcome.COMPLETED, Answer.SKIPPED: Outcome.SKIPPED,
                     Answer.SNOOZED: Outcome.SKIPPED, Answer.IGNORED: Outcome.IGNORED}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from desktop import wait_for
 
-from tray.model import QuietEnded, QuietStarted
+from tray.core.model import QuietEnded, QuietStarted
 from tray.quiet import (
     DO_NOT_DISTURB,
     FULLSCREEN,

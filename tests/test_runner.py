@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import make_rules
 
-from tray import engine
-from tray.model import (
+from tray.core import engine
+from tray.core.model import (
     Away,
     AwayEnded,
     AwayStarted,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tray.model import Away, AwayEnded, AwayStarted
+from tray.core.model import Away, AwayEnded, AwayStarted
 from tray.sessionwatch import event_for
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tray import settings as settings_file
-from tray.model import AfterSleep
+from tray.core.model import AfterSleep
 from tray.settings import DEFAULT_TEXT, Settings, Theme
 
 

@@ -17,7 +17,7 @@ import pytest
 from desktop import TRAY_TINT, pixels_unlike, wait_for
 
 from tray import control
-from tray.model import State
+from tray.core.model import State
 from tray.store import Store
 
 BIN = Path(sys.executable).parent

@@ -14,7 +14,7 @@ import pytest
 from helpers import make_rules
 
 from tray.app import TrayApp
-from tray.model import StartRequested, State, TrayStarted
+from tray.core.model import StartRequested, State, TrayStarted
 from tray.paths import Folders
 from tray.runner import EngineRunner
 from tray.store import Store

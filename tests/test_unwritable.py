@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from desktop import wait_for
 
-from tray.model import State
+from tray.core.model import State
 from tray.store import Store
 
 WITHOUT_ROOTS_POWERS = ("setpriv", "--inh-caps=-all",

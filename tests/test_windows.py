@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tray.model import Outcome, PromptEnded, RoutineStarted, SnoozeRequested
+from tray.core.model import Outcome, PromptEnded, RoutineStarted, SnoozeRequested
 from tray.windows import Windows
 
 TESTS = str(Path(__file__).resolve().parent)

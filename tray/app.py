@@ -28,12 +28,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tray import APP_NAME, __version__, control, engine
+from tray import APP_NAME, __version__, control
 from tray.control import Reply, Request
-from tray.engine import Decision
-from tray.icon import Actions, TrayIcon, View
-from tray.lockfile import InstanceLock
-from tray.model import (
+from tray.core import engine
+from tray.core.engine import Decision
+from tray.core.model import (
     ClosePrompt,
     PauseRequested,
     Refuse,
@@ -47,6 +46,8 @@ from tray.model import (
     State,
     TrayStarted,
 )
+from tray.icon import Actions, TrayIcon, View
+from tray.lockfile import InstanceLock
 from tray.paths import Folders, folders
 from tray.runner import mark_alive
 from tray.store import StoreWriteError
@@ -326,7 +327,7 @@ class TrayApp:
     def _watch_quiet(self) -> None:
         """Start the do-not-disturb detectors the settings ask for (again after a change: the
         old ones stop, and what they held is released before the new ones look)."""
-        from tray.model import QuietEnded
+        from tray.core.model import QuietEnded
         from tray.quiet import start_watchers
 
         assert self.profile is not None and self.runner is not None

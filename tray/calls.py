@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tray.model import Event
+from tray.core.model import Event
 from tray.quiet import Reason
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from tray.core.model import Outcome
 from tray.history import LABELS, STACK, Day
-from tray.model import Outcome
 
 # outcome: (fill, ink for its pattern, pattern)
 PATTERNS: dict[Outcome | None, tuple[str, str, str]] = {

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tray import APP_NAME, __version__, guard
+from tray.core.model import FIRST_DAY, LAST_DAY, SNOOZE_RANGE, Kind, Record, in_range
 from tray.localtime import clock, day_and_clock, use_locale
-from tray.model import FIRST_DAY, LAST_DAY, SNOOZE_RANGE, Kind, Record, in_range
 
 if TYPE_CHECKING:
     from tray.profile import Profile
@@ -351,7 +351,7 @@ def _status(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     if reply is not None:
         return _print_reply(reply)
-    from tray import engine
+    from tray.core import engine
     from tray.texts import prompts_line, today_line
 
     profile = _profile()
@@ -360,7 +360,7 @@ def _status(args: argparse.Namespace) -> int:
     today = now.astimezone(profile.zone).date()
     from dataclasses import replace
 
-    from tray.model import DayCount, State
+    from tray.core.model import DayCount, State
     from tray.store import count_day
 
     records = store.records(today, today)
@@ -439,7 +439,7 @@ def _export(path: Path, records: list[Record], zone: tzinfo) -> int:
 
 def _settings(args: argparse.Namespace) -> int:
     from tray import settings as settings_file
-    from tray.hours import DAY_NAMES, format_offset
+    from tray.core.hours import DAY_NAMES, format_offset
     from tray.paths import folders
 
     path = folders().settings
@@ -473,8 +473,8 @@ def _minutes(length: timedelta) -> str:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from tray.hours import format_offset
-    from tray.plan import Answer, EndReason, plan_day
+    from tray.core.hours import format_offset
+    from tray.core.plan import Answer, EndReason, plan_day
     from tray.texts import outcome_text
 
     profile = _profile()

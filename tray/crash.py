@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tray import guard
 from tray.atomic import write_atomically
-from tray.model import in_range
+from tray.core.model import in_range
 
 FILE_NAME = "last-crash.json"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from tray.model import Kind, Outcome, Record
+from tray.core.model import Kind, Outcome, Record
 
 # The order prompts are stacked in, bottom up, and their names in CSV and on screen.
 STACK = (Outcome.COMPLETED, Outcome.STOPPED_EARLY, Outcome.SKIPPED, Outcome.IGNORED,

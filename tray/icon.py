@@ -22,7 +22,7 @@ from typing import Any
 
 import icons
 from icons import State as IconState
-from tray.model import Mode
+from tray.core.model import Mode
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tray.core.model import Away, AwayEnded, AwayStarted, Event
 from tray.idle import IdleReader
-from tray.model import Away, AwayEnded, AwayStarted, Event
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from routines.routine import DEFAULT_ROUTINE, Routine, load_all
 from tray import settings as settings_file
+from tray.core.model import Rules
 from tray.localtime import local_zone
-from tray.model import Rules
 from tray.paths import Folders, folders
 from tray.settings import Settings
 

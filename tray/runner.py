@@ -26,8 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tray import engine, watchdog
-from tray.model import (
+from tray import watchdog
+from tray.core import engine
+from tray.core.model import (
     Away,
     AwayEnded,
     AwayStarted,

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from tray.model import Away, AwayEnded, AwayStarted, Event
+from tray.core.model import Away, AwayEnded, AwayStarted, Event
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from tray import guard
-from tray.hours import DAY_NAMES, ActiveHours, format_offset
-from tray.model import AfterSleep
+from tray.core.hours import DAY_NAMES, ActiveHours, format_offset
+from tray.core.model import AfterSleep
 
 
 class Theme(StrEnum):

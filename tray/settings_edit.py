@@ -17,7 +17,7 @@ from typing import Any
 
 from tray import guard
 from tray.atomic import write_atomically
-from tray.hours import DAY_NAMES, format_offset
+from tray.core.hours import DAY_NAMES, format_offset
 from tray.settings import _KEYS, DEFAULT_TEXT, MAX_BYTES, Invalid, Settings, _validate
 
 Field = tuple[str, str]  # (section, key) as in the file

@@ -20,7 +20,7 @@ from tray import control
 from tray import settings as settings_file
 from tray import settings_edit as edit
 from tray.autostart import is_on as autostart_is_on
-from tray.hours import DAY_NAMES
+from tray.core.hours import DAY_NAMES
 from tray.paths import Folders
 from tray.single import listen_for_raise, run_window
 

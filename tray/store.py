@@ -29,8 +29,7 @@ from tinydb.table import Document
 
 from tray import guard
 from tray.atomic import write_atomically
-from tray.lockfile import FileLock, LockTimeout
-from tray.model import (
+from tray.core.model import (
     DayCount,
     Kind,
     Outcome,
@@ -41,6 +40,7 @@ from tray.model import (
     state_from_dict,
     state_to_dict,
 )
+from tray.lockfile import FileLock, LockTimeout
 
 SCHEMA = 1
 KEEP_DAYS = 400

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from tray.engine import Status
+from tray.core.engine import Status
+from tray.core.model import Kind, Mode, Outcome, Record
 from tray.localtime import clock, day_and_clock
-from tray.model import Kind, Mode, Outcome, Record
 
 GUIDANCE = "the guidance is up to 5 a day"
 HELD_REASONS = {"fullscreen": "a window is fullscreen",

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import TypeGuard
 
 from tray import children
-from tray.model import (
+from tray.core.model import (
     SNOOZE_RANGE,
     Event,
     Outcome,

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from tray import engine
-from tray.hours import local_wall, period_of
-from tray.model import (
+from tray.core import engine
+from tray.core.hours import local_wall, period_of
+from tray.core.model import (
     DEFAULT_SNOOZE,
     Effect,
     Event,

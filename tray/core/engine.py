@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from tray.hours import Period, current_or_next_period, local_day, period_of, periods_from
-from tray.model import (
+from tray.core.hours import Period, current_or_next_period, local_day, period_of, periods_from
+from tray.core.model import (
     RECENT_DAYS_KEPT,
     SNOOZE_RANGE,
     AfterSleep,

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from tray.hours import ActiveHours
+from tray.core.hours import ActiveHours
 
 DEFAULT_SNOOZE = timedelta(minutes=10)
 SNOOZE_RANGE = (timedelta(minutes=1), timedelta(minutes=120))
