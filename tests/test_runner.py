@@ -207,3 +207,22 @@ def test_the_tray_loads_apscheduler_without_asyncio_and_openssl() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_error_in_a_posted_call_is_logged_and_the_engine_goes_on(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """post_call has nobody to hand an error to: it must reach the log, never vanish."""
+    runner = EngineRunner(make_rules(), State(), None)
+    runner.start(TrayStarted(None))
+    try:
+        def broken() -> None:
+            raise ValueError("a menu refresh that failed")
+
+        with caplog.at_level("ERROR", logger="tray.runner"):
+            runner.post_call(broken)
+            assert runner.call(lambda: "still here") == "still here"  # after it, in order
+        assert any("a call posted to the engine thread failed" in r.getMessage()
+                   and r.exc_info and "a menu refresh that failed" in str(r.exc_info[1])
+                   for r in caplog.records), caplog.records
+    finally:
+        runner.stop()

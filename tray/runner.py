@@ -129,8 +129,9 @@ class EngineRunner:
         return result
 
     def post_call(self, function: Callable[[], object]) -> None:
-        """Run `function` on the engine thread, without waiting for it."""
-        self._queue.put((_Call(function), Future()))
+        """Run `function` on the engine thread, without waiting for it (an error is logged:
+        nobody waits for it to hand it to)."""
+        self._queue.put((_Call(function), None))
 
     def set_rules(self, rules: Rules) -> None:
         self._queue.put((_NewRules(rules), None))
@@ -187,11 +188,16 @@ class EngineRunner:
             if isinstance(item, _Stop):
                 return
             if isinstance(item, _Call):
-                assert future is not None
                 try:
-                    future.set_result(item.function())
-                except Exception as error:  # the thread's edge: hand it to the caller
-                    future.set_exception(error)
+                    result = item.function()
+                except Exception as error:  # the thread's edge: to the caller, or the log
+                    if future is None:
+                        log.exception("a call posted to the engine thread failed")
+                    else:
+                        future.set_exception(error)
+                    continue
+                if future is not None:
+                    future.set_result(result)
                 continue
             try:
                 if isinstance(item, _NewRules):
