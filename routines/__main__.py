@@ -12,11 +12,11 @@ session in the store itself.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from datetime import UTC, datetime
 
+from tray import testhooks
 from tray.children import open_report
 
 
@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                       card_timeout_s=args.timeout_seconds, completed_today=today,
                       daily_cap=args.cap or profile.settings.daily_cap,
                       start_in_routine=args.demo or args.what == "session",
-                      key_guard_s=float(os.environ.get("POINTBREAK_TEST_KEY_GUARD_SECONDS",
-                                                       KEY_GUARD_S)))
+                      key_guard_s=testhooks.seconds_or("KEY_GUARD", KEY_GUARD_S))
     try:
         root = tk.Tk(className="Pointbreak")
     except tk.TclError as error:

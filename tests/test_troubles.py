@@ -152,3 +152,14 @@ def test_each_message_told_is_a_notification_of_its_own(profile) -> None:
     tray._tell_all(["one", "two"])  # the summary of start-up problems
     tray._tell("History is not being saved")  # the next: must not replace the summary
     assert len(set(keys)) == len(keys) == 2 and all(key < 1 for key in keys)  # prompts: 1 up
+
+
+@pytest.mark.parametrize("text, expected", [("2.5", 2.5), ("0", 0.0), ("", None), ("x", None),
+                                            ("-1", None), ("nan", None), ("inf", None)])
+def test_a_test_knob_that_is_not_a_number_is_ignored(monkeypatch: pytest.MonkeyPatch,
+                                                      text: str, expected) -> None:
+    from tray import testhooks
+
+    monkeypatch.setenv("POINTBREAK_TEST_INTERVAL_SECONDS", text)
+    assert testhooks.seconds("INTERVAL") == expected
+    assert testhooks.seconds_or("INTERVAL", 7.0) == (7.0 if expected is None else expected)

@@ -28,7 +28,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tray import APP_NAME, __version__, control
+from tray import APP_NAME, __version__, control, testhooks
 from tray.control import Reply, Request
 from tray.core import engine
 from tray.core.engine import Decision
@@ -142,17 +142,13 @@ def _setup_logging(folder: Path) -> None:
 
 def _test_overrides(rules: Rules) -> Rules:
     """Shorter times for the end-to-end tests only (never set by a person)."""
-    from dataclasses import replace
-
-    interval = os.environ.get("POINTBREAK_TEST_INTERVAL_SECONDS")
+    interval, card, away = (testhooks.seconds(name) for name in ("INTERVAL", "CARD", "AWAY"))
     if interval:
-        rules = replace(rules, interval=timedelta(seconds=float(interval)))
-    card = os.environ.get("POINTBREAK_TEST_CARD_SECONDS")
+        rules = replace(rules, interval=timedelta(seconds=interval))
     if card:
-        rules = replace(rules, card_timeout=timedelta(seconds=float(card)))
-    away = os.environ.get("POINTBREAK_TEST_AWAY_SECONDS")
+        rules = replace(rules, card_timeout=timedelta(seconds=card))
     if away:
-        rules = replace(rules, away_after=timedelta(seconds=float(away)))
+        rules = replace(rules, away_after=timedelta(seconds=away))
     return rules
 
 
@@ -260,7 +256,7 @@ class TrayApp:
         from tray import notify
 
         self._watch_threads()
-        _fail_for_tests("start")
+        testhooks.fail_at("start")
         from tray.profile import load_profile
         from tray.runner import EngineRunner
         from tray.store import Store
@@ -285,10 +281,10 @@ class TrayApp:
         self._check_stopping()
         recorded = tuple(store.day_count(today - timedelta(days=n)) for n in (0, 1))
         self.notifier = notify.SafeNotifier(notify.select(self.icon.icon if self.icon else None))
-        tick = os.environ.get("POINTBREAK_TEST_TICK_SECONDS")  # tests only: a faster minute
+        tick = testhooks.seconds("TICK")  # tests only: a faster minute
         self.runner = EngineRunner(self.rules, state, store, self._on_decision,
                                    alive_path=self.where.alive, on_minute=self._every_minute,
-                                   watchdog_period=float(tick) if tick else 60.0,
+                                   watchdog_period=tick or 60.0,
                                    on_failure=partial(self._crash, "the break engine"),
                                    on_save_problem=self._on_save_problem)
         self.windows = Windows(self.runner.post, self.rules.card_timeout,
@@ -357,9 +353,9 @@ class TrayApp:
             return
         assert self.rules is not None
         polling = Polling(away_after=self.rules.away_after.total_seconds())
-        quick = os.environ.get("POINTBREAK_TEST_POLL_SECONDS")  # tests only
+        quick = testhooks.seconds("POLL")  # tests only
         if quick:
-            polling = Polling(polling.away_after, float(quick), float(quick))
+            polling = Polling(polling.away_after, quick, quick)
         self.presence = PresenceWatcher(reader, self.runner.post, polling)
         self.presence.start()
 
@@ -401,7 +397,7 @@ class TrayApp:
 
     def _on_decision(self, decision: Decision) -> None:
         assert self.rules is not None
-        _fail_for_tests("engine")
+        testhooks.fail_at("engine")
         today = decision.state.count_for(datetime.now(UTC).astimezone(self.rules.zone).date())
         for effect in decision.effects:
             if isinstance(effect, ShowPrompt):
@@ -434,8 +430,8 @@ class TrayApp:
         if reader is None:
             show()
             return
-        pause = float(os.environ.get("POINTBREAK_TEST_PAUSE_SECONDS", TYPING_PAUSE_S))
-        longest = float(os.environ.get("POINTBREAK_TEST_PAUSE_WAIT_SECONDS", PAUSE_WAIT_S))
+        pause = testhooks.seconds_or("PAUSE", TYPING_PAUSE_S)
+        longest = testhooks.seconds_or("PAUSE_WAIT", PAUSE_WAIT_S)
 
         def wait_then_show() -> None:
             deadline = time.monotonic() + longest
@@ -499,7 +495,7 @@ class TrayApp:
 
         profile = load_profile()
         if profile.is_settings_unreadable:  # an editor may be half-way through its save
-            settle = float(os.environ.get("POINTBREAK_TEST_SETTLE_SECONDS", SETTLE_S))
+            settle = testhooks.seconds_or("SETTLE", SETTLE_S)
             log.info("the settings file cannot be read; reading it again in %s s", settle)
             time.sleep(settle)
             profile = load_profile()
@@ -764,12 +760,6 @@ class _DetectorErrors(logging.Handler):
 
 class _Stopping(Exception):
     """Quit was asked while the tray was still starting."""
-
-
-def _fail_for_tests(where: str) -> None:
-    """The crash tests' way to make the tray fail at a given place (never set by a person)."""
-    if os.environ.get("POINTBREAK_TEST_FAIL_AT") == where:
-        raise RuntimeError(f"a failure at {where}, asked for by a test")
 
 
 def _pause_event(args: dict[str, Any]) -> PauseRequested:

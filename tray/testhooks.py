@@ -1,0 +1,45 @@
+"""The tests' knobs, read here and nowhere else: environment variables only tests set.
+
+    POINTBREAK_TEST_<NAME>_SECONDS   a shorter time for the end-to-end tests (INTERVAL, CARD,
+                                     AWAY, TICK, POLL, PAUSE, PAUSE_WAIT, SETTLE, KEY_GUARD)
+    POINTBREAK_TEST_FAIL_AT          start | engine: make the tray fail there (the crash tests)
+
+A person never sets them. A value that is not a positive number is logged and ignored: the
+product's own time holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+
+log = logging.getLogger(__name__)
+PREFIX = "POINTBREAK_TEST_"
+
+
+def seconds(name: str) -> float | None:
+    """The test's time for `name` ("INTERVAL" reads POINTBREAK_TEST_INTERVAL_SECONDS), or None."""
+    variable = f"{PREFIX}{name}_SECONDS"
+    text = os.environ.get(variable)
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        log.warning("%s=%r is not a number of seconds; ignored", variable, text[:40])
+        return None
+    return value
+
+
+def seconds_or(name: str, default: float) -> float:
+    found = seconds(name)
+    return default if found is None else found
+
+
+def fail_at(where: str) -> None:
+    """The crash tests' way to make the tray fail at `where`."""
+    if os.environ.get(f"{PREFIX}FAIL_AT") == where:
+        raise RuntimeError(f"a failure at {where}, asked for by a test")
