@@ -513,45 +513,55 @@ class TrayApp:
     # --- commands (control channel threads) ------------------------------------------------
 
     def _handle(self, request: Request) -> Reply:
-        command, args = request.command, request.args
-        if command == "ping":
+        if request.command == "ping":
             return {"ok": True, "message": "pong"}
         if self.runner is None:
             return {"ok": False, "error": f"{APP_NAME} is still starting; try again."}
-        if command == "status":
-            return {"ok": True, "message": self.runner.call(self._status_text)}
-        if command == "show":
-            self.windows.open_panel()
-            return {"ok": True, "message": f"{APP_NAME} is running; its window is open."}
-        if command == "quit":
-            self._quit()
-            return {"ok": True, "message": f"{APP_NAME} quits."}
-        if command == "forget":
-            dropped = self.runner.call(self._forget)
-            return {"ok": True, "message": f"{dropped} history records before today deleted."}
-        if command == "reload":
-            self._reload_settings()
-            self.runner.call(lambda: self._show(self.runner.state))
-            return {"ok": True, "message": "Settings reloaded."}
-        event: Any
-        if command == "now":
-            event = StartRequested()
-        elif command == "snooze":
-            event = SnoozeRequested(timedelta(minutes=args.get("minutes", 10)))
-        elif command == "skip":
-            event = SkipRequested()
-        elif command == "pause":
-            event = _pause_event(args)
-        else:
-            event = ResumeRequested()
-        try:
-            decision = self.runner.ask(event)
-        except TimeoutError:
-            return {"ok": True, "message": f"{APP_NAME} is busy; it will do that in a moment."}
-        refused = decision.of_type(Refuse)
-        if refused:
-            return {"ok": False, "error": refused[0].reason}
-        return {"ok": True, "message": self._summary(decision.state)}
+        answer = self.answers().get(request.command)
+        if answer is None:  # the channel takes it but this tray has no answer: never another's
+            return {"ok": False, "error": f"{request.command}: this tray cannot do that"}
+        return answer(request.args)
+
+    def answers(self) -> dict[str, Callable[[dict[str, Any]], Reply]]:
+        """The answer to each command of the control channel (control.COMMANDS), but ping,
+        which is answered even while the tray starts. A test holds the two to the same names."""
+        def decide(event: Any) -> Reply:
+            try:
+                decision = self.runner.ask(event)
+            except TimeoutError:
+                return {"ok": True, "message": f"{APP_NAME} is busy; it will do that in a moment."}
+            refused = decision.of_type(Refuse)
+            if refused:
+                return {"ok": False, "error": refused[0].reason}
+            return {"ok": True, "message": self._summary(decision.state)}
+
+        return {
+            "status": lambda _: {"ok": True, "message": self.runner.call(self._status_text)},
+            "show": lambda _: self._answer_show(),
+            "quit": lambda _: self._answer_quit(),
+            "forget": lambda _: {"ok": True, "message": f"{self.runner.call(self._forget)} "
+                                                        "history records before today deleted."},
+            "reload": lambda _: self._answer_reload(),
+            "now": lambda _: decide(StartRequested()),
+            "snooze": lambda args: decide(SnoozeRequested(
+                timedelta(minutes=args.get("minutes", 10)))),
+            "skip": lambda _: decide(SkipRequested()),
+            "pause": lambda args: decide(_pause_event(args)),
+            "resume": lambda _: decide(ResumeRequested()),
+        }
+
+    def _answer_show(self) -> Reply:
+        self.windows.open_panel()
+        return {"ok": True, "message": f"{APP_NAME} is running; its window is open."}
+
+    def _answer_quit(self) -> Reply:
+        self._quit()
+        return {"ok": True, "message": f"{APP_NAME} quits."}
+
+    def _answer_reload(self) -> Reply:
+        self._reload_settings()
+        self.runner.call(lambda: self._show(self.runner.state))
+        return {"ok": True, "message": "Settings reloaded."}
 
     def _summary(self, state: State) -> str:
         from tray.texts import next_break_line
