@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import make_rules
 
-from tray.app import TrayApp
+from tray.app import DETECTOR_LOGGERS, TrayApp
 from tray.core.model import StartRequested, State, TrayStarted
 from tray.paths import Folders
 from tray.runner import EngineRunner
@@ -91,8 +91,7 @@ def app(profile) -> Iterator[tuple[TrayApp, list[str]]]:
         yield tray, told
     finally:
         threading.excepthook = saved_hook
-        for name in ("tray.quiet", "tray.calls", "tray.presence", "tray.sessionwatch",
-                     "tray.idle"):
+        for name in DETECTOR_LOGGERS:
             logger = logging.getLogger(name)
             for handler in list(logger.handlers):
                 logger.removeHandler(handler)

@@ -228,8 +228,7 @@ class TrayApp:
 
         threading.excepthook = hook
         detectors = _DetectorErrors(self._trouble)
-        for name in ("tray.quiet", "tray.calls", "tray.presence", "tray.sessionwatch",
-                     "tray.idle"):
+        for name in DETECTOR_LOGGERS:
             logging.getLogger(name).addHandler(detectors)
 
     def _crash(self, what: str, error: BaseException) -> None:
@@ -751,6 +750,10 @@ def _give_back_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         pass
+
+
+DETECTOR_LOGGERS = ("tray.quiet", "tray.calls", "tray.presence", "tray.sessionwatch",
+                    "tray.idle")  # an ERROR from one of these: that detector stopped
 
 
 class _DetectorErrors(logging.Handler):
