@@ -19,9 +19,9 @@ from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
+from tray.config.localtime import local_zone
 from tray.core import engine
 from tray.core.model import Kind, Outcome, Record, Rules, State, Ticked
-from tray.localtime import local_zone
 from tray.store import Store
 
 REPEATS = 31

@@ -30,8 +30,8 @@ RUNS = 7
 CHART_PROBE = r"""
 import json, time, tkinter as tk
 from datetime import date, timedelta
-from tray.history_window import HistoryWindow
-from tray.paths import folders
+from tray.ui.history_window import HistoryWindow
+from tray.config.paths import folders
 root = tk.Tk()
 window = HistoryWindow(root, folders(), send=lambda c: {"ok": False, "error": "bench"})
 root.update()
@@ -52,7 +52,7 @@ def main() -> int:
     screen = desk.start_desktop()
     env = private_env(screen)
     os.environ.update({k: v for k, v in env.items() if k.startswith("XDG_") or k == "HOME"})
-    from tray.paths import folders
+    from tray.config.paths import folders
     from tray.store import Store
 
     records = year_of_history(date.today())
@@ -62,8 +62,8 @@ def main() -> int:
     print(f"history: {len(records)} records over 365 days, "
           f"{folders().store.stat().st_size / 1024:.0f} KiB")
     try:
-        for module, title in (("tray.settings_window", "Pointbreak settings"),
-                              ("tray.history_window", "Pointbreak history")):
+        for module, title in (("tray.ui.settings_window", "Pointbreak settings"),
+                              ("tray.ui.history_window", "Pointbreak history")):
             times = start_times(env, RUNS, (module,), title)
             print(f"{title}: process start to viewable: median "
                   f"{statistics.median(times) * 1e3:.0f} ms (min {min(times) * 1e3:.0f}, max "

@@ -19,10 +19,10 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 import desktop as desk  # noqa: E402
 
+from tray.adapters.idle import X11Idle  # noqa: E402
+from tray.adapters.idle.presence import Polling, PresenceWatcher  # noqa: E402
+from tray.adapters.quiet import X11FullscreenWatcher  # noqa: E402
 from tray.core.model import QuietEnded, QuietStarted  # noqa: E402
-from tray.idle import X11Idle  # noqa: E402
-from tray.presence import Polling, PresenceWatcher  # noqa: E402
-from tray.quiet import X11FullscreenWatcher  # noqa: E402
 
 
 def main() -> int:
@@ -78,7 +78,7 @@ def calls() -> None:
     camera (a file standing in for /dev/video0, held open by a process)."""
     import tempfile
 
-    from tray.calls import CameraWatcher, PulseMicrophoneWatcher
+    from tray.adapters.quiet.calls import CameraWatcher, PulseMicrophoneWatcher
 
     folder = Path(tempfile.mkdtemp(prefix="pb-qbench-", dir="/tmp"))
     server, os.environ["PULSE_SERVER"] = desk.start_pulse(folder)

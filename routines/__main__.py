@@ -16,8 +16,8 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from tray import testhooks
-from tray.children import open_report
+from tray.base import testhooks
+from tray.ipc.children import open_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     import tkinter as tk
 
     from routines.window import KEY_GUARD_S, Options, RoutineWindow
-    from tray.profile import load_profile
+    from tray.config.profile import load_profile
 
     profile = load_profile()
     for problem in profile.problems:

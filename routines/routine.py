@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tray import guard
+from tray.base import guard
 
 KINDS = ("settle", "locate", "press", "rest", "finish")
 ILLUSTRATIONS = ("settle", "locate", "press", "circles", "rest", "finish")

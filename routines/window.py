@@ -1,6 +1,6 @@
 """The routine window: the prompt card, the guided steps, the end card. Tk/ttk, its own process.
 
-Reports to the tray over the pipe it was handed (tray.children), one JSON object a line, and
+Reports to the tray over the pipe it was handed (tray.ipc.children), one JSON object a line, and
 ends with an exit code that says the same:
 
     {"event": "started"}                      Start pressed (the card becomes the routine)
@@ -34,8 +34,8 @@ from typing import Any
 
 from routines.routine import Routine
 from routines.session import Cue, Session, View
-from tray.children import ReportStream, send_report
-from tray.look import THEMES
+from tray.ipc.children import ReportStream, send_report
+from tray.ui.look import THEMES
 
 EXIT_CODES = {"completed": 0, "stopped_early": 3, "skipped": 4, "ignored": 5, "snoozed": 6}
 SNOOZE_CHOICES = (5, 10, 30)

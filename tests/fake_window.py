@@ -1,13 +1,13 @@
 """A stand-in window process for tests/test_windows.py: `python -m fake_window MODE ...`.
 
-It speaks the real report protocol over the pipe the tray hands it (tray.children), and then
+It speaks the real report protocol over the pipe the tray hands it (tray.ipc.children), and then
 behaves as MODE says: complete, snooze, crash (exit without an outcome), hang (never exit).
 """
 
 import sys
 import time
 
-from tray.children import open_report, send_report
+from tray.ipc.children import open_report, send_report
 
 
 def main() -> None:

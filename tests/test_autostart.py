@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tray.autostart import launch_command, linux, macos, windows
+from tray.adapters.autostart import launch_command, linux, macos, windows
 
 COMMANDS = {
     "plain": ["/usr/bin/pointbreak"],

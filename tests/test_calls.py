@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from desktop import wait_for
 
-from tray import calls
+from tray.adapters.quiet import calls
 from tray.core.model import QuietEnded, QuietStarted
 
 SOURCES = "0\tmic\tmodule-null-source.c\ts16le 2ch 44100Hz\tIDLE\n" \

@@ -170,7 +170,7 @@ def test_run_module_is_how_a_frozen_build_starts_its_windows(profile) -> None:
     assert result.returncode == 0 and "python -m routines" in result.stdout
     refused = profile.run("--run-module", "os", "x")
     assert refused.returncode == 2 and (
-        "takes routines, tray.panel, tray.settings_window, tray.history_window, not 'os'"
+        "takes routines, tray.ui.panel, tray.ui.settings_window, tray.ui.history_window, not 'os'"
         in refused.stderr)
 
 

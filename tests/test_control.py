@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tray import control
-from tray.control import AlreadyRunning, ControlServer, Request, TrayNotRunning, parse_request
+from tray.ipc import control
+from tray.ipc.control import AlreadyRunning, ControlServer, Request, TrayNotRunning, parse_request
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_the_core_imports_nothing_of_the_shell() -> None:
                                        text=True, check=True).stdout)
     top = {name.split(".")[0] for name in loaded}
     assert top.isdisjoint(FORBIDDEN_MODULES), top & set(FORBIDDEN_MODULES)
-    assert "tray.store" not in loaded and "tray.runner" not in loaded
+    assert "tray.store" not in loaded and "tray.shell.runner" not in loaded
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -446,7 +446,7 @@ def test_a_prompt_due_during_a_fullscreen_window_waits_and_comes_after_it() -> N
     status = engine.status(sim.state, sim.now, sim.rules)
     assert status.held_because == ("fullscreen",)
     assert status.held_until is not None and local(status.held_until) == "11:00"  # 10:30 + 30
-    from tray.texts import status_lines
+    from tray.shell.texts import status_lines
 
     assert status_lines(status, [], sim.now, sim.rules.zone)[-1] == (
         "Break held: a window is fullscreen; it waits until 11:00 at most, then comes as a "

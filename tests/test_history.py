@@ -1,4 +1,4 @@
-"""The history's numbers (tray/history.py) and `pointbreak history` against a known year.
+"""The history's numbers (tray/core/history.py) and `pointbreak history` against a known year.
 
 The year is generated here by a rule simple enough to count by hand per day, and the expected
 numbers are worked out from the rule in the test, not by the code under test."""
@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from helpers import BERLIN, sample_day_plan, sample_year
 
-from tray import history
+from tray.core import history
 from tray.core.model import Kind, Outcome, Record
 from tray.store import Store
 

@@ -14,8 +14,9 @@ from conftest import BIN
 from desktop import wait_for
 from helpers import BERLIN, sample_year
 
-from tray import control, history
-from tray.paths import folders
+from tray.config.paths import folders
+from tray.core import history
+from tray.ipc import control
 from tray.store import Store
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +52,7 @@ def test_the_window_opens_from_the_command_line(desktop, profile) -> None:
 
 @pytest.fixture
 def window(desktop, profile, monkeypatch):
-    from tray.history_window import HistoryWindow
+    from tray.ui.history_window import HistoryWindow
 
     for name, value in desktop.env.items():
         monkeypatch.setenv(name, value)

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tray import control
-from tray.control import BadRequest, ControlServer, Request, parse_request
-from tray.lockfile import InstanceLock
+from tray.base.lockfile import InstanceLock
+from tray.ipc import control
+from tray.ipc.control import BadRequest, ControlServer, Request, parse_request
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_the_command_line_says_busy_and_never_starts_a_session_alone(
     runtime = profile.home / "run" / "pointbreak"
     control.prepare_runtime(runtime)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom tray.lockfile import InstanceLock\n"
+        [sys.executable, "-c", "import sys, time\nfrom tray.base.lockfile import InstanceLock\n"
          f"assert InstanceLock({str(control.instance_lock(runtime))!r}).acquire()\n"
          "print('held', flush=True)\nsys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -13,9 +13,9 @@ from datetime import timedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tray.children import Child
 from tray.core.model import SNOOZE_RANGE, Outcome, PromptEnded, RoutineStarted, SnoozeRequested
-from tray.windows import _event_for
+from tray.ipc.children import Child
+from tray.shell.window_processes import _event_for
 
 _json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()
                      | st.text(max_size=10),

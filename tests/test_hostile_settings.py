@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from routines.routine import RoutineError, load_all, load_file
-from tray import guard
-from tray import settings as settings_file
-from tray.settings import Settings
+from tray.base import guard
+from tray.config import settings as settings_file
+from tray.config.settings import Settings
 
 DEEP_TABLES = "[breaks]\nx = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n"
 DEEP_ARRAYS = "[breaks]\nx = " + "[" * 5000 + "]" * 5000 + "\n"
@@ -205,7 +205,7 @@ def test_a_fifo_as_the_login_entry_blocks_nothing(profile, command: list[str]) -
 
 
 def test_a_damaged_crash_record_is_no_crash_of_its_own(profile) -> None:
-    from tray import crash
+    from tray.shell import crash
 
     record = profile.home / ".local" / "share" / "pointbreak" / crash.FILE_NAME
     record.parent.mkdir(parents=True)
@@ -222,7 +222,7 @@ def test_a_damaged_crash_record_is_no_crash_of_its_own(profile) -> None:
 def test_a_fifo_as_the_log_means_logging_to_the_terminal(tmp_path: Path, capsys) -> None:
     import logging
 
-    from tray.app import _setup_logging
+    from tray.shell.app import _setup_logging
 
     os.mkfifo(tmp_path / "pointbreak.log")
     root = logging.getLogger()

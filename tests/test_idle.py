@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tray import idle
+from tray.adapters import idle
+from tray.adapters.idle.presence import Polling, PresenceWatcher, step
 from tray.core.model import Away, AwayEnded, AwayStarted
-from tray.presence import Polling, PresenceWatcher, step
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 

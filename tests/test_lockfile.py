@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tray.lockfile import FileLock, LockTimeout
+from tray.base.lockfile import FileLock, LockTimeout
 
-HOLDER = ("import sys, time; from tray.lockfile import FileLock; "
+HOLDER = ("import sys, time; from tray.base.lockfile import FileLock; "
           "FileLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(60)")
 
 

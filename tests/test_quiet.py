@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from desktop import wait_for
 
-from tray.core.model import QuietEnded, QuietStarted
-from tray.quiet import (
+from tray.adapters.quiet import (
     DO_NOT_DISTURB,
     FULLSCREEN,
     GnomeBannersWatcher,
     X11FullscreenWatcher,
     dconf_change_covers,
 )
+from tray.core.model import QuietEnded, QuietStarted
 
 pytestmark = pytest.mark.e2e
 PRESENTER = Path(__file__).with_name("fullscreen_window.py")
@@ -53,13 +53,13 @@ def test_fullscreen_windows_come_and_go_and_each_is_seen(desktop) -> None:
     (5, None), (6, "do-not-disturb"), (7, "fullscreen")],
     ids=["not-present", "busy", "d3d", "presentation", "accepts", "quiet-time", "app"])
 def test_windows_notification_states(state: int, reason: str | None) -> None:
-    from tray.quiet import windows_quiet_reason
+    from tray.adapters.quiet import windows_quiet_reason
 
     assert windows_quiet_reason(state) == reason
 
 
 def test_the_windows_poll_posts_only_changes() -> None:
-    from tray.quiet import WindowsQuietPoll
+    from tray.adapters.quiet import WindowsQuietPoll
 
     answers = iter([5, 4, 4, 2, 5])
     posted: list = []

@@ -9,8 +9,8 @@ import time
 
 STUCK = r"""
 import threading
-from tray import app
-from tray.paths import folders
+from tray.shell import app
+from tray.config.paths import folders
 
 class StuckIcon:  # stands in for a pystray loop that never returns
     def stop(self):

@@ -21,9 +21,9 @@ from tray.core.model import (
     Ticked,
     TrayStarted,
 )
-from tray.runner import WAKE_JOB, WATCHDOG_JOB, EngineRunner
+from tray.shell.runner import WAKE_JOB, WATCHDOG_JOB, EngineRunner
+from tray.shell.watchdog import ClockSet, Slept, TickSample, classify
 from tray.store import Store
-from tray.watchdog import ClockSet, Slept, TickSample, classify
 
 T0 = datetime(2026, 11, 25, 10, tzinfo=UTC)
 
@@ -187,14 +187,14 @@ def test_after_a_resume_the_sleep_is_posted_before_the_overdue_wake() -> None:
 
 
 def test_the_tray_loads_apscheduler_without_asyncio_and_openssl() -> None:
-    """tray/lean.py: APScheduler's one use of asyncio is answered by inspect (~7 MiB saved);
+    """tray/shell/lean.py: APScheduler's one use of asyncio is answered by inspect (~7 MiB saved);
     its jobs still run; a later real `import asyncio` still gets the real module."""
     import subprocess
     import sys
 
     probe = (
         "import sys, threading, inspect\n"
-        "import tray.runner\n"
+        "import tray.shell.runner\n"
         "assert 'asyncio' not in sys.modules and 'ssl' not in sys.modules, 'asyncio loaded'\n"
         "import apscheduler.util\n"
         "assert apscheduler.util.iscoroutinefunction is inspect.iscoroutinefunction\n"
@@ -218,7 +218,7 @@ def test_an_error_in_a_posted_call_is_logged_and_the_engine_goes_on(
         def broken() -> None:
             raise ValueError("a menu refresh that failed")
 
-        with caplog.at_level("ERROR", logger="tray.runner"):
+        with caplog.at_level("ERROR", logger="tray.shell.runner"):
             runner.post_call(broken)
             assert runner.call(lambda: "still here") == "still here"  # after it, in order
         assert any("a call posted to the engine thread failed" in r.getMessage()

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tray.adapters.session import event_for
 from tray.core.model import Away, AwayEnded, AwayStarted
-from tray.sessionwatch import event_for
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

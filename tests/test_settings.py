@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tray import settings as settings_file
+from tray.config import settings as settings_file
+from tray.config.settings import DEFAULT_TEXT, Settings, Theme
 from tray.core.model import AfterSleep
-from tray.settings import DEFAULT_TEXT, Settings, Theme
 
 
 def write(tmp_path: Path, text: str | bytes) -> Path:

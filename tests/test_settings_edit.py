@@ -1,4 +1,4 @@
-"""Saving settings from the window (tray/settings_edit.py): the person's comments, layout and
+"""Saving settings from the window (tray/config/settings_edit.py): the person's comments, layout and
 unknown keys survive; a bad value writes nothing; a broken file is kept aside, never lost."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tray import settings as settings_file
-from tray import settings_edit as edit
+from tray.config import settings as settings_file
+from tray.config import settings_edit as edit
 
 MINE = """\
 # My settings. I like short breaks.

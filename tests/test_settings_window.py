@@ -11,8 +11,8 @@ import tomllib
 import pytest
 from desktop import wait_for
 
-from tray import settings_edit as edit
-from tray.paths import folders
+from tray.config import settings_edit as edit
+from tray.config.paths import folders
 
 pytestmark = pytest.mark.e2e
 
@@ -122,7 +122,7 @@ def test_a_second_settings_window_brings_the_first_to_the_front(desktop, profile
 
 @pytest.fixture
 def form(desktop, profile, monkeypatch):
-    from tray.settings_window import SettingsWindow
+    from tray.ui.settings_window import SettingsWindow
 
     for name, value in desktop.env.items():
         monkeypatch.setenv(name, value)
@@ -195,7 +195,7 @@ def test_restore_defaults_keeps_comments(form, profile, monkeypatch) -> None:
 def test_the_dark_theme_and_a_larger_text_size_are_followed(desktop, profile) -> None:
     from desktop import dominant_colour
 
-    from tray.look import THEMES
+    from tray.ui.look import THEMES
 
     profile.settings.parent.mkdir(parents=True, exist_ok=True)
     profile.settings.write_text('[routine]\ntheme = "dark"\nfont_scale = 1.25\n')

@@ -217,7 +217,7 @@ def test_an_unreadable_file_in_a_read_only_folder_is_never_overwritten(read_only
 
 
 def test_forgetting_without_the_lock_changes_nothing(tmp_path: Path) -> None:
-    from tray.lockfile import FileLock
+    from tray.base.lockfile import FileLock
     from tray.store import StoreWriteError
 
     path = tmp_path / "history.json"

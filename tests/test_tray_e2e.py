@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from desktop import TRAY_TINT, pixels_unlike, wait_for
 
-from tray import control
 from tray.core.model import State
+from tray.ipc import control
 from tray.store import Store
 
 BIN = Path(sys.executable).parent
@@ -303,8 +303,8 @@ def test_the_log_names_the_backend_and_what_it_can_do(desktop, start_tray, profi
 def test_pystray_is_the_version_the_xorg_click_fix_was_made_for() -> None:
     from importlib import metadata
 
-    # tray.icon reaches into pystray's xorg internals (_window, _display); a new pystray must
-    # be checked by the click test above before this pin moves.
+    # tray.adapters.icon reaches into pystray's xorg internals (_window, _display); a new pystray
+    # must be checked by the click test above before this pin moves.
     assert metadata.version("pystray") == "0.19.5"
 
 
@@ -407,7 +407,8 @@ def test_the_first_run_welcomes_once_and_asks_about_start_at_login(
     tray.stop()
     again = start_tray("xorg", welcome=True)  # a second run: no welcome
     started(again, starts=2)  # past the welcome step (the first run's lines are in the log too)
-    welcome = subprocess.run(["pgrep", "-P", str(again.process.pid), "-f", "tray.panel --welcome"],
+    welcome = subprocess.run(["pgrep", "-P", str(again.process.pid), "-f",
+                              "tray.ui.panel --welcome"],
                              capture_output=True, text=True)
     assert welcome.returncode == 1, welcome.stdout  # no welcome window was started
     assert not desktop.visible_windows("^Welcome to Pointbreak$")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from helpers import make_rules
 
-from tray.app import DETECTOR_LOGGERS, TrayApp
+from tray.config.paths import Folders
 from tray.core.model import StartRequested, State, TrayStarted
-from tray.paths import Folders
-from tray.runner import EngineRunner
+from tray.shell.app import DETECTOR_LOGGERS, TrayApp
+from tray.shell.runner import EngineRunner
 from tray.store import Store
 
 
@@ -114,11 +114,12 @@ def test_a_thread_that_dies_is_told_once_and_listed(app) -> None:
 
 def test_a_detector_that_logs_an_error_and_stops_is_told_once(app) -> None:
     tray, told = app
+    calls = logging.getLogger("tray.adapters.quiet.calls")
     for _ in range(2):
-        logging.getLogger("tray.calls").error("microphone watch ended: pactl vanished")
-    logging.getLogger("tray.calls").warning("a warning is not a stop")
-    assert told == ["A detector stopped (tray.calls: microphone watch ended: pactl vanished);"
-                    " prompts still come."]
+        calls.error("microphone watch ended: pactl vanished")
+    calls.warning("a warning is not a stop")
+    assert told == ["A detector stopped (tray.adapters.quiet.calls: microphone watch ended: "
+                    "pactl vanished); prompts still come."]
     tray._on_save_problem("disk full")
     tray._on_save_problem("disk full")
     assert len(told) == 2 and "History is not being saved: disk full" in told[1]
@@ -157,7 +158,7 @@ def test_each_message_told_is_a_notification_of_its_own(profile) -> None:
                                             ("-1", None), ("nan", None), ("inf", None)])
 def test_a_test_knob_that_is_not_a_number_is_ignored(monkeypatch: pytest.MonkeyPatch,
                                                       text: str, expected) -> None:
-    from tray import testhooks
+    from tray.base import testhooks
 
     monkeypatch.setenv("POINTBREAK_TEST_INTERVAL_SECONDS", text)
     assert testhooks.seconds("INTERVAL") == expected
@@ -167,7 +168,7 @@ def test_a_test_knob_that_is_not_a_number_is_ignored(monkeypatch: pytest.MonkeyP
 def test_every_command_of_the_channel_has_an_answer_in_the_tray(profile) -> None:
     """One list of commands: a command the channel takes and the tray does not answer would
     fall into another's answer (it once fell into resume)."""
-    from tray import control
+    from tray.ipc import control
 
     home = profile.home
     tray = TrayApp(Folders(config=home / "c", data=home / "d", log=home / "l",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from desktop import wait_for
 
-from tray import children
+from tray.ipc import children
 
 BIN = Path(sys.executable).parent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tray.core.model import Outcome, PromptEnded, RoutineStarted, SnoozeRequested
-from tray.windows import Windows
+from tray.shell.window_processes import Windows
 
 TESTS = str(Path(__file__).resolve().parent)
 

@@ -8,7 +8,7 @@ level-triggered: after every event it works out from the state alone what is due
 late wake, a sleep or a clock change heals on the next call. Its last effect is always
 `WakeAt(when)`, the next instant at which something would change without a new event.
 
-Not thread-safe by design: the shell owns one thread that calls it (tray.runner).
+Not thread-safe by design: the shell owns one thread that calls it (tray.shell.runner).
 """
 
 from __future__ import annotations

@@ -1,0 +1,72 @@
+"""Start at login: one module per system, each importable everywhere, one selector.
+
+The login entry itself is the setting (there is no key for it in settings.toml): `is_enabled`
+reads the entry on disk or in the registry, `enable` writes it, `disable` removes it and
+leaves nothing behind. Both are idempotent. `POINTBREAK_AUTOSTART=linux|macos|windows` forces a
+system (tests use it to exercise one system's writer against a fake of its OS API).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+class Backend(Protocol):
+    NAME: str
+
+    def is_enabled(self) -> bool: ...
+
+    def enable(self, command: list[str]) -> Path | str: ...
+
+    def disable(self) -> None: ...
+
+    def command(self) -> list[str] | None: ...
+
+
+def backend() -> Backend:
+    forced = os.environ.get("POINTBREAK_AUTOSTART", "").strip().lower()
+    chosen = forced or {"win32": "windows", "darwin": "macos"}.get(sys.platform, "linux")
+    if chosen not in ("linux", "macos", "windows"):
+        raise ValueError(f"POINTBREAK_AUTOSTART must be linux, macos or windows, got {forced!r}")
+    # Only this system's module: macOS's alone would load plistlib and expat into every tray.
+    module = importlib.import_module(f"tray.adapters.autostart.{chosen}")
+    entry: Backend = module.Autostart()
+    return entry
+
+
+def is_on() -> bool:
+    """Whether the login entry is there, read from disk (or the registry) each time; False when
+    it cannot be read (for a check mark, which is never worth a crash)."""
+    try:
+        return backend().is_enabled()
+    except Exception:
+        log.exception("cannot read the start-at-login entry")
+        return False
+
+
+def launch_command(*, windowless: bool = True) -> list[str]:
+    """The command that starts this copy of Pointbreak, as an installer left it.
+
+    A frozen build is its own executable; a venv or pipx install has its `pointbreak` script
+    (on Windows the windowless `pointbreak-tray.exe`) beside the interpreter, a path that stays
+    the same across upgrades of that install; otherwise the interpreter runs `-m tray`.
+    """
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    scripts = Path(sys.executable).parent
+    names = (["pointbreak-tray.exe", "pointbreak.exe"] if sys.platform == "win32"
+             else ["pointbreak"])
+    for name in names:
+        if (scripts / name).is_file():
+            return [str(scripts / name)]
+    interpreter = Path(sys.executable)
+    if windowless and sys.platform == "win32" and (scripts / "pythonw.exe").is_file():
+        interpreter = scripts / "pythonw.exe"
+    return [str(interpreter), "-m", "tray"]

@@ -1,0 +1,289 @@
+"""`pointbreak doctor`: what a person (or a bug report) needs when something does not work.
+
+Reads only: it never moves, fixes or writes anything. Each problem comes with a one-line fix.
+Exit status 0 when nothing is wrong, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sys
+from dataclasses import dataclass, field
+
+from tray import APP_NAME as APP
+from tray import __version__
+
+
+@dataclass
+class Report:
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (problem, fix)
+
+    def fact(self, name: str, value: str) -> None:
+        self.facts.append((name, value))
+
+    def problem(self, what: str, fix: str) -> None:
+        self.problems.append((what, fix))
+
+    def text(self) -> str:
+        width = max(len(name) for name, _ in self.facts)
+        lines = [f"{name:<{width}}  {value}" for name, value in self.facts]
+        if self.problems:
+            lines.append("")
+            lines.append(f"{len(self.problems)} problem{'s' if len(self.problems) > 1 else ''}:")
+            for what, fix in self.problems:
+                lines.append(f"- {what}")
+                lines.append(f"  fix: {fix}")
+        else:
+            lines.append("")
+            lines.append("No problems found.")
+        return "\n".join(lines)
+
+
+GTK_PACKAGES = ("Debian/Ubuntu: sudo apt-get install libgirepository1.0-dev libcairo2-dev "
+                "pkg-config gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1, then pip install "
+                "'pointbreak[gtk]'")
+
+
+def examine() -> Report:
+    report = Report()
+    report.fact("Pointbreak", __version__)
+    report.fact("Python", f"{platform.python_version()} ({sys.executable})")
+    report.fact("System", platform.platform())
+    _session(report)
+    _tray_backend(report)
+    _notifications(report)
+    _idle(report)
+    _do_not_disturb(report)
+    _autostart(report)
+    _folders_and_store(report)
+    _last_crash(report)
+    _running(report)
+    return report
+
+
+def _last_crash(report: Report) -> None:
+    from tray.config.paths import folders
+    from tray.shell import crash
+
+    last = crash.last(folders().data)
+    if last is None:
+        report.fact("Last crash", "none recorded")
+        return
+    report.fact("Last crash", f"{last.at.astimezone():%Y-%m-%d %H:%M}, in {last.where}: "
+                              f"{last.error} (the traceback is in {last.log}, at that time)")
+
+
+def _session(report: Report) -> None:
+    if sys.platform != "linux":
+        return
+    kind = os.environ.get("XDG_SESSION_TYPE") or ("wayland" if os.environ.get(
+        "WAYLAND_DISPLAY") else "x11" if os.environ.get("DISPLAY") else "none")
+    desktop = os.environ.get("XDG_CURRENT_DESKTOP", "unknown")
+    report.fact("Desktop session", f"{kind}, {desktop} (DISPLAY={os.environ.get('DISPLAY', '')}"
+                                   f", WAYLAND_DISPLAY={os.environ.get('WAYLAND_DISPLAY', '')})")
+    if kind == "none":
+        report.problem("No desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set.",
+                       "run Pointbreak from a desktop session")
+    if "GNOME" in desktop.upper():
+        report.problem("GNOME shows no tray icons without the AppIndicator extension (prompts "
+                       "still come; `pointbreak` opens the control window).",
+                       "install and enable the AppIndicator and KStatusNotifierItem Support "
+                       "extension (Debian/Ubuntu: gnome-shell-extension-appindicator)")
+
+
+def _tray_backend(report: Report) -> None:
+    try:
+        import pystray
+    except Exception as error:
+        report.fact("Tray backend", f"none ({error.__class__.__name__}: {error})")
+        report.problem("pystray cannot load a tray backend here.",
+                       "run Pointbreak inside a desktop session")
+        return
+    icon = pystray.Icon
+    name = icon.__module__.rsplit("_", 1)[-1]
+    report.fact("Tray backend", f"{name} (menu: {'yes' if icon.HAS_MENU else 'no'})")
+    if not icon.HAS_MENU and sys.platform == "linux":
+        report.problem("The tray icon has no menu (pystray's X11 backend): a click opens the "
+                       "control window instead.", GTK_PACKAGES)
+
+
+def _notifications(report: Report) -> None:
+    from tray.adapters import notify
+
+    chosen = notify.select()
+    if chosen.name == "none":
+        report.fact("Notifications", "none")
+        report.problem("No way to show desktop notifications (prompts still come as the card).",
+                       "install a notification daemon (Debian/Ubuntu: dunst or your desktop's) "
+                       "and libnotify-bin for notify-send")
+    else:
+        report.fact("Notifications", f"{chosen.name} (buttons: "
+                                     f"{'yes' if chosen.has_actions else 'no'})")
+
+
+def _idle(report: Report) -> None:
+    from tray.adapters import idle
+
+    reader = idle.select()
+    if reader is None:
+        report.fact("Idle time", "none")
+        report.problem("Pointbreak cannot tell when you are away from the keyboard: breaks "
+                       "still come, but a long absence does not count as a break.",
+                       "on X11 the server needs the MIT-SCREEN-SAVER extension; on Wayland, "
+                       "GNOME's Mutter or a desktop with org.freedesktop.ScreenSaver")
+    else:
+        report.fact("Idle time", reader.name)
+
+
+def _do_not_disturb(report: Report) -> None:
+    """One line per detector: what holds prompts here, what is off, what cannot work."""
+    from tray.config import paths
+    from tray.config import settings as settings_file
+
+    settings, _ = settings_file.load(paths.folders().settings)
+    for name, is_on, works in (
+            ("fullscreen", settings.hold_when_fullscreen, _fullscreen_detector),
+            ("desktop setting", settings.hold_when_system_quiet, _system_detector),
+            ("microphone", settings.hold_during_calls, _microphone_detector),
+            ("camera", settings.hold_during_calls, _camera_detector)):
+        report.fact(f"Do not disturb: {name}", works() if is_on else "off in the settings")
+
+
+def _fullscreen_detector() -> str:
+    if sys.platform == "win32":
+        return "watched (a fullscreen app or presentation mode, asked once a minute)"
+    if sys.platform == "darwin":
+        return "not detected: macOS offers no public API for it"
+    if os.environ.get("DISPLAY"):
+        return "watched (X11)"
+    return "not detected: needs X11 (Wayland offers no way to see other apps' windows)"
+
+
+def _system_detector() -> str:
+    if sys.platform in ("win32", "darwin"):
+        return "not detected: this system offers no public API for its own do not disturb"
+    from tray.adapters.quiet import GnomeBannersWatcher
+
+    try:
+        watcher = GnomeBannersWatcher(lambda _event: None)
+    except Exception as error:
+        return f"not detected: {error} (GNOME's show-banners setting is what is read)"
+    now = "on" if watcher.is_quiet else "off"
+    try:
+        from jeepney.io.blocking import open_dbus_connection
+
+        open_dbus_connection(bus="SESSION").close()
+    except Exception as error:  # changes come as D-Bus signals
+        why = ("DBUS_SESSION_BUS_ADDRESS is not set" if isinstance(error, KeyError)
+               else str(error))
+        return f"not watched: no D-Bus session bus ({why}); GNOME's do not disturb is {now}"
+    return f"watched (GNOME's do not disturb, now {now})"
+
+
+def _microphone_detector() -> str:
+    if sys.platform == "win32":
+        return "watched (Windows' privacy indicator, asked once a minute)"
+    if sys.platform != "linux":
+        return "not detected on this system"
+    import subprocess
+
+    pactl = shutil.which("pactl")
+    if pactl is None:
+        return "not detected: needs pactl (Debian: pulseaudio-utils) and PulseAudio or PipeWire"
+    try:
+        subprocess.run([pactl, "info"], capture_output=True, timeout=5, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "not detected: no PulseAudio or PipeWire sound server answers"
+    return "watched (PulseAudio/PipeWire recording streams)"
+
+
+def _camera_detector() -> str:
+    if sys.platform == "win32":
+        return "watched (Windows' privacy indicator, asked once a minute)"
+    if sys.platform != "linux":
+        return "not detected on this system"
+    from pathlib import Path
+
+    count = len(list(Path("/dev").glob("video*")))
+    return f"watched ({count} camera device{'s' if count != 1 else ''} in /dev)"
+
+
+def _autostart(report: Report) -> None:
+    from tray.adapters import autostart
+
+    try:
+        entry = autostart.backend()
+        is_on = entry.is_enabled()
+        command = entry.command()
+    except Exception as error:
+        report.fact("Start at login", f"unknown ({error})")
+        return
+    if not is_on:
+        report.fact("Start at login", "off (turn on: pointbreak autostart on)")
+        return
+    report.fact("Start at login", "on: " + " ".join(command or []))
+    program = (command or [""])[0]
+    if not program or not (os.path.isfile(program) or shutil.which(program)):
+        report.problem(f"Start at login runs {program!r}, which does not exist (moved or "
+                       "uninstalled?).", "pointbreak autostart on (writes this install's "
+                                         "command)")
+
+
+def _folders_and_store(report: Report) -> None:
+    from tray.config.paths import folders
+    from tray.config.profile import load_profile
+    from tray.store import AtomicJSONStorage, Unreadable, _check
+
+    where = folders()
+    report.fact("Settings", str(where.settings))
+    report.fact("Data", str(where.data))
+    report.fact("Log", str(where.log / "pointbreak.log"))
+    for problem in load_profile().problems:  # the settings and the routine they name
+        report.problem(problem, f"edit {where.settings}")
+    path = where.store
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        report.fact("History", "none yet")
+        return
+    except OSError as error:
+        report.fact("History", f"cannot be read ({error.strerror})")
+        report.problem(f"The history file {path} cannot be read.", "check its permissions")
+        return
+    try:
+        data = AtomicJSONStorage(path).read()
+        if data is not None:
+            _check(data)
+    except Unreadable as error:
+        report.fact("History", f"{size / 1024:.0f} KiB, unreadable")
+        report.problem(f"The history file {path} cannot be read: {error}.",
+                       "start Pointbreak: it keeps the file aside as history.json.unreadable-"
+                       "<time> and starts a fresh history (or restore a backup of it)")
+        return
+    tables = sum(1 for name in (data or {}) if name.startswith("records-"))
+    records = sum(len(t) for n, t in (data or {}).items() if n.startswith("records-"))
+    report.fact("History", f"{size / 1024:.0f} KiB, {records} records in {tables} months, "
+                           "healthy")
+
+
+def _running(report: Report) -> None:
+    from tray.config.paths import folders
+    from tray.ipc import control
+
+    try:
+        reply = control.send(folders().runtime, "status", timeout=5.0)
+        report.fact("Tray", "running")
+        for line in str(reply.get("message", "")).splitlines():
+            if line.startswith("Problem: "):  # what stopped working in the running tray
+                report.problem(line.removeprefix("Problem: "),
+                               f"see the log; quitting and starting {APP} again retries it")
+    except control.TrayNotAnswering as error:
+        report.fact("Tray", "running, but not answering")
+        report.problem(f"The tray runs but its control channel did not answer: {error}",
+                       "wait a moment and try again; if it stays so, quit it from its menu "
+                       "or end its process, then start `pointbreak`")
+    except control.TrayNotRunning:
+        report.fact("Tray", "not running (start it: pointbreak)")

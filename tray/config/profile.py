@@ -1,0 +1,64 @@
+"""The person's profile, loaded together: folders, settings, the chosen routine and the rules.
+
+Everything here reports problems instead of raising: a bad settings file or routine costs only
+what is bad, and the messages are collected in `problems` for the caller to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta, tzinfo
+from pathlib import Path
+
+from routines.routine import DEFAULT_ROUTINE, Routine, load_all
+from tray.config import settings as settings_file
+from tray.config.localtime import local_zone
+from tray.config.paths import Folders, folders
+from tray.config.settings import Settings
+from tray.core.model import Rules
+
+
+@dataclass
+class Profile:
+    folders: Folders
+    settings: Settings
+    routine: Routine
+    zone: tzinfo
+    problems: list[str] = field(default_factory=list)
+    is_settings_unreadable: bool = False  # the file as a whole, not one key
+
+    @property
+    def rules(self) -> Rules:
+        return rules_for(self.settings, self.routine.length(self.settings.rounds), self.zone)
+
+
+def routines_folder(where: Folders) -> Path:
+    """The person's own routine files, beside the settings file."""
+    return where.config / "routines"
+
+
+def rules_for(settings: Settings, routine_length: timedelta, zone: tzinfo) -> Rules:
+    return Rules(zone=zone, interval=settings.interval, hours=settings.hours,
+                 daily_cap=settings.daily_cap, routine_length=routine_length,
+                 hold_limit=timedelta(minutes=settings.hold_minutes),
+                 after_sleep=settings.after_sleep)
+
+
+def load_profile(*, create_settings: bool = False) -> Profile:
+    where = folders()
+    problems: list[str] = []
+    if create_settings:
+        problem = settings_file.ensure_file(where.settings)
+        if problem is not None:
+            problems.append(str(problem))
+    settings, setting_problems = settings_file.load(where.settings)
+    problems.extend(str(p) for p in setting_problems)
+    routines, routine_problems = load_all(routines_folder(where))
+    problems.extend(f"A routine file was skipped: {p}" for p in routine_problems)
+    routine = routines.get(settings.routine)
+    if routine is None:
+        problems.append(f'There is no routine named "{settings.routine}" (in {where.settings}, '
+                        f'[routine] name); using "{DEFAULT_ROUTINE}"')
+        routine = routines[DEFAULT_ROUTINE]
+    return Profile(where, settings, routine, local_zone(), problems,
+                   is_settings_unreadable=any(not p.where for p in setting_problems))

@@ -1,0 +1,170 @@
+"""Changing the settings file from the settings window: validate, then save keeping the person's
+comments, layout and unknown keys (tomlkit round-trips the file), atomically.
+
+The file stays the single source of truth: the window reads it, shows it, writes it back;
+nothing else is stored. Validation is settings.py's own, so the window can never accept a value
+the tray would refuse.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tray.base import guard
+from tray.base.atomic import write_atomically
+from tray.config.settings import _KEYS, DEFAULT_TEXT, MAX_BYTES, Invalid, Settings, _validate
+from tray.core.hours import DAY_NAMES, format_offset
+
+Field = tuple[str, str]  # (section, key) as in the file
+FIELDS: tuple[Field, ...] = tuple((key.section, key.name) for key in _KEYS)
+_PARSERS = {(key.section, key.name): key.parse for key in _KEYS}
+INTEGERS = {("breaks", "interval_minutes"), ("breaks", "daily_cap"), ("routine", "rounds"),
+            ("do_not_disturb", "hold_minutes")}
+NUMBERS = {("routine", "font_scale")}
+
+
+def values_of(settings: Settings) -> dict[Field, Any]:
+    """The file's values for these settings, as TOML would hold them."""
+    return {
+        ("breaks", "interval_minutes"): int(settings.interval.total_seconds() // 60),
+        ("breaks", "daily_cap"): settings.daily_cap,
+        ("active_hours", "start"): format_offset(settings.hours.start),
+        ("active_hours", "end"): format_offset(settings.hours.end),
+        ("active_hours", "days"): [DAY_NAMES[d] for d in sorted(settings.hours.days)],
+        ("routine", "name"): settings.routine,
+        ("routine", "rounds"): settings.rounds,
+        ("routine", "sound"): settings.sound,
+        ("routine", "font_scale"): settings.font_scale,
+        ("routine", "theme"): settings.theme.value,
+        ("behaviour", "after_sleep"): settings.after_sleep.value,
+        ("do_not_disturb", "fullscreen"): settings.hold_when_fullscreen,
+        ("do_not_disturb", "system"): settings.hold_when_system_quiet,
+        ("do_not_disturb", "calls"): settings.hold_during_calls,
+        ("do_not_disturb", "hold_minutes"): settings.hold_minutes,
+    }
+
+
+DEFAULTS = values_of(Settings())
+
+
+def from_text(field: Field, text: str) -> Any:
+    """What a person typed, as the value the file would hold (a bad text stays text, so that
+    `check` reports it with the allowed range)."""
+    text = text.strip()
+    try:
+        if field in INTEGERS:
+            return int(text)
+        if field in NUMBERS:
+            return float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return text
+
+
+def check(values: Mapping[Field, Any]) -> dict[Field, str]:
+    """Every problem with these values, by field, in words for the form ("" = none)."""
+    problems: dict[Field, str] = {}
+    for field, value in values.items():
+        try:
+            _PARSERS[field](value)
+        except Invalid as error:
+            problems[field] = _sentence(str(error))
+    found: list[Any] = []
+    _validate(_tables(values), Path("settings.toml"), found)
+    start, end = values.get(("active_hours", "start")), values.get(("active_hours", "end"))
+    for problem in found:
+        section, _, key = problem.where.strip("[").partition("] ")
+        if (section, key) in problems:
+            continue  # its own value is wrong: that is what it says
+        if (section, key) == ("active_hours", "end"):
+            problems[(section, key)] = f"Must be after the start ({start})"
+        elif (section, key) == ("breaks", "interval_minutes"):
+            problems[(section, key)] = (f"Must be shorter than the active hours ({start}-{end}), "
+                                        "or no break would ever come")
+        elif (section, key) in _PARSERS:
+            problems[(section, key)] = _sentence(problem.message.split(";")[0])
+    return problems
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _tables(values: Mapping[Field, Any]) -> dict[str, dict[str, Any]]:
+    tables: dict[str, dict[str, Any]] = {}
+    for (section, key), value in values.items():
+        tables.setdefault(section, {})[key] = value
+    return tables
+
+
+@dataclass(frozen=True)
+class Saved:
+    path: Path
+    kept_broken_as: Path | None = None  # an unreadable file was kept aside under this name
+
+
+def read_document(path: Path) -> tuple[Any, str | None]:
+    """The file as a tomlkit document, or the commented defaults and why the file could not
+    be used (None when it could)."""
+    import tomlkit
+
+    try:
+        raw = guard.read_file(path, limit=MAX_BYTES)
+        if raw is None:
+            return tomlkit.parse(DEFAULT_TEXT), None
+        guard.parse_toml(text := guard.text_of(raw))  # the limits first: depth, numbers
+        return tomlkit.parse(text), None
+    except guard.Refused as error:
+        return tomlkit.parse(DEFAULT_TEXT), str(error)
+    except Exception as error:  # tomlkit's ParseError and friends
+        return tomlkit.parse(DEFAULT_TEXT), str(error)
+
+
+def save(path: Path, values: Mapping[Field, Any],
+         shown: Mapping[Field, Any] | None = None) -> Saved:
+    """Write these values into the file, changing only what changed: against `shown` (what the
+    form was showing, so an edit made meanwhile in a text editor to another key survives) or,
+    without it, against the file. Raises ValueError for values `check` refuses and OSError when
+    the file cannot be written (then nothing changed on disk)."""
+    import tomlkit
+
+    problems = check(values)
+    if problems:
+        raise ValueError("; ".join(f"[{s}] {k}: {m}" for (s, k), m in problems.items()))
+    path = path.resolve()  # a settings file linked from a dotfiles folder stays linked
+    document, broken = read_document(path)
+    kept: Path | None = None
+    if broken is not None and path.exists():
+        kept = path.with_name(f"{path.name}.broken-{datetime.now():%Y%m%dT%H%M%S}")
+        try:
+            raw = guard.read_file(path, limit=MAX_BYTES)
+        except guard.Refused as error:  # a FIFO or a device: nothing to keep, nothing to do
+            raise OSError(errno.EINVAL, f"it {error}") from None
+        write_atomically(kept, raw or b"")  # a copy first: the person's text is kept
+    if shown is not None:
+        values = {f: v for f, v in values.items() if shown.get(f) != v}
+    for (section, key), value in values.items():
+        table = document.get(section)
+        if not isinstance(table, dict):
+            if value == DEFAULTS[(section, key)]:
+                continue  # nothing to say that the default does not already say
+            table = tomlkit.table()
+            document[section] = table
+        if key in table:
+            if table[key] != value:
+                table[key] = value
+        elif value != DEFAULTS[(section, key)]:
+            table[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_atomically(path, tomlkit.dumps(document).encode("utf-8"))
+    except OSError:
+        if kept is not None:
+            kept.unlink(missing_ok=True)  # the broken file itself is still there
+        raise
+    return Saved(path, kept)

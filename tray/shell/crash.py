@@ -1,0 +1,75 @@
+"""The record of the tray's last crash, so a crash is never silent, even at login.
+
+The tray writes it when an unexpected error ends it (at start, in the engine's thread, in the
+icon's loop); the next start tells the person once what happened, and `pointbreak doctor`
+shows it with the place in the log where the traceback is.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tray.base import guard
+from tray.base.atomic import write_atomically
+from tray.core.model import in_range
+
+FILE_NAME = "last-crash.json"
+
+
+@dataclass(frozen=True)
+class Crash:
+    at: datetime
+    where: str   # "start-up", "the break engine", "the tray icon's loop"
+    error: str   # "ValueError: ..."
+    log: str     # the log file with the traceback
+    is_told: bool = False
+
+    def sentence(self) -> str:
+        when = self.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        return (f"Pointbreak stopped unexpectedly on {when} ({self.where}: {self.error}). "
+                f"The details are in {self.log}.")
+
+
+def record(folder: Path, where: str, error: BaseException, log_file: Path) -> Crash:
+    crash = Crash(datetime.now(UTC), where,
+                  guard.shorten(f"{error.__class__.__name__}: {error}", 200), str(log_file))
+    _write(folder, crash)
+    return crash
+
+
+def _write(folder: Path, crash: Crash) -> None:
+    with suppress(OSError):  # a folder that cannot be written: the log still has it
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / FILE_NAME, json.dumps({
+            "at": crash.at.isoformat(), "where": crash.where, "error": crash.error,
+            "log": crash.log, "told": crash.is_told}).encode("utf-8"))
+
+
+def last(folder: Path) -> Crash | None:
+    """The last crash recorded, or None (also for a record that cannot be read)."""
+    try:
+        raw = guard.read_file(folder / FILE_NAME, limit=16 << 10)
+        data = guard.parse_json(raw) if raw is not None else None
+        if not isinstance(data, dict):
+            return None
+        at = datetime.fromisoformat(str(data["at"])[:40])
+        if at.tzinfo is None or not in_range((at := at.astimezone(UTC)).date()):
+            return None
+        return Crash(at, guard.shorten(str(data["where"]), 80),
+                     guard.shorten(str(data["error"]), 300), guard.shorten(str(data["log"]), 300),
+                     data.get("told") is True)
+    except (guard.Refused, KeyError, ValueError, OverflowError):
+        return None
+
+
+def take_untold(folder: Path) -> Crash | None:
+    """The last crash if the person has not been told of it yet; marks it told."""
+    crash = last(folder)
+    if crash is None or crash.is_told:
+        return None
+    _write(folder, Crash(crash.at, crash.where, crash.error, crash.log, is_told=True))
+    return crash

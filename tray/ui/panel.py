@@ -1,0 +1,214 @@
+"""The control window: every action of the tray menu, for desktops where the tray has no menu
+(pystray's xorg backend) or shows no icon at all. Its own process (`python -m tray.ui.panel`); it
+talks to the running tray over the control channel like `pointbreak` does.
+"""
+
+from __future__ import annotations
+
+import sys
+import tkinter as tk
+from collections.abc import Callable
+from tkinter import ttk
+from typing import Any
+
+from tray.config.paths import folders
+from tray.config.welcome import mark_welcomed
+from tray.ipc import control
+from tray.ui.single import listen_for_raise, raise_on_request
+
+# First thing on import, before Tk loads: a raise request that came early must not kill us.
+listen_for_raise()
+
+REFRESH_MS = 30_000
+
+ACTIONS: list[tuple[str, list[tuple[str, str, dict[str, Any]]]]] = [
+    ("", [("Start a session now", "now", {})]),
+    ("Snooze", [("5 min", "snooze", {"minutes": 5}), ("10 min", "snooze", {"minutes": 10}),
+                ("30 min", "snooze", {"minutes": 30})]),
+    ("", [("Skip next break", "skip", {})]),
+    ("Pause", [("30 min", "pause", {"minutes": 30}), ("1 hour", "pause", {"minutes": 60}),
+               ("2 hours", "pause", {"minutes": 120}),
+               ("Until tomorrow", "pause", {"until": "tomorrow"}),
+               ("Until resumed", "pause", {})]),
+    ("", [("Resume", "resume", {})]),
+]
+
+
+def _open(module: str) -> None:
+    """Another window of its own process (it keeps itself to one at a time)."""
+    import subprocess
+
+    from tray.ipc import children
+
+    try:
+        subprocess.Popen(children.command(module), stdin=subprocess.DEVNULL)
+    except OSError as error:
+        print(f"Pointbreak cannot open the window: {error}", file=sys.stderr)
+
+
+def _on_key(action: Callable[[], None]) -> Callable[[Any], None]:
+    return lambda _event: action()
+
+
+class Panel:
+    def __init__(self, root: tk.Tk, send: Callable[[str, dict[str, Any]], dict[str, Any]]):
+        self.root = root
+        self.send = send
+        root.title("Pointbreak")
+        root.resizable(False, False)
+        root.bind("<Escape>", lambda _e: root.destroy())
+        frame = ttk.Frame(root, padding=14)
+        frame.pack(fill="both", expand=True)
+        self.status = tk.StringVar(value="…")
+        ttk.Label(frame, textvariable=self.status, justify="left", wraplength=380).pack(
+            anchor="w", pady=(0, 10))
+        first: ttk.Button | None = None
+        for heading, buttons in ACTIONS:
+            row = ttk.Frame(frame)
+            row.pack(fill="x", pady=2)
+            if heading:
+                ttk.Label(row, text=f"{heading}:", width=8).pack(side="left")
+            for label, command, args in buttons:
+                action = self._doer(command, args)
+                button = ttk.Button(row, text=label, command=action)
+                button.bind("<Return>", _on_key(action))
+                button.pack(side="left", padx=(0, 4))
+                first = first or button
+        self.message = tk.StringVar(value="")
+        ttk.Label(frame, textvariable=self.message, foreground="#444").pack(anchor="w", pady=6)
+        row = ttk.Frame(frame)
+        row.pack(fill="x")
+        ttk.Button(row, text="Settings…", command=lambda: _open("tray.ui.settings_window")).pack(
+            side="left")
+        ttk.Button(row, text="History…", command=lambda: _open("tray.ui.history_window")).pack(
+            side="left", padx=4)
+        ttk.Button(row, text="Quit Pointbreak", command=self._quit).pack(side="right")
+        ttk.Button(row, text="Close", command=root.destroy).pack(side="right", padx=4)
+        if first is not None:
+            first.focus_set()
+        self.refresh()
+
+    def _doer(self, command: str, args: dict[str, Any]) -> Callable[[], None]:
+        return lambda: self.act(command, args)
+
+    def act(self, command: str, args: dict[str, Any]) -> None:
+        reply = self._send(command, args)
+        text = reply.get("message") if reply.get("ok") else reply.get("error")
+        self.message.set(str(text or ""))
+        self.refresh(reschedule=False)
+
+    def _send(self, command: str, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.send(command, args)
+        except control.TrayNotRunning:
+            return {"ok": False, "error": "Pointbreak is not running. Start it with `pointbreak`."}
+
+    def refresh(self, reschedule: bool = True) -> None:
+        reply = self._send("status", {})
+        self.status.set(str(reply.get("message") if reply.get("ok") else reply.get("error")))
+        if reschedule:
+            self.root.after(REFRESH_MS, self.refresh)
+
+    def _quit(self) -> None:
+        self._send("quit", {})
+        self.root.destroy()
+
+
+def about(root: tk.Tk) -> None:
+    """About Pointbreak: the version, the safety note, where data is kept."""
+    from tray import __version__
+
+    where = folders()
+    root.title("About Pointbreak")
+    frame = ttk.Frame(root, padding=16)
+    frame.pack(fill="both", expand=True)
+    ttk.Label(frame, text=f"Pointbreak {__version__}", font=("TkDefaultFont", 14, "bold")).pack(
+        anchor="w")
+    text = ("Short posture breaks with hands-only acupressure for the upper back, up to five "
+            "times a day.\n\nPointbreak is not medical advice. If your back pain is "
+            "significant, see a doctor soon.\n\n"
+            f"Settings: {where.settings}\nHistory: {where.store}\nLog: {where.log}")
+    ttk.Label(frame, text=text, wraplength=420, justify="left").pack(anchor="w", pady=8)
+    close = ttk.Button(frame, text="Close", command=root.destroy)
+    close.pack(anchor="e")
+    close.focus_set()
+    root.bind("<Escape>", lambda _e: root.destroy())
+    root.bind("<Return>", lambda _e: root.destroy())
+
+
+def welcome(root: tk.Tk) -> None:
+    """The first run: what Pointbreak does, the safety note, and start at login (Yes first)."""
+    from tray.adapters import autostart
+
+    where = folders()
+    root.title("Welcome to Pointbreak")
+    frame = ttk.Frame(root, padding=18)
+    frame.pack(fill="both", expand=True)
+    ttk.Label(frame, text="Welcome to Pointbreak", font=("TkDefaultFont", 14, "bold")).pack(
+        anchor="w")
+    text = ("A few times a day, when you have worked for a while, Pointbreak offers a short "
+            "break: a few minutes of firm fingertip pressure on the sore spot of your upper "
+            "back, one step at a time. Never more than five prompts a day; snooze, skip and "
+            "pause are one click away in the tray icon.\n\n"
+            "Pointbreak is not medical advice. If your back pain is significant, see a doctor "
+            "soon.")
+    ttk.Label(frame, text=text, wraplength=440, justify="left").pack(anchor="w", pady=10)
+    ttk.Label(frame, text="Start Pointbreak when you log in?",
+              font=("TkDefaultFont", 11, "bold")).pack(anchor="w")
+    ttk.Label(frame, text="You can change this later in the tray menu (Start at login) or with "
+                          "`pointbreak autostart on|off`.", wraplength=440,
+              justify="left").pack(anchor="w", pady=(2, 10))
+
+    def answer(start_at_login: bool) -> None:
+        if start_at_login:
+            try:
+                autostart.backend().enable(autostart.launch_command())
+            except OSError as error:
+                print(f"Start at login could not be turned on: {error}", file=sys.stderr)
+        mark_welcomed(where.config, start_at_login)
+        root.destroy()
+
+    row = ttk.Frame(frame)
+    row.pack(anchor="e")
+    yes = ttk.Button(row, text="Yes", command=lambda: answer(True))
+    no = ttk.Button(row, text="No", command=lambda: answer(False))
+    no.pack(side="right")
+    yes.pack(side="right", padx=6)
+    def chooser(choice: bool) -> Callable[[], None]:
+        return lambda: answer(choice)
+
+    yes.bind("<Return>", _on_key(chooser(True)))
+    no.bind("<Return>", _on_key(chooser(False)))
+    yes.focus_set()  # Yes is preselected
+    root.protocol("WM_DELETE_WINDOW", lambda: answer(False))
+    root.bind("<Escape>", lambda _e: answer(False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    runtime = folders().runtime
+    try:
+        root = tk.Tk(className="Pointbreak")
+    except tk.TclError as error:
+        print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
+        return 1
+    if "--about" in argv:
+        about(root)
+    elif "--welcome" in argv:
+        welcome(root)
+    else:
+        Panel(root, lambda command, args: control.send(runtime, command, args))
+    raise_on_request(root)
+    root.update_idletasks()
+    x = (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2
+    y = (root.winfo_screenheight() - root.winfo_reqheight()) // 3
+    root.geometry(f"+{x}+{y}")
+    root.lift()
+    root.attributes("-topmost", True)
+    root.after(500, lambda: root.attributes("-topmost", False))
+    root.mainloop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
