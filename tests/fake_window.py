@@ -1,4 +1,4 @@
-"""A stand-in window process for tests/test_windows.py: `python -m fake_window MODE ...`.
+"""A stand-in window process for tests/ipc/test_windows.py: `python -m fake_window MODE ...`.
 
 It speaks the real report protocol over the pipe the tray hands it (tray.ipc.children), and then
 behaves as MODE says: complete, snooze, crash (exit without an outcome), hang (never exit).

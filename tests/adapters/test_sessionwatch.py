@@ -1,5 +1,5 @@
 """What each lock/sleep signal means to the engine (the watcher itself runs end to end in
-tests/test_tray_e2e.py against a fake logind on a private bus)."""
+tests/e2e/test_tray_e2e.py against a fake logind on a private bus)."""
 
 from __future__ import annotations
 

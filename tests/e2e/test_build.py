@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from desktop import wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 

@@ -23,7 +23,7 @@ from tray.adapters.quiet import (
 from tray.core.model import QuietEnded, QuietStarted
 
 pytestmark = pytest.mark.e2e
-PRESENTER = Path(__file__).with_name("fullscreen_window.py")
+PRESENTER = Path(__file__).parents[1].joinpath("fullscreen_window.py")
 
 
 def test_fullscreen_windows_come_and_go_and_each_is_seen(desktop) -> None:

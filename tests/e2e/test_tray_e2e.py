@@ -21,6 +21,7 @@ from tray.ipc import control
 from tray.store import Store
 
 BIN = Path(sys.executable).parent
+TESTS = Path(__file__).resolve().parents[1]  # the helpers beside the test folders
 
 ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
            'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n')
@@ -486,7 +487,7 @@ def system_bus():
     out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
                           "--print-pid=1"], capture_output=True, text=True, check=True)
     address, pid = out.stdout.split()[0], int(out.stdout.split()[1])
-    logind = subprocess.Popen([sys.executable, str(Path(__file__).with_name("fake_logind.py")),
+    logind = subprocess.Popen([sys.executable, str(TESTS / "fake_logind.py"),
                                address], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               text=True, bufsize=1)
     assert logind.stdout is not None and logind.stdout.readline().strip() == "ready"
@@ -564,9 +565,9 @@ def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
     all_day(profile)
     shots = profile.artifacts("fullscreen")
     env = {**os.environ, **desktop.env}
-    presenter = subprocess.Popen([sys.executable, str(Path(__file__).with_name(
-        "fullscreen_window.py"))], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        text=True, bufsize=1)
+    presenter = subprocess.Popen([sys.executable, str(TESTS / "fullscreen_window.py")],
+                                 env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 text=True, bufsize=1)
     try:
         assert presenter.stdout is not None and presenter.stdout.readline().strip() == "shown"
         window = wait_for(lambda: desktop.visible_windows("^Fullscreen test$"),

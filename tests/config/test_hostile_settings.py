@@ -110,7 +110,7 @@ def test_a_bad_routine_file_is_skipped_with_its_reason(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.toml")
     (tmp_path / "deep.toml").write_text(DEEP_ARRAYS)
     (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + (
-        Path(__file__).parents[1] / "routines" / "upper-back-hands-only.toml").read_bytes()
+        Path(__file__).parents[2] / "routines" / "upper-back-hands-only.toml").read_bytes()
         .replace(b'id = "upper-back-hands-only"', b'id = "with-bom"'))
     found, problems = load_all(tmp_path)
     assert "with-bom" in found and "upper-back-hands-only" in found

@@ -11,7 +11,7 @@ import pytest
 from tray.core.model import Outcome, PromptEnded, RoutineStarted, SnoozeRequested
 from tray.shell.window_processes import Windows
 
-TESTS = str(Path(__file__).resolve().parent)
+TESTS = str(Path(__file__).resolve().parents[1])
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 
 from tray.store import Store
 
-WRITER = Path(__file__).with_name("store_writer.py")
+WRITER = Path(__file__).parents[1].joinpath("store_writer.py")
 KILLS = 200
 MORE_ACKS = 4  # after its first write, a writer lives for 0..MORE_ACKS more acknowledgements
 
