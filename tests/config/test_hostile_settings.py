@@ -222,13 +222,13 @@ def test_a_damaged_crash_record_is_no_crash_of_its_own(profile) -> None:
 def test_a_fifo_as_the_log_means_logging_to_the_terminal(tmp_path: Path, capsys) -> None:
     import logging
 
-    from tray.shell.app import _setup_logging
+    from tray.shell.logs import setup_logging
 
     os.mkfifo(tmp_path / "pointbreak.log")
     root = logging.getLogger()
     before = list(root.handlers)
     try:
-        _setup_logging(tmp_path)  # opening a FIFO for writing would wait for a reader
+        setup_logging(tmp_path)  # opening a FIFO for writing would wait for a reader
         added = [h for h in root.handlers if h not in before]
         assert [type(h).__name__ for h in added] == ["StreamHandler"]
     finally:

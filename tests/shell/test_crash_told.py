@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tray.shell.app import EXIT_CRASHED
+from tray.shell.crash import EXIT_CRASHED
 
 BIN = Path(sys.executable).parent
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -19,7 +19,7 @@ class StuckIcon:  # stands in for a pystray loop that never returns
 tray = app.TrayApp(folders())
 tray.icon = StuckIcon()
 app.QUIT_GRACE_SECONDS = 0.5
-tray._quit()
+tray.quit()
 threading.Event().wait()  # the main thread, stuck in the icon's loop
 """
 

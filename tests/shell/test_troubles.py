@@ -15,8 +15,9 @@ from helpers import make_rules
 
 from tray.config.paths import Folders
 from tray.core.model import StartRequested, State, TrayStarted
-from tray.shell.app import DETECTOR_LOGGERS, TrayApp
+from tray.shell.app import TrayApp
 from tray.shell.runner import EngineRunner
+from tray.shell.troubles import DETECTOR_LOGGERS
 from tray.store import Store
 
 
@@ -86,7 +87,7 @@ def app(profile) -> Iterator[tuple[TrayApp, list[str]]]:
 
     tray.notifier = Recorder()
     saved_hook = threading.excepthook
-    tray._watch_threads()
+    tray.troubles.watch_threads()
     try:
         yield tray, told
     finally:
@@ -109,7 +110,7 @@ def test_a_thread_that_dies_is_told_once_and_listed(app) -> None:
         thread.join()
     assert told == ["Pointbreak's pointbreak-camera stopped after an error (ValueError); "
                     "see the log."]
-    assert list(tray.troubles.values()) == told
+    assert tray.troubles.listed() == told
 
 
 def test_a_detector_that_logs_an_error_and_stops_is_told_once(app) -> None:
@@ -120,20 +121,20 @@ def test_a_detector_that_logs_an_error_and_stops_is_told_once(app) -> None:
     calls.warning("a warning is not a stop")
     assert told == ["A detector stopped (tray.adapters.quiet.calls: microphone watch ended: "
                     "pactl vanished); prompts still come."]
-    tray._on_save_problem("disk full")
-    tray._on_save_problem("disk full")
+    tray.troubles.on_save_problem("disk full")
+    tray.troubles.on_save_problem("disk full")
     assert len(told) == 2 and "History is not being saved: disk full" in told[1]
-    tray._on_save_problem(None)
+    tray.troubles.on_save_problem(None)
     assert "store" not in tray.troubles
 
 
 def test_status_lists_what_stopped(app) -> None:
     tray, _ = app
-    tray._trouble("x", "The camera detector stopped.")
+    tray.troubles.report("x", "The camera detector stopped.")
     tray.rules = make_rules()
     tray.store = Store(tray.where.data / "history.json")
     tray.runner = type("R", (), {"state": State()})()
-    text = tray._status_text()
+    text = tray.answers.status_text()
     assert text.splitlines()[-1] == "Problem: The camera detector stopped."
     assert text.startswith("Next break at") or "Today: 0 of 5" in text, text
 
@@ -173,4 +174,4 @@ def test_every_command_of_the_channel_has_an_answer_in_the_tray(profile) -> None
     home = profile.home
     tray = TrayApp(Folders(config=home / "c", data=home / "d", log=home / "l",
                            runtime=home / "run"))
-    assert set(tray.answers()) | {"ping"} == set(control.COMMANDS)
+    assert set(tray.answers.table()) | {"ping"} == set(control.COMMANDS)

@@ -13,6 +13,10 @@ from __future__ import annotations
 import logging
 import math
 import os
+from dataclasses import replace
+from datetime import timedelta
+
+from tray.core.model import Rules
 
 log = logging.getLogger(__name__)
 PREFIX = "POINTBREAK_TEST_"
@@ -43,3 +47,15 @@ def fail_at(where: str) -> None:
     """The crash tests' way to make the tray fail at `where`."""
     if os.environ.get(f"{PREFIX}FAIL_AT") == where:
         raise RuntimeError(f"a failure at {where}, asked for by a test")
+
+
+def shorter_times(rules: Rules) -> Rules:
+    """The rules with the end-to-end tests' shorter times, where they ask for them."""
+    interval, card, away = (seconds(name) for name in ("INTERVAL", "CARD", "AWAY"))
+    if interval:
+        rules = replace(rules, interval=timedelta(seconds=interval))
+    if card:
+        rules = replace(rules, card_timeout=timedelta(seconds=card))
+    if away:
+        rules = replace(rules, away_after=timedelta(seconds=away))
+    return rules

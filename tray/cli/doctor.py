@@ -112,8 +112,13 @@ def _tray_backend(report: Report) -> None:
 
 def _notifications(report: Report) -> None:
     from tray.adapters import notify
+    from tray.adapters.choosing import AUTO, UnknownChoice
 
-    chosen = notify.select()
+    try:
+        chosen = notify.select()
+    except UnknownChoice as error:
+        report.problem(str(error), f"unset {error.variable}, or set it to one of those")
+        chosen = notify.select(None, AUTO)
     if chosen.name == "none":
         report.fact("Notifications", "none")
         report.problem("No way to show desktop notifications (prompts still come as the card).",
@@ -126,8 +131,13 @@ def _notifications(report: Report) -> None:
 
 def _idle(report: Report) -> None:
     from tray.adapters import idle
+    from tray.adapters.choosing import AUTO, UnknownChoice
 
-    reader = idle.select()
+    try:
+        reader = idle.select()
+    except UnknownChoice as error:
+        report.problem(str(error), f"unset {error.variable}, or set it to one of those")
+        reader = idle.select(AUTO)
     if reader is None:
         report.fact("Idle time", "none")
         report.problem("Pointbreak cannot tell when you are away from the keyboard: breaks "

@@ -8,14 +8,25 @@ shows it with the place in the log where the traceback is.
 from __future__ import annotations
 
 import json
+import logging
+import sys
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from tray import APP_NAME
 from tray.base import guard
 from tray.base.atomic import write_atomically
 from tray.core.model import in_range
+from tray.shell.logs import LOG_NAME
+
+if TYPE_CHECKING:
+    from tray.adapters.notify import SafeNotifier
+    from tray.config.paths import Folders
+
+log = logging.getLogger(__name__)
 
 FILE_NAME = "last-crash.json"
 
@@ -73,3 +84,28 @@ def take_untold(folder: Path) -> Crash | None:
         return None
     _write(folder, Crash(crash.at, crash.where, crash.error, crash.log, is_told=True))
     return crash
+
+
+EXIT_CRASHED = 70  # EX_SOFTWARE: an unexpected error ended the tray
+
+
+def tell_crash(where: Folders, what: str, error: BaseException,
+               notifier: SafeNotifier | None) -> int:
+    """Log the traceback, keep a record for the next start and `doctor`, tell the person (a
+    notification, and stderr when there is one). Returns the tray's exit status."""
+    log_file = where.log / LOG_NAME
+    log.error("%s crashed in %s", APP_NAME, what, exc_info=error)
+    text = record(where.data, what, error, log_file).sentence()
+    if sys.stderr is not None:
+        with suppress(OSError, ValueError):
+            print(text, file=sys.stderr)
+    try:
+        if notifier is None:
+            from tray.adapters import notify
+            from tray.adapters.choosing import AUTO
+
+            notifier = notify.SafeNotifier(notify.select(None, AUTO))
+        notifier.notify(0, APP_NAME, text, {}, lambda _a: None)
+    except Exception:  # telling is best effort here: the log and the record have it
+        log.exception("the crash could not be told by a notification")
+    return EXIT_CRASHED

@@ -13,6 +13,7 @@ from typing import Any
 
 from tray.config.paths import folders
 from tray.config.welcome import mark_welcomed
+from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, minutes_label
 from tray.ipc import control
 from tray.ui.single import listen_for_raise, raise_on_request
 
@@ -23,13 +24,9 @@ REFRESH_MS = 30_000
 
 ACTIONS: list[tuple[str, list[tuple[str, str, dict[str, Any]]]]] = [
     ("", [("Start a session now", "now", {})]),
-    ("Snooze", [("5 min", "snooze", {"minutes": 5}), ("10 min", "snooze", {"minutes": 10}),
-                ("30 min", "snooze", {"minutes": 30})]),
+    ("Snooze", [(minutes_label(m), "snooze", {"minutes": m}) for m in SNOOZE_MINUTES]),
     ("", [("Skip next break", "skip", {})]),
-    ("Pause", [("30 min", "pause", {"minutes": 30}), ("1 hour", "pause", {"minutes": 60}),
-               ("2 hours", "pause", {"minutes": 120}),
-               ("Until tomorrow", "pause", {"until": "tomorrow"}),
-               ("Until resumed", "pause", {})]),
+    ("Pause", [(choice.label, "pause", choice.args()) for choice in PAUSE_CHOICES]),
     ("", [("Resume", "resume", {})]),
 ]
 

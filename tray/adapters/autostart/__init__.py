@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Protocol
+
+from tray.adapters import choosing
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,14 @@ class Backend(Protocol):
     def command(self) -> list[str] | None: ...
 
 
-def backend() -> Backend:
-    forced = os.environ.get("POINTBREAK_AUTOSTART", "").strip().lower()
+SYSTEMS = ("linux", "macos", "windows")
+
+
+def backend(choice: str | None = None) -> Backend:
+    """This system's login entry, or the system `choice` (else POINTBREAK_AUTOSTART) names.
+    Raises UnknownChoice for an unknown name."""
+    forced = choosing.forced("POINTBREAK_AUTOSTART", SYSTEMS, choice)
     chosen = forced or {"win32": "windows", "darwin": "macos"}.get(sys.platform, "linux")
-    if chosen not in ("linux", "macos", "windows"):
-        raise ValueError(f"POINTBREAK_AUTOSTART must be linux, macos or windows, got {forced!r}")
     # Only this system's module: macOS's alone would load plistlib and expat into every tray.
     module = importlib.import_module(f"tray.adapters.autostart.{chosen}")
     entry: Backend = module.Autostart()

@@ -7,8 +7,10 @@ pystray's thread and only call the shell's actions, which post to the engine.
 pystray's xorg backend (the one Linux gets without PyGObject) creates its icon window without
 ButtonPressMask, so no click ever reaches it under trayer, tint2 or MATE (pystray issue #151),
 and it re-sends the dock request at every icon change, after which trayer drops the clicks.
-`_fix_xorg_backend` mends both; it reaches into pystray 0.19.5's internals, which is why
-pystray is pinned below 0.20 and the end-to-end test changes the icon, then clicks it for real.
+`_MendedXorgIcon`, a subclass of that backend's Icon, mends both by overriding two of its
+methods. They are pystray 0.19.5's internals: the fixes apply only to the versions named in
+`MENDED_PYSTRAY` (a newer pystray is logged, and runs unmended), pystray is pinned below 0.20,
+and the end-to-end test changes the icon, then clicks it for real.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 import icons
 from icons import State as IconState
+from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, minutes_label
 from tray.core.model import Mode
 
 log = logging.getLogger(__name__)
@@ -61,8 +64,49 @@ _ICON_FOR_MODE = {Mode.NORMAL: IconState.NORMAL, Mode.DUE: IconState.DUE,
                   Mode.DONE: IconState.DONE}
 
 
+MENDED_PYSTRAY = ("0.19.5",)  # the versions whose xorg internals the fixes were checked on
+
+
 def backend_name(icon: Any) -> str:
+    """pystray's backend of `icon` ("xorg", "gtk", "appindicator", "win32", "darwin")."""
+    for cls in type(icon).__mro__:
+        if cls.__module__.startswith("pystray._") and cls.__module__ != "pystray._base":
+            return cls.__module__.rsplit("_", 1)[-1]
     return type(icon).__module__.rsplit("_", 1)[-1]
+
+
+def _icon_class(pystray: Any) -> Any:
+    """pystray's Icon, or for its xorg backend the mended subclass (see the module doc)."""
+    base = pystray.Icon
+    if not base.__module__.endswith("._xorg"):
+        return base
+    from importlib import metadata
+
+    version = metadata.version("pystray")
+    if version not in MENDED_PYSTRAY:
+        log.warning("pystray %s: the xorg backend's click and docking fixes are made for %s "
+                    "only and are not applied; the icon may not take clicks", version,
+                    ", ".join(MENDED_PYSTRAY))
+        return base
+    from Xlib import X
+
+    class _MendedXorgIcon(base):  # type: ignore[misc, valid-type]
+        def _create_window(self) -> Any:
+            # Its icon window lacks ButtonPressMask, so no click would reach it.
+            window = super()._create_window()
+            mask = window.get_attributes().your_event_mask
+            window.change_attributes(event_mask=mask | X.ButtonPressMask)
+            return window
+
+        def _assert_docked(self) -> None:
+            # Every icon change re-sends the dock request, and trayer then re-embeds the window
+            # into a new slot that takes no clicks: dock only while not docked (a lost tray
+            # still re-docks).
+            if self._systray_manager is None:
+                super()._assert_docked()
+
+    log.info("xorg backend: ButtonPressMask added to the icon window; docking once")
+    return _MendedXorgIcon
 
 
 class TrayIcon:
@@ -73,7 +117,7 @@ class TrayIcon:
         self._actions = actions
         self._view = View()
         self._mode: Mode | None = None
-        self.icon = pystray.Icon("pointbreak", icons.image(IconState.NORMAL, ICON_SIZE),
+        self.icon = _icon_class(pystray)("pointbreak", icons.image(IconState.NORMAL, ICON_SIZE),
                                  "Pointbreak", menu=self._menu())
         self.has_menu = bool(self.icon.HAS_MENU)
         self._changed = threading.Condition()
@@ -105,14 +149,9 @@ class TrayIcon:
             item(lambda _: self._view.next_line, None, enabled=False),
             item(lambda _: self._view.today_line, None, enabled=False),
             menu.SEPARATOR,
-            item("Snooze", menu(item("5 min", snooze(5)), item("10 min", snooze(10)),
-                                item("30 min", snooze(30)))),
+            item("Snooze", menu(*(item(minutes_label(m), snooze(m)) for m in SNOOZE_MINUTES))),
             item("Skip next break", lambda: actions.skip()),
-            item("Pause", menu(item("30 min", pause({"minutes": 30})),
-                               item("1 hour", pause({"minutes": 60})),
-                               item("2 hours", pause({"minutes": 120})),
-                               item("Until tomorrow", pause({"until": "tomorrow"})),
-                               item("Until resumed", pause({}))),
+            item("Pause", menu(*(item(c.label, pause(c.args())) for c in PAUSE_CHOICES)),
                  visible=lambda _: not self._view.is_paused),
             item("Resume", lambda: actions.resume(), visible=lambda _: self._view.is_paused),
             menu.SEPARATOR,
@@ -130,9 +169,6 @@ class TrayIcon:
         `setup` runs on a thread of its own as soon as pystray's loop is ready, beside the
         showing of the icon, so neither waits for the other.
         """
-        # Before the loop starts reading from X: no other thread talks to the display yet.
-        _fix_xorg_backend(self.icon)
-
         def on_ready(icon: Any) -> None:
             threading.Thread(target=setup, name="pointbreak-start", daemon=True).start()
             icon.visible = True
@@ -187,28 +223,3 @@ class TrayIcon:
 
     def stop(self) -> None:
         self.icon.stop()
-
-
-def _fix_xorg_backend(icon: Any) -> None:
-    """Two fixes for pystray 0.19.5's xorg backend (see the module doc), on its internals.
-
-    - Its icon window lacks ButtonPressMask, so no click reaches it: add the mask.
-    - Every icon change re-sends the dock request, and trayer then re-embeds the window into a
-      new slot that takes no clicks: dock only while not docked (a lost tray still re-docks).
-    """
-    window, display = getattr(icon, "_window", None), getattr(icon, "_display", None)
-    if backend_name(icon) != "xorg" or window is None or display is None:
-        return
-    from Xlib import X
-
-    mask = window.get_attributes().your_event_mask
-    window.change_attributes(event_mask=mask | X.ButtonPressMask)
-    display.flush()
-    dock = icon._assert_docked
-
-    def dock_once() -> None:
-        if getattr(icon, "_systray_manager", None) is None:
-            dock()
-
-    icon._assert_docked = dock_once
-    log.info("xorg backend: ButtonPressMask added to the icon window; docking once")

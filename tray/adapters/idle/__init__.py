@@ -17,8 +17,11 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from tray.adapters import choosing
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +30,10 @@ class IdleReader(Protocol):
     name: str
 
     def idle_seconds(self) -> float:
-        """Seconds since the last input. May block briefly (a D-Bus or X round trip); call it
-        from the presence watcher's thread, never the engine's. Raises OSError if it fails."""
+        """Seconds since the last input. May block briefly (a D-Bus or X round trip), so never
+        on the engine's thread. Safe from two threads at once (the presence watcher's and the
+        typing-pause wait's): a reader with a connection reads under its own lock. Raises
+        OSError if it fails."""
         ...
 
 
@@ -42,9 +47,11 @@ class X11Idle:
         if not self._display.has_extension("MIT-SCREEN-SAVER"):
             raise OSError("the X server has no MIT-SCREEN-SAVER extension")
         self._root = self._display.screen().root
+        self._lock = threading.Lock()  # one X connection: one request at a time
 
     def idle_seconds(self) -> float:
-        return float(self._root.screensaver_query_info().idle) / 1000.0
+        with self._lock:
+            return float(self._root.screensaver_query_info().idle) / 1000.0
 
 
 class _DBusIdle:
@@ -59,14 +66,16 @@ class _DBusIdle:
         from jeepney.io.blocking import open_dbus_connection
 
         self._connection = open_dbus_connection(bus="SESSION")
+        self._lock = threading.Lock()  # a blocking jeepney connection: one call at a time
         self._address = DBusAddress(self.PATH, bus_name=self.BUS_NAME, interface=self.INTERFACE)
         self.idle_seconds()  # it must answer now, or it is not usable here
 
     def idle_seconds(self) -> float:
         from jeepney import MessageType, new_method_call
 
-        reply = self._connection.send_and_get_reply(
-            new_method_call(self._address, self.METHOD), timeout=2)
+        with self._lock:
+            reply = self._connection.send_and_get_reply(
+                new_method_call(self._address, self.METHOD), timeout=2)
         if reply.header.message_type is MessageType.error:
             raise OSError(f"{self.BUS_NAME}.{self.METHOD}: {reply.body}")
         return float(reply.body[0]) / 1000.0
@@ -165,25 +174,19 @@ def _candidates() -> list[tuple[str, Callable[[], IdleReader]]]:
     return found
 
 
-def select() -> IdleReader | None:
-    forced = os.environ.get("POINTBREAK_IDLE", "").strip().lower()
-    if forced == "none":
+READERS: dict[str, Callable[[], IdleReader]] = {
+    "x11": X11Idle, "mutter": MutterIdle, "screensaver": ScreenSaverIdle,
+    "windows": WindowsIdle, "macos": MacIdle}
+
+
+def select(choice: str | None = None) -> IdleReader | None:
+    """The first reader that works here, or the one `choice` (else POINTBREAK_IDLE) names;
+    None where none works or `none` is asked. Raises UnknownChoice for an unknown name."""
+    name = choosing.forced("POINTBREAK_IDLE", [*READERS, choosing.NONE], choice)
+    if name == choosing.NONE:
         return None
-    every: dict[str, Callable[[], IdleReader]] = {
-        "x11": X11Idle, "mutter": MutterIdle, "screensaver": ScreenSaverIdle,
-        "windows": WindowsIdle, "macos": MacIdle}
-    candidates = [(forced, every[forced])] if forced in every else _candidates()
-    tried = set()
-    for name, make in candidates:
-        if name in tried:
-            continue
-        tried.add(name)
-        try:
-            reader = make()
-        except Exception as error:  # any failure: not usable here
-            log.info("idle time: %s is not usable: %s", name, error)
-            continue
-        log.info("idle time: using %s", reader.name)
-        return reader
-    log.warning("idle time: no reader works here; natural breaks come only from lock/sleep")
-    return None
+    candidates = [(name, READERS[name])] if name else _candidates()
+    reader = choosing.first_that_works("idle time", candidates)
+    if reader is None:
+        log.warning("idle time: no reader works here; natural breaks come only from lock/sleep")
+    return reader

@@ -15,7 +15,6 @@ to notify is logged once and never stops a prompt.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import shutil
 import subprocess
@@ -23,6 +22,8 @@ import sys
 import threading
 from collections.abc import Callable
 from typing import Any
+
+from tray.adapters import choosing
 
 log = logging.getLogger(__name__)
 
@@ -196,31 +197,24 @@ def _candidates(icon: Any) -> list[tuple[str, Callable[[], Notifier]]]:
     return [("dbus", DBusNotifier), ("notify-send", NotifySendNotifier), ("plyer", PlyerNotifier)]
 
 
-def select(icon: Any = None) -> Notifier:
-    """The first path that works here (or the forced one), logged with why others did not."""
-    forced = os.environ.get("POINTBREAK_NOTIFY", "").strip().lower()
-    candidates = _candidates(icon)
-    if forced == "none":
+def select(icon: Any = None, choice: str | None = None) -> Notifier:
+    """The first path that works here, or the one `choice` (else POINTBREAK_NOTIFY) names;
+    a silent Notifier where none works or `none` is asked. Raises UnknownChoice for an unknown
+    name."""
+    every: dict[str, Callable[[], Notifier]] = {
+        "dbus": DBusNotifier, "notify-send": NotifySendNotifier, "plyer": PlyerNotifier,
+        "osascript": OsascriptNotifier, "pystray": lambda: PystrayNotifier(icon)}
+    name = choosing.forced("POINTBREAK_NOTIFY", [*every, choosing.NONE], choice)
+    if name == choosing.NONE:
         return Notifier()
-    if forced:
-        every = {"dbus": DBusNotifier, "notify-send": NotifySendNotifier, "plyer": PlyerNotifier,
-                 "osascript": OsascriptNotifier, "pystray": lambda: PystrayNotifier(icon)}
-        if forced not in every:
-            log.warning("POINTBREAK_NOTIFY=%s is not one of %s; choosing by itself",
-                        forced, ", ".join(sorted(every)))
-        else:
-            candidates = [(forced, every[forced])]
-    for name, make in candidates:
-        try:
-            notifier = make()
-        except Exception as error:
-            log.info("notifications: %s is not usable: %s", name, error)
-            continue
-        log.info("notifications: using %s (buttons: %s)", notifier.name,
-                 "yes" if notifier.has_actions else "no")
-        return notifier
-    log.warning("notifications: no path works here; prompts still come as the prompt card")
-    return Notifier()
+    candidates = [(name, every[name])] if name else _candidates(icon)
+    notifier = choosing.first_that_works("notifications", candidates)
+    if notifier is None:
+        log.warning("notifications: no path works here; prompts still come as the prompt card")
+        return Notifier()
+    log.info("notifications: %s has buttons: %s", notifier.name,
+             "yes" if notifier.has_actions else "no")
+    return notifier
 
 
 class SafeNotifier:
