@@ -66,7 +66,8 @@ def start_times(env: dict[str, str], runs: int, args: tuple[str, ...] = ("routin
 STEP_PROBE = r"""
 import time, tkinter as tk, statistics, json
 from routines.routine import load_all
-from routines.window import Options, RoutineWindow
+from routines.options import Options
+from routines.window import RoutineWindow
 root = tk.Tk()
 window = RoutineWindow(root, load_all()[0]["upper-back-hands-only"],
                        Options(start_in_routine=True, is_sound_on=False), None, time.monotonic)

@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import tkinter as tk
 
-    from routines.window import KEY_GUARD_S, Options, RoutineWindow
+    from routines.options import KEY_GUARD_S, Options
+    from routines.window import RoutineWindow
     from tray.config.profile import load_profile
 
     profile = load_profile()

@@ -27,34 +27,22 @@ from __future__ import annotations
 import base64
 import tkinter as tk
 from collections.abc import Callable
-from dataclasses import dataclass
 from tkinter import font as tkfont
 from tkinter import ttk
 from typing import Any
 
+from routines.options import (
+    ART_SIZE,
+    END_CARD_CLOSES_S,
+    EXIT_CODES,
+    SNOOZE_CHOICES,
+    Options,
+    heading,
+)
 from routines.routine import Routine
 from routines.session import Cue, Session, View
 from tray.ipc.children import ReportStream, send_report
 from tray.ui.look import THEMES
-
-EXIT_CODES = {"completed": 0, "stopped_early": 3, "skipped": 4, "ignored": 5, "snoozed": 6}
-SNOOZE_CHOICES = (5, 10, 30)
-KEY_GUARD_S = 2.0
-END_CARD_CLOSES_S = 120
-ART_SIZE = 200  # at font scale 1 and 96 DPI
-
-@dataclass(frozen=True)
-class Options:
-    rounds: int = 4
-    theme: str = "light"
-    font_scale: float = 1.0
-    is_sound_on: bool = True
-    can_snooze: bool = True
-    card_timeout_s: float = 300.0
-    completed_today: int = 0
-    daily_cap: int = 5
-    start_in_routine: bool = False
-    key_guard_s: float = KEY_GUARD_S
 
 
 class RoutineWindow:
@@ -266,7 +254,7 @@ class RoutineWindow:
             art = "circles" if step.kind == "press" and view.is_cue_shown else step.illustration
             self.w_art.configure(image=self._art(art))
             self.w_text.configure(text=step.text)
-            self.w_round.configure(text=_heading(step.kind, view.round, view.rounds))
+            self.w_round.configure(text=heading(step.kind, view.round, view.rounds))
         if view.is_cue_shown and step.cue:
             self.w_cue.configure(text=step.cue)
             self.w_art.configure(image=self._art("circles"))
@@ -403,11 +391,3 @@ class RoutineWindow:
                 self.root.after_cancel(timer)
         self.root.destroy()
 
-
-_HEADINGS = {"settle": "Get comfortable", "locate": "Find the spot", "finish": "All done"}
-
-
-def _heading(kind: str, round_: int, rounds: int) -> str:
-    if round_:
-        return f"Round {round_} of {rounds}" + (" · rest" if kind == "rest" else "")
-    return _HEADINGS.get(kind, "")

@@ -17,7 +17,7 @@ import pytest
 from desktop import TRAY_TINT, pixels_unlike, wait_for
 
 from tray.core.model import State
-from tray.ipc import control
+from tray.ipc import client, protocol
 from tray.store import Store
 
 BIN = Path(sys.executable).parent
@@ -91,7 +91,7 @@ def past(instant: datetime) -> bool:
 def look_again(profile) -> None:
     """Have the engine decide at this instant: a reload ends in a tick the engine handles before
     it answers, so whatever fell due by now has been acted on, however late its own timer."""
-    reply = control.send(profile.home / "run" / "pointbreak", "reload")
+    reply = client.send(profile.home / "run" / "pointbreak", "reload")
     assert reply["ok"], reply
 
 
@@ -232,7 +232,7 @@ def test_the_tray_on_the_xorg_backend(desktop, start_tray, profile) -> None:
     # quit ends it cleanly: the process exits 0, the socket is gone, the icon too.
     assert profile.run("quit").returncode == 0
     assert tray.process.wait(10) == 0
-    assert not os.path.exists(control.address(profile.home / "run" / "pointbreak"))
+    assert not os.path.exists(protocol.address(profile.home / "run" / "pointbreak"))
     wait_for(lambda: tray.icon not in desktop.tray_icons(), what="the icon to go")
 
 
@@ -280,7 +280,7 @@ def test_a_killed_tray_leaves_a_stale_socket_that_the_next_start_cleans(
         desktop, start_tray, profile) -> None:
     all_day(profile)
     tray = start_tray("xorg")
-    socket_path = control.address(profile.home / "run" / "pointbreak")
+    socket_path = protocol.address(profile.home / "run" / "pointbreak")
     os.killpg(tray.process.pid, signal.SIGKILL)
     tray.process.wait(5)
     assert os.path.exists(socket_path)  # left behind by the crash
@@ -666,7 +666,7 @@ def test_turning_a_detector_off_releases_the_prompt_it_holds(desktop, start_tray
                  what="the due prompt held")
         with profile.settings.open("a") as file:
             file.write("\n[do_not_disturb]\ncalls = false\n")
-        reply = control.send(profile.home / "run" / "pointbreak", "reload")
+        reply = client.send(profile.home / "run" / "pointbreak", "reload")
         assert reply["ok"], reply
         wait_for(lambda: "Break on screen now" in tray.status(), what="the prompt released")
         assert "microphone" not in tray.status()

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tray.ipc import control
-from tray.ipc.control import AlreadyRunning, ControlServer, Request, TrayNotRunning, parse_request
+from tray.ipc import client, protocol
+from tray.ipc.protocol import AlreadyRunning, Request, TrayNotRunning, parse_request
+from tray.ipc.server import DEADLINE_S, ControlServer
 
 
 @pytest.fixture
@@ -44,20 +45,20 @@ def server(runtime: Path) -> Iterator[tuple[ControlServer, list[Request]]]:
 
 
 def still_answers(runtime: Path) -> None:
-    assert control.send(runtime, "ping")["ok"] is True
+    assert client.send(runtime, "ping")["ok"] is True
 
 
 def test_a_request_and_its_reply(server, runtime: Path) -> None:
     _, seen = server
-    reply = control.send(runtime, "snooze", {"minutes": 15})
+    reply = client.send(runtime, "snooze", {"minutes": 15})
     assert reply == {"ok": True, "message": "did snooze", "args": {"minutes": 15}}
     assert seen == [Request("snooze", {"minutes": 15})]
 
 
 def test_the_socket_and_key_are_private(server, runtime: Path) -> None:
     assert (runtime.stat().st_mode & 0o777) == 0o700
-    assert (os.stat(control.address(runtime)).st_mode & 0o777) == 0o600
-    assert (control.key_path(runtime).stat().st_mode & 0o777) == 0o600
+    assert (os.stat(protocol.address(runtime)).st_mode & 0o777) == 0o600
+    assert (protocol.key_path(runtime).stat().st_mode & 0o777) == 0o600
 
 
 def frame(payload: bytes) -> bytes:
@@ -68,15 +69,15 @@ def raw_session(runtime: Path, key: bytes | None = None) -> socket.socket:
     """A hand-made peer: connects, reads the greeting, answers it (with `key`, or the real one)."""
     sock = socket.socket(socket.AF_UNIX)
     sock.settimeout(10)
-    sock.connect(control.address(runtime))
+    sock.connect(protocol.address(runtime))
     size = struct.unpack("!i", sock.recv(4))[0]
     greeting = b""
     while len(greeting) < size:
         greeting += sock.recv(size - len(greeting))
     import hashlib
     import hmac
-    real = bytes.fromhex(control.key_path(runtime).read_text())
-    digest = hmac.new(key or real, greeting[len(control.GREETING):], hashlib.sha256).digest()
+    real = bytes.fromhex(protocol.key_path(runtime).read_text())
+    digest = hmac.new(key or real, greeting[len(protocol.GREETING):], hashlib.sha256).digest()
     sock.sendall(frame(digest))
     return sock
 
@@ -163,11 +164,11 @@ def test_a_peer_without_the_key_is_refused(server, runtime: Path) -> None:
     sock = raw_session(runtime, key=b"\x00" * 32)
     assert read_frame(sock) == b"denied"
     sock.close()
-    key = control.key_path(runtime)
+    key = protocol.key_path(runtime)
     real = key.read_text()
     key.write_text("00" * 32)  # a client holding the wrong key gets a clear error
     with pytest.raises(TrayNotRunning, match="refused this key"):
-        control.send(runtime, "status")
+        client.send(runtime, "status")
     key.write_text(real)
     assert seen == []
     still_answers(runtime)
@@ -177,11 +178,11 @@ def test_silent_peers_do_not_block_the_others(server, runtime: Path) -> None:
     silent = []
     for _ in range(10):
         sock = socket.socket(socket.AF_UNIX)
-        sock.connect(control.address(runtime))
+        sock.connect(protocol.address(runtime))
         silent.append(sock)  # connects and says nothing
     started = time.monotonic()
     still_answers(runtime)
-    assert time.monotonic() - started < control.DEADLINE_S  # served while they wait
+    assert time.monotonic() - started < DEADLINE_S  # served while they wait
     for sock in silent:
         sock.close()
 
@@ -191,14 +192,14 @@ def test_a_peer_that_stalls_mid_message_is_dropped(server, runtime: Path) -> Non
     assert read_frame(sock) == b"ok"
     sock.sendall(struct.pack("!i", 100) + b'{"comm')  # promises 100 bytes, sends 6
     still_answers(runtime)
-    sock.settimeout(control.DEADLINE_S + 5)
+    sock.settimeout(DEADLINE_S + 5)
     assert sock.recv(1) == b""  # the tray hung up on it after its deadline
     sock.close()
 
 
 def test_a_peer_speaking_another_protocol_is_dropped(server, runtime: Path) -> None:
     sock = socket.socket(socket.AF_UNIX)
-    sock.connect(control.address(runtime))
+    sock.connect(protocol.address(runtime))
     sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
     sock.close()
     still_answers(runtime)
@@ -207,7 +208,7 @@ def test_a_peer_speaking_another_protocol_is_dropped(server, runtime: Path) -> N
 def test_many_peers_at_once(server, runtime: Path) -> None:
     results: list[bool] = []
     threads = [threading.Thread(target=lambda: results.append(
-        control.send(runtime, "status")["ok"])) for _ in range(30)]
+        client.send(runtime, "status")["ok"])) for _ in range(30)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -222,24 +223,24 @@ def test_a_second_server_finds_the_first(server, runtime: Path) -> None:
 
 
 def test_a_stale_socket_is_cleaned_up(runtime: Path) -> None:
-    control.prepare_runtime(runtime)
+    protocol.prepare_runtime(runtime)
     stale = socket.socket(socket.AF_UNIX)
-    stale.bind(control.address(runtime))  # bound, never listening: as a killed tray leaves it
+    stale.bind(protocol.address(runtime))  # bound, never listening: as a killed tray leaves it
     stale.close()
-    assert os.path.exists(control.address(runtime))
+    assert os.path.exists(protocol.address(runtime))
     with pytest.raises(TrayNotRunning):
-        control.send(runtime, "status")
+        client.send(runtime, "status")
     srv = ControlServer(runtime, lambda r: {"ok": True, "message": "fresh"})
     srv.start()
     try:
-        assert control.send(runtime, "status")["message"] == "fresh"
+        assert client.send(runtime, "status")["message"] == "fresh"
     finally:
         srv.stop()
 
 
 def test_no_tray_means_tray_not_running(runtime: Path) -> None:
     with pytest.raises(TrayNotRunning):
-        control.send(runtime, "status")
+        client.send(runtime, "status")
 
 
 def test_a_handler_that_fails_gives_an_error_reply(runtime: Path) -> None:
@@ -249,9 +250,9 @@ def test_a_handler_that_fails_gives_an_error_reply(runtime: Path) -> None:
     srv = ControlServer(runtime, broken)
     srv.start()
     try:
-        reply = control.send(runtime, "status")
+        reply = client.send(runtime, "status")
         assert reply["ok"] is False and "engine on fire" in reply["error"]
-        assert control.send(runtime, "ping")["ok"] is False  # still serving
+        assert client.send(runtime, "ping")["ok"] is False  # still serving
     finally:
         srv.stop()
 
@@ -270,7 +271,7 @@ def test_valid_requests_parse(raw: bytes, expected: Request) -> None:
 
 def test_the_client_library_is_not_used_with_pickles(server, runtime: Path) -> None:
     # multiprocessing's Connection.send() pickles; a peer that uses it is refused like any other.
-    conn = Client(control.address(runtime), family="AF_UNIX")
+    conn = Client(protocol.address(runtime), family="AF_UNIX")
     conn.recv_bytes()
     conn.send({"command": "status"})  # a pickle, and no key
     assert conn.recv_bytes() == b"denied"

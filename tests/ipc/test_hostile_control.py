@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tray.base.lockfile import InstanceLock
-from tray.ipc import control
-from tray.ipc.control import BadRequest, ControlServer, Request, parse_request
+from tray.ipc import client, protocol
+from tray.ipc.protocol import BadRequest, Request, parse_request
+from tray.ipc.server import MAX_WAITING, ControlServer
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def server(runtime: Path) -> Iterator[ControlServer]:
 
 def connect(runtime: Path) -> socket.socket:
     sock = socket.socket(socket.AF_UNIX)
-    sock.connect(control.address(runtime))
+    sock.connect(protocol.address(runtime))
     return sock
 
 
@@ -64,8 +65,8 @@ def trusted(runtime: Path) -> socket.socket:
     """A peer past the key check, ready to send its request."""
     sock = connect(runtime)
     greeting = read_frame(sock)
-    key = bytes.fromhex(control.key_path(runtime).read_text())
-    sock.sendall(frame(control._mac(key, greeting[len(control.GREETING):])))
+    key = bytes.fromhex(protocol.key_path(runtime).read_text())
+    sock.sendall(frame(protocol._mac(key, greeting[len(protocol.GREETING):])))
     assert read_frame(sock) == b"ok"
     return sock
 
@@ -73,7 +74,7 @@ def trusted(runtime: Path) -> socket.socket:
 def test_two_hundred_silent_connections_do_not_keep_status_out(server, runtime: Path) -> None:
     silent = [connect(runtime) for _ in range(200)]
     try:
-        assert control.send(runtime, "status") == {"ok": True, "message": "status"}
+        assert client.send(runtime, "status") == {"ok": True, "message": "status"}
     finally:
         for sock in silent:
             sock.close()
@@ -81,9 +82,9 @@ def test_two_hundred_silent_connections_do_not_keep_status_out(server, runtime: 
 
 def test_a_flood_past_the_limit_closes_the_oldest_and_still_serves(server,
                                                                    runtime: Path) -> None:
-    flood = [connect(runtime) for _ in range(control.MAX_WAITING + 40)]
+    flood = [connect(runtime) for _ in range(MAX_WAITING + 40)]
     try:
-        assert control.send(runtime, "status")["ok"] is True
+        assert client.send(runtime, "status")["ok"] is True
         oldest = flood[0]
         oldest.settimeout(30)
         read_frame(oldest)  # its greeting, then the end: closed to make room
@@ -120,7 +121,7 @@ def test_slow_peers_are_closed_at_one_deadline_for_the_whole_exchange(server,
     for peer in peers:
         peer.start()
     try:
-        assert control.send(runtime, "status")["ok"] is True
+        assert client.send(runtime, "status")["ok"] is True
     finally:
         for peer in peers:
             peer.join(len(request) * 0.2 + 30)
@@ -139,21 +140,21 @@ def test_a_quit_reply_reaches_the_asker_before_the_channel_closes(runtime: Path)
     srv = ControlServer(runtime, handle)
     holder.append(srv)
     srv.start()
-    assert control.send(runtime, "quit") == {"ok": True, "message": "Pointbreak quits."}
+    assert client.send(runtime, "quit") == {"ok": True, "message": "Pointbreak quits."}
     srv.stop()
-    assert not os.path.exists(control.address(runtime))
+    assert not os.path.exists(protocol.address(runtime))
 
 
 def test_busy_is_told_from_not_running(runtime: Path) -> None:
-    control.prepare_runtime(runtime)
-    with pytest.raises(control.TrayNotRunning) as nothing:
-        control.send(runtime, "status")
-    assert not isinstance(nothing.value, control.TrayNotAnswering)
-    lock = InstanceLock(control.instance_lock(runtime))  # a tray that runs but does not answer
+    protocol.prepare_runtime(runtime)
+    with pytest.raises(protocol.TrayNotRunning) as nothing:
+        client.send(runtime, "status")
+    assert not isinstance(nothing.value, protocol.TrayNotAnswering)
+    lock = InstanceLock(client.instance_lock(runtime))  # a tray that runs but does not answer
     assert lock.acquire()
     try:
-        with pytest.raises(control.TrayNotAnswering, match="running but its control channel"):
-            control.send(runtime, "status")
+        with pytest.raises(protocol.TrayNotAnswering, match="running but its control channel"):
+            client.send(runtime, "status")
     finally:
         lock.release()
 
@@ -167,10 +168,10 @@ def test_the_command_line_says_busy_and_never_starts_a_session_alone(
     import sys
 
     runtime = profile.home / "run" / "pointbreak"
-    control.prepare_runtime(runtime)
+    protocol.prepare_runtime(runtime)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time\nfrom tray.base.lockfile import InstanceLock\n"
-         f"assert InstanceLock({str(control.instance_lock(runtime))!r}).acquire()\n"
+         f"assert InstanceLock({str(client.instance_lock(runtime))!r}).acquire()\n"
          "print('held', flush=True)\nsys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -191,7 +192,7 @@ _json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()
                      lambda inner: st.lists(inner, max_size=3)
                      | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
 _requests = st.fixed_dictionaries(
-    {"command": st.sampled_from(sorted(control.COMMANDS)) | st.text(max_size=10)},
+    {"command": st.sampled_from(sorted(protocol.COMMANDS)) | st.text(max_size=10)},
     optional={"args": st.dictionaries(st.sampled_from(["minutes", "until", "x"]),
                                       _json | st.integers(-5, 2000), max_size=2) | _json})
 
@@ -208,7 +209,7 @@ def test_any_message_is_a_valid_request_or_a_bad_one(raw: bytes) -> None:
     except BadRequest as error:
         assert len(str(error)) < 400
         return
-    assert request.command in control.COMMANDS
+    assert request.command in protocol.COMMANDS
     minutes = request.args.get("minutes")
     assert minutes is None or (isinstance(minutes, int) and 1 <= minutes <= 1440)
 
@@ -226,15 +227,15 @@ def test_the_live_server_answers_any_message_and_goes_on(server, runtime: Path,
     finally:
         sock.close()
     assert isinstance(reply, dict) and isinstance(reply.get("ok"), bool)
-    assert control.send(runtime, "ping")["ok"] is True
+    assert client.send(runtime, "ping")["ok"] is True
 
 
 def test_a_peer_closed_to_make_room_in_the_same_round_does_not_stop_the_server(
         runtime: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With room for 4, each new connection closes the oldest, which the test closes itself at
     the same moment: the serving loop meets events of peers it has just dropped."""
-    monkeypatch.setattr(control, "MAX_WAITING", 4)
-    monkeypatch.setattr(control, "DEADLINE_S", 60.0)  # only making room closes anything here
+    monkeypatch.setattr("tray.ipc.server.MAX_WAITING", 4)
+    monkeypatch.setattr("tray.ipc.server.DEADLINE_S", 60.0)  # only making room closes anything here
     srv = ControlServer(runtime, lambda request: {"ok": True, "message": request.command})
     srv.start()
     try:
@@ -243,7 +244,7 @@ def test_a_peer_closed_to_make_room_in_the_same_round_does_not_stop_the_server(
             waiting.append(connect(runtime))
             waiting.pop(0).close()
         first = waiting[0]
-        assert control.send(runtime, "status")["ok"] is True  # the serving thread lives
+        assert client.send(runtime, "status")["ok"] is True  # the serving thread lives
         first.settimeout(30)
         read_frame(first)  # its greeting; then closed to make room, long before 60 s
         for _ in range(4):
@@ -259,7 +260,7 @@ def test_a_full_queue_is_waited_out_not_taken_for_no_answer(runtime: Path) -> No
     """A listener that has not accepted yet, its queue full (EAGAIN for a new connect): the
     command keeps trying until the tray takes it, within its timeout."""
     runtime.mkdir(parents=True)
-    where = control.address(runtime)
+    where = protocol.address(runtime)
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(where)
     listener.listen(0)
@@ -282,7 +283,7 @@ def test_a_full_queue_is_waited_out_not_taken_for_no_answer(runtime: Path) -> No
     taker = threading.Thread(target=accept_all)
     taker.start()
     try:
-        conn = control._connect(where, timeout=30)
+        conn = client._connect(where, timeout=30)
         conn.close()
     finally:
         taker.join(30)
@@ -294,9 +295,9 @@ def test_a_full_queue_is_waited_out_not_taken_for_no_answer(runtime: Path) -> No
 
 def test_a_foreign_peer_holding_the_socket_while_a_tray_runs_is_not_taken_for_none(
         runtime: Path) -> None:
-    control.prepare_runtime(runtime)
+    protocol.prepare_runtime(runtime)
     listener = socket.socket(socket.AF_UNIX)
-    listener.bind(control.address(runtime))
+    listener.bind(protocol.address(runtime))
     listener.listen(1)
 
     def greet_wrongly() -> None:
@@ -305,11 +306,11 @@ def test_a_foreign_peer_holding_the_socket_while_a_tray_runs_is_not_taken_for_no
         peer.close()
 
     threading.Thread(target=greet_wrongly, daemon=True).start()
-    lock = InstanceLock(control.instance_lock(runtime))
+    lock = InstanceLock(client.instance_lock(runtime))
     assert lock.acquire()
     try:
-        with pytest.raises(control.TrayNotAnswering, match="is not a Pointbreak tray"):
-            control.send(runtime, "now")  # `now` must not start a session of its own then
+        with pytest.raises(protocol.TrayNotAnswering, match="is not a Pointbreak tray"):
+            client.send(runtime, "now")  # `now` must not start a session of its own then
     finally:
         lock.release()
         listener.close()

@@ -169,9 +169,9 @@ def test_a_test_knob_that_is_not_a_number_is_ignored(monkeypatch: pytest.MonkeyP
 def test_every_command_of_the_channel_has_an_answer_in_the_tray(profile) -> None:
     """One list of commands: a command the channel takes and the tray does not answer would
     fall into another's answer (it once fell into resume)."""
-    from tray.ipc import control
+    from tray.ipc import protocol
 
     home = profile.home
     tray = TrayApp(Folders(config=home / "c", data=home / "d", log=home / "l",
                            runtime=home / "run"))
-    assert set(tray.answers.table()) | {"ping"} == set(control.COMMANDS)
+    assert set(tray.answers.table()) | {"ping"} == set(protocol.COMMANDS)

@@ -16,7 +16,7 @@ from helpers import BERLIN, sample_year
 
 from tray.config.paths import folders
 from tray.core import history
-from tray.ipc import control
+from tray.ipc import client, protocol
 from tray.store import Store
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +59,7 @@ def window(desktop, profile, monkeypatch):
     records = seed(profile, TODAY)
 
     def not_running(command: str) -> dict:
-        raise control.TrayNotRunning("no tray in this test")
+        raise protocol.TrayNotRunning("no tray in this test")
 
     root = tk.Tk()
     shown = HistoryWindow(root, folders(), send=not_running, today=TODAY)
@@ -127,7 +127,7 @@ def test_delete_through_the_running_tray(desktop, start_tray, profile) -> None:
     records = seed(profile, today)
     tray = start_tray("xorg")
     before = sum(1 for r in records if r.day < today)
-    reply = control.send(profile.home / "run" / "pointbreak", "forget")
+    reply = client.send(profile.home / "run" / "pointbreak", "forget")
     assert reply == {"ok": True, "message": f"{before} history records before today deleted."}
     left = Store(profile.store).records(date.min, date.max)
     assert {r.day for r in left} == {today}

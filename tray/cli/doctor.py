@@ -281,19 +281,19 @@ def _folders_and_store(report: Report) -> None:
 
 def _running(report: Report) -> None:
     from tray.config.paths import folders
-    from tray.ipc import control
+    from tray.ipc import client, protocol
 
     try:
-        reply = control.send(folders().runtime, "status", timeout=5.0)
+        reply = client.send(folders().runtime, "status", timeout=5.0)
         report.fact("Tray", "running")
         for line in str(reply.get("message", "")).splitlines():
             if line.startswith("Problem: "):  # what stopped working in the running tray
                 report.problem(line.removeprefix("Problem: "),
                                f"see the log; quitting and starting {APP} again retries it")
-    except control.TrayNotAnswering as error:
+    except protocol.TrayNotAnswering as error:
         report.fact("Tray", "running, but not answering")
         report.problem(f"The tray runs but its control channel did not answer: {error}",
                        "wait a moment and try again; if it stays so, quit it from its menu "
                        "or end its process, then start `pointbreak`")
-    except control.TrayNotRunning:
+    except protocol.TrayNotRunning:
         report.fact("Tray", "not running (start it: pointbreak)")

@@ -1,5 +1,5 @@
 """The tray's answers to the control channel's commands (on the channel's answer threads):
-one table, held by a test to the channel's own list of commands (tray.ipc.control.COMMANDS)."""
+one table, held by a test to the channel's own list of commands (tray.ipc.protocol.COMMANDS)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from tray.core.model import (
     StartRequested,
     State,
 )
-from tray.ipc.control import Reply, Request
+from tray.ipc.protocol import Reply, Request
 
 if TYPE_CHECKING:
     from tray.shell.effects import Effects

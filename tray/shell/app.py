@@ -38,7 +38,8 @@ from tray.core.model import (
     State,
     TrayStarted,
 )
-from tray.ipc import control
+from tray.ipc import client, protocol
+from tray.ipc.server import ControlServer
 from tray.shell.answers import Answers, pause_event
 from tray.shell.crash import tell_crash
 from tray.shell.detectors import Detectors
@@ -59,8 +60,8 @@ SETTLE_S = 1.0  # a settings file that cannot be read is read again this much la
 def run_tray(*, show_welcome: bool = True) -> int:
     where = folders()
     setup_logging(where.log)
-    control.prepare_runtime(where.runtime)
-    lock = InstanceLock(control.instance_lock(where.runtime))
+    protocol.prepare_runtime(where.runtime)
+    lock = InstanceLock(client.instance_lock(where.runtime))
     if not lock.acquire():
         return _show_the_running_one(where.runtime)
     one_heap()
@@ -77,10 +78,10 @@ def _show_the_running_one(runtime: Path) -> int:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:
-            if control.send(runtime, "show", timeout=3).get("ok"):
+            if client.send(runtime, "show", timeout=3).get("ok"):
                 print(f"{APP_NAME} is already running; its control window is open.")
                 return 0
-        except control.TrayNotRunning:
+        except protocol.TrayNotRunning:
             pass
         time.sleep(0.1)  # the first one is still starting up
     print(f"{APP_NAME} is already starting.")
@@ -95,7 +96,7 @@ class TrayApp:
         self.runner: Any = None
         self.windows: Any = None
         self.notifier: Any = None
-        self.server: control.ControlServer | None = None
+        self.server: ControlServer | None = None
         self.rules: Rules | None = None
         self.store: Any = None
         self._settings_stamp: float | None = None
@@ -207,11 +208,11 @@ class TrayApp:
         self._check_stopping()
         self.runner.start(TrayStarted(_last_alive(self.where.alive), recorded))
         self._check_stopping()
-        server = control.ControlServer(self.where.runtime, self.answers.handle)
+        server = ControlServer(self.where.runtime, self.answers.handle)
         try:
             server.start()
             self.server = server
-        except (control.AlreadyRunning, OSError) as error:
+        except (protocol.AlreadyRunning, OSError) as error:
             # The tray goes on without commands: prompts still come, the menu still works.
             log.error("the control channel cannot start (%s: %s); `pointbreak` commands will "
                       "not reach this tray", error.__class__.__name__, error)

@@ -19,7 +19,7 @@ from typing import Any
 
 from tray.config.paths import Folders
 from tray.core import history
-from tray.ipc import control
+from tray.ipc import client, protocol
 from tray.store.export import export_to
 from tray.ui import chart
 from tray.ui.single import listen_for_raise, run_window
@@ -41,7 +41,7 @@ class HistoryWindow:
 
         self.root = root
         self.where = where
-        self.send = send or (lambda command: control.send(where.runtime, command))
+        self.send = send or (lambda command: client.send(where.runtime, command))
         profile = load_profile()
         self.zone = profile.zone
         self.cap = profile.settings.daily_cap
@@ -121,9 +121,9 @@ class HistoryWindow:
     def _next_break(self) -> str:
         try:
             reply = self.send("status")
-        except control.TrayNotAnswering:
+        except protocol.TrayNotAnswering:
             return "Pointbreak did not answer"
-        except control.TrayNotRunning:
+        except protocol.TrayNotRunning:
             return "Pointbreak is not running"
         text = str(reply.get("message", "")) if reply.get("ok") else ""
         return text.splitlines()[0] if text else "Pointbreak is starting"
@@ -254,9 +254,9 @@ class HistoryWindow:
         try:
             reply = self.send("forget")
             return str(reply.get("message") if reply.get("ok") else reply.get("error"))
-        except control.TrayNotAnswering as error:  # it may still do it: never both
+        except protocol.TrayNotAnswering as error:  # it may still do it: never both
             return f"Pointbreak did not answer ({error}); look again in a moment."
-        except control.TrayNotRunning:
+        except protocol.TrayNotRunning:
             pass
         from tray.store import Store, StoreWriteError
 

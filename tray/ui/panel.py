@@ -14,7 +14,7 @@ from typing import Any
 from tray.config.paths import folders
 from tray.config.welcome import mark_welcomed
 from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, minutes_label
-from tray.ipc import control
+from tray.ipc import client, protocol
 from tray.ui.single import listen_for_raise, raise_on_request
 
 # First thing on import, before Tk loads: a raise request that came early must not kill us.
@@ -97,7 +97,7 @@ class Panel:
     def _send(self, command: str, args: dict[str, Any]) -> dict[str, Any]:
         try:
             return self.send(command, args)
-        except control.TrayNotRunning:
+        except protocol.TrayNotRunning:
             return {"ok": False, "error": "Pointbreak is not running. Start it with `pointbreak`."}
 
     def refresh(self, reschedule: bool = True) -> None:
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     elif "--welcome" in argv:
         welcome(root)
     else:
-        Panel(root, lambda command, args: control.send(runtime, command, args))
+        Panel(root, lambda command, args: client.send(runtime, command, args))
     raise_on_request(root)
     root.update_idletasks()
     x = (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2

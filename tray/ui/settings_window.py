@@ -21,7 +21,7 @@ from tray.config import settings as settings_file
 from tray.config import settings_edit as edit
 from tray.config.paths import Folders
 from tray.core.hours import DAY_NAMES
-from tray.ipc import control
+from tray.ipc import client, protocol
 from tray.ui.single import listen_for_raise, run_window
 
 listen_for_raise()
@@ -39,7 +39,7 @@ class SettingsWindow:
         self.root = root
         self.where = where
         self.path = where.settings
-        self.send = send or (lambda command: control.send(where.runtime, command))
+        self.send = send or (lambda command: client.send(where.runtime, command))
         loaded, problems = settings_file.load(self.path)
         _, broken = edit.read_document(self.path)
         self.saved = edit.values_of(loaded)
@@ -322,9 +322,9 @@ class SettingsWindow:
             reply = self.send("reload")
             text += (" Pointbreak uses the new settings now." if reply.get("ok")
                      else f" Pointbreak could not reload them: {reply.get('error')}")
-        except control.TrayNotAnswering:
+        except protocol.TrayNotAnswering:
             text += " Pointbreak did not answer in time; it reads the file within a minute."
-        except control.TrayNotRunning:
+        except protocol.TrayNotRunning:
             text += " Pointbreak uses them when it starts."
         self._changed()
         self.message.set(text)

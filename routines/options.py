@@ -1,0 +1,34 @@
+"""The routine window's options and fixed values: what the launcher hands the window (Options),
+the exit code for each outcome, the snooze choices, the key guard, and the steps' headings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_CODES = {"completed": 0, "stopped_early": 3, "skipped": 4, "ignored": 5, "snoozed": 6}
+SNOOZE_CHOICES = (5, 10, 30)
+KEY_GUARD_S = 2.0
+END_CARD_CLOSES_S = 120
+ART_SIZE = 200  # at font scale 1 and 96 DPI
+
+@dataclass(frozen=True)
+class Options:
+    rounds: int = 4
+    theme: str = "light"
+    font_scale: float = 1.0
+    is_sound_on: bool = True
+    can_snooze: bool = True
+    card_timeout_s: float = 300.0
+    completed_today: int = 0
+    daily_cap: int = 5
+    start_in_routine: bool = False
+    key_guard_s: float = KEY_GUARD_S
+
+
+_HEADINGS = {"settle": "Get comfortable", "locate": "Find the spot", "finish": "All done"}
+
+
+def heading(kind: str, round_: int, rounds: int) -> str:
+    if round_:
+        return f"Round {round_} of {rounds}" + (" · rest" if kind == "rest" else "")
+    return _HEADINGS.get(kind, "")

@@ -1,0 +1,263 @@
+"""The bodies of the `pointbreak` commands other than history and plan: starting the tray, the
+commands sent to the running tray (now, snooze, skip, pause, resume, quit), status, settings,
+autostart and doctor, and the helpers they share (the profile, the store, opening a window)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from tray import APP_NAME
+from tray.cli import EXIT_OK, EXIT_REFUSED
+from tray.config.localtime import day_and_clock
+from tray.core.model import Kind
+
+if TYPE_CHECKING:
+    from tray.config.profile import Profile
+    from tray.store import Store
+
+
+def start_tray(show_welcome: bool = True) -> int:
+    if not _has_display():
+        print(f"{APP_NAME} needs a desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set. "
+              "Run `pointbreak` from a desktop; `pointbreak status` and `pointbreak plan` work "
+              "anywhere.", file=sys.stderr)
+        return EXIT_REFUSED
+    from tray.shell.app import run_tray
+
+    return run_tray(show_welcome=show_welcome)
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    import logging
+
+    from tray.cli.doctor import examine
+
+    logging.basicConfig(level=logging.CRITICAL)  # the report says it all
+    report = examine()
+    print(report.text())
+    return EXIT_REFUSED if report.problems else EXIT_OK
+
+
+def run_autostart(args: argparse.Namespace) -> int:
+    from tray.adapters import autostart
+
+    entry = autostart.backend()
+    if args.action == "on":
+        try:
+            where = entry.enable(autostart.launch_command())
+        except OSError as error:
+            print(f"Start at login could not be turned on: {error}", file=sys.stderr)
+            return EXIT_REFUSED
+        print(f"Start at login is on ({where}).")
+        _tell_tray("reload")  # the running tray's menu shows the change
+    elif args.action == "off":
+        try:
+            entry.disable()
+        except OSError as error:
+            print(f"Start at login could not be turned off: {error}", file=sys.stderr)
+            return EXIT_REFUSED
+        print("Start at login is off.")
+        _tell_tray("reload")
+    else:
+        command = entry.command()
+        if entry.is_enabled():
+            print("Start at login is on: " + " ".join(command or []))
+        else:
+            print("Start at login is off.")
+    return EXIT_OK
+
+
+def run_tray_command(args: argparse.Namespace) -> int:
+    payload: dict[str, object] = {}
+    if args.command == "snooze":
+        payload = {"minutes": args.minutes}
+    elif args.command == "pause" and args.duration == "tomorrow":
+        payload = {"until": "tomorrow"}
+    elif args.command == "pause" and args.duration is not None:
+        payload = {"minutes": int(args.duration.total_seconds() // 60)}
+    try:
+        reply = _ask_tray(args.command, payload)
+    except _NoAnswer as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    if reply is None and args.command == "now" and _has_display():
+        return _session_alone()  # no tray at all (its lock is free): never a second session
+    if reply is None:
+        print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
+              "Start it with `pointbreak`.", file=sys.stderr)
+        return EXIT_REFUSED
+    return _print_reply(reply)
+
+
+def _session_alone() -> int:
+    """`pointbreak now` with no tray: the routine window alone, which records the session."""
+    import subprocess
+
+    from tray.ipc import children
+
+    try:
+        code = subprocess.run(children.command("routines", ["session"])).returncode
+    except OSError as error:
+        print(f"The routine window cannot start: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK if code in (0, 3) else EXIT_REFUSED  # completed, or stopped by the person
+
+
+def _tell_tray(command: str) -> None:
+    """A request whose answer nobody waits for (a tray that does not answer learns later)."""
+    with contextlib.suppress(_NoAnswer):
+        _ask_tray(command)
+
+
+class _NoAnswer(Exception):
+    """A tray runs but did not answer: busy, starting or quitting (it may still act)."""
+
+
+def _ask_tray(command: str, payload: dict[str, object] | None = None) -> dict[str, object] | None:
+    """The running tray's reply, or None when no tray runs. Raises _NoAnswer when one runs
+    but did not answer."""
+    from tray.config.paths import folders
+    from tray.ipc import client, protocol
+
+    try:
+        return client.send(folders().runtime, command, payload)
+    except protocol.TrayNotAnswering as error:
+        raise _NoAnswer(f"{APP_NAME} is running but did not answer: it may be busy, starting "
+                        f"or quitting; try again in a moment. ({error})") from None
+    except protocol.TrayNotRunning:
+        return None
+
+
+def _print_reply(reply: dict[str, object]) -> int:
+    if reply.get("ok"):
+        message = reply.get("message")
+        if message:
+            print(message)
+        return EXIT_OK
+    print(reply.get("error") or reply.get("message") or "The tray refused.", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def open_store(profile: Profile) -> Store:
+    from tray.store import Store
+
+    return Store(profile.folders.store)
+
+
+def tell_notices(store: Store) -> None:
+    """What the store met while opening and reading (after the reads: a damaged record is
+    found by reading it)."""
+    for notice in store.notices:
+        print(notice, file=sys.stderr)
+
+
+def read_profile() -> Profile:
+    from tray.config.profile import load_profile
+
+    profile = load_profile()
+    for problem in profile.problems:
+        print(problem, file=sys.stderr)
+    return profile
+
+
+def run_status(args: argparse.Namespace) -> int:
+    try:
+        reply = _ask_tray("status")
+    except _NoAnswer as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    if reply is not None:
+        return _print_reply(reply)
+    from tray.core import engine
+    from tray.shell.texts import prompts_line, today_line
+
+    profile = read_profile()
+    store = open_store(profile)
+    now = datetime.now(UTC)
+    today = now.astimezone(profile.zone).date()
+    from dataclasses import replace
+
+    from tray.core.model import DayCount, State
+    from tray.store import count_day
+
+    records = store.records(today, today)
+    state = store.load_state() or State()
+    # The records are the truth for today (a session run alone adds to them, not to the
+    # state); take the larger of both counts, as the tray does when it starts.
+    recorded, kept = count_day(today, records), state.count_for(today)
+    today_count = DayCount(today, max(recorded.prompts, kept.prompts),
+                           max(recorded.completed, kept.completed))
+    state = replace(state, counts=(*(c for c in state.counts if c.day != today), today_count))
+    status = engine.status(state, now, profile.rules)
+    print(f"{APP_NAME} is not running: no breaks are offered until it starts (`pointbreak`).")
+    print(today_line(status))
+    print(prompts_line(records, profile.zone))
+    sessions = [r for r in records if r.kind is Kind.SESSION]
+    if sessions:
+        print(f"Sessions started by hand: {len(sessions)}")
+    if state.is_paused:
+        until = ("until resumed" if state.paused_until is None
+                 else f"until {day_and_clock(state.paused_until, now, profile.zone)}")
+        print(f"Paused {until}.")
+    tell_notices(store)
+    return EXIT_OK
+
+
+def has_display() -> bool:
+    return sys.platform in ("win32", "darwin") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_window(module: str) -> int:
+    """Run a window in this process until it is closed (one at a time: a second one brings
+    the first to the front)."""
+    import importlib
+
+    result: int = importlib.import_module(module).main([])
+    return result
+
+
+def run_settings(args: argparse.Namespace) -> int:
+    from tray.config import settings as settings_file
+    from tray.config.paths import folders
+    from tray.core.hours import DAY_NAMES, format_offset
+
+    path = folders().settings
+    if args.action is None and has_display():
+        return open_window("tray.ui.settings_window")
+    if args.action == "path":
+        print(path)
+        return EXIT_OK
+    problem = settings_file.ensure_file(path)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+    profile = read_profile()
+    values = profile.settings
+    print(f"# {path}")
+    print(f"interval_minutes = {int(values.interval.total_seconds() // 60)}")
+    print(f"daily_cap = {values.daily_cap}")
+    print(f'active_hours = "{format_offset(values.hours.start)}-{format_offset(values.hours.end)}"')
+    print("active_days = " + ", ".join(DAY_NAMES[d] for d in sorted(values.hours.days)))
+    print(f'routine = "{profile.routine.id}" ({values.rounds} rounds, '
+          f"{_minutes(profile.routine.length(values.rounds))})")
+    print(f"sound = {str(values.sound).lower()}")
+    print(f"font_scale = {values.font_scale:g}")
+    print(f'theme = "{values.theme.value}"')
+    print(f'after_sleep = "{values.after_sleep.value}"')
+    return EXIT_OK
+
+
+def _minutes(length: timedelta) -> str:
+    seconds = int(length.total_seconds())
+    return f"{seconds // 60}:{seconds % 60:02d} min"
