@@ -21,7 +21,8 @@ from pathlib import Path
 
 from tray.config.localtime import local_zone
 from tray.core import engine
-from tray.core.model import Kind, Outcome, Record, Rules, State, Ticked
+from tray.core.events import Ticked
+from tray.core.model import Kind, Outcome, Record, Rules, State
 from tray.store import Store
 
 REPEATS = 31

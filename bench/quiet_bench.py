@@ -22,7 +22,7 @@ import desktop as desk  # noqa: E402
 from tray.adapters.idle import X11Idle  # noqa: E402
 from tray.adapters.idle.presence import Polling, PresenceWatcher  # noqa: E402
 from tray.adapters.quiet import X11FullscreenWatcher  # noqa: E402
-from tray.core.model import QuietEnded, QuietStarted  # noqa: E402
+from tray.core.events import QuietEnded, QuietStarted  # noqa: E402
 
 
 def main() -> int:

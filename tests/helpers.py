@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from tray.core.events import ShowPrompt, TrayStarted
 from tray.core.hours import ActiveHours
-from tray.core.model import Kind, Outcome, Record, Rules, ShowPrompt, TrayStarted
+from tray.core.model import Kind, Outcome, Record, Rules
 from tray.core.plan import Answer, Simulation, answer_prompt
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -21,7 +21,7 @@ import pytest
 from desktop import wait_for
 
 from tray.adapters.quiet import calls
-from tray.core.model import QuietEnded, QuietStarted
+from tray.core.events import QuietEnded, QuietStarted
 
 SOURCES = "0\tmic\tmodule-null-source.c\ts16le 2ch 44100Hz\tIDLE\n" \
           "1\tspeaker.monitor\tmodule-null-sink.c\ts16le 2ch 44100Hz\tRUNNING\n"

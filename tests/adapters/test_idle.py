@@ -11,7 +11,8 @@ import pytest
 
 from tray.adapters import idle
 from tray.adapters.idle.presence import Polling, PresenceWatcher, step
-from tray.core.model import Away, AwayEnded, AwayStarted
+from tray.core.events import AwayEnded, AwayStarted
+from tray.core.model import Away
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 

@@ -20,7 +20,7 @@ from tray.adapters.quiet import (
     X11FullscreenWatcher,
     dconf_change_covers,
 )
-from tray.core.model import QuietEnded, QuietStarted
+from tray.core.events import QuietEnded, QuietStarted
 
 pytestmark = pytest.mark.e2e
 PRESENTER = Path(__file__).parents[1].joinpath("fullscreen_window.py")

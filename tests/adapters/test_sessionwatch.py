@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tray.adapters.session import event_for
-from tray.core.model import Away, AwayEnded, AwayStarted
+from tray.core.events import AwayEnded, AwayStarted
+from tray.core.model import Away
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

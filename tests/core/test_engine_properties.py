@@ -10,29 +10,25 @@ from helpers import BERLIN, NEW_YORK, at
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tray.core import engine
-from tray.core.hours import ActiveHours, local_day, period_of
-from tray.core.model import (
-    AfterSleep,
-    Away,
+from tray.core import schedule
+from tray.core.events import (
     AwayEnded,
     AwayStarted,
     ClockChanged,
-    Kind,
-    Outcome,
     PauseRequested,
     PromptEnded,
     QuietEnded,
     QuietStarted,
     ResumeRequested,
     RoutineStarted,
-    Rules,
     ShowPrompt,
     SkipRequested,
     SnoozeRequested,
     StartRequested,
     TrayStarted,
 )
+from tray.core.hours import ActiveHours, local_day, period_of
+from tray.core.model import AfterSleep, Away, Kind, Outcome, Rules
 from tray.core.plan import Simulation
 from tray.store import Store
 
@@ -173,7 +169,7 @@ def _check(sim: Simulation, checked: int) -> int:
     rules = sim.rules
     state = sim.state
     if (state.open is None and not state.is_paused and not state.away
-            and engine.next_due(state, sim.now, rules) is not None):
+            and schedule.next_due(state, sim.now, rules) is not None):
         assert sim.wake_at is not None, "a break is pending but nothing will wake the engine"
     per_day: dict = {}
     for at_, _effect in _first_shows(sim):

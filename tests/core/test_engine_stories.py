@@ -8,19 +8,13 @@ from datetime import timedelta
 import pytest
 from helpers import ALL_DAY, BERLIN, NEW_YORK, at, local, make_rules, run, started
 
-from tray.core import engine
-from tray.core.model import (
-    AfterSleep,
-    Away,
+from tray.core import engine, schedule
+from tray.core.events import (
     AwayEnded,
     AwayStarted,
     ClockChanged,
     ClosePrompt,
-    Kind,
-    Mode,
-    Outcome,
     PauseRequested,
-    Phase,
     PromptEnded,
     Refuse,
     ResumeRequested,
@@ -33,6 +27,7 @@ from tray.core.model import (
     Ticked,
     TrayStarted,
 )
+from tray.core.model import AfterSleep, Away, Kind, Mode, Outcome, Phase
 from tray.core.plan import Answer, Simulation
 
 WED = "2026-11-25"
@@ -106,11 +101,11 @@ def test_a_snooze_after_skips_past_the_end_of_the_day_brings_no_prompt_today() -
     sim.wakes_until(at(WED, "16:00"))
     sim.feed(SkipRequested())  # 18:00: the end of active hours, so tomorrow
     sim.feed(SkipRequested())
-    due, period = engine.next_due(sim.state, sim.now, sim.rules)
+    due, period = schedule.next_due(sim.state, sim.now, sim.rules)
     assert period.day.isoformat() == "2026-11-26"
     decision = sim.feed(SnoozeRequested(timedelta(minutes=1)))
     assert not decision.of_type(ShowPrompt)
-    later, period = engine.next_due(sim.state, sim.now, sim.rules)
+    later, period = schedule.next_due(sim.state, sim.now, sim.rules)
     assert period.day.isoformat() == "2026-11-26" and later == due + timedelta(minutes=1)
     assert first_prompts(run(sim, at(WED, "23:00"), None)) == []
 
@@ -121,7 +116,7 @@ def test_skip_on_the_open_prompt_ends_it_as_skipped() -> None:
     decision = sim.feed(SkipRequested())
     assert decision.of_type(ClosePrompt)
     assert sim.records()[1].outcome is Outcome.SKIPPED
-    assert local(engine.next_due(sim.state, sim.now, sim.rules)[0]) == "12:01"
+    assert local(schedule.next_due(sim.state, sim.now, sim.rules)[0]) == "12:01"
 
 
 def test_snooze_with_no_prompt_open_moves_the_next_break() -> None:
@@ -187,7 +182,7 @@ def test_five_completed_routines_end_the_days_prompts_but_not_sessions() -> None
     assert status.mode is Mode.DONE and status.is_past_guidance
     assert run(sim, at(WED, "23:59"), None) == []
     assert sim.feed(StartRequested()).of_type(StartRoutine)  # always allowed
-    assert local(engine.next_due(sim.state, sim.now, sim.rules)[0]) == "10:30"  # Thursday
+    assert local(schedule.next_due(sim.state, sim.now, sim.rules)[0]) == "10:30"  # Thursday
 
 
 def test_idle_through_the_due_time_is_a_natural_break_and_nothing_shows_on_return() -> None:
@@ -345,7 +340,7 @@ def test_a_tray_restart_resumes_the_count_unless_the_gap_was_a_natural_break(gap
     sim.feed(TrayStarted(last_alive_at=last_alive))
     assert (sim.state == before) is expect_same
     expected = "10:30" if expect_same else "11:40"
-    assert local(engine.next_due(sim.state, sim.now, sim.rules)[0]) == expected
+    assert local(schedule.next_due(sim.state, sim.now, sim.rules)[0]) == expected
 
 
 @pytest.mark.parametrize(("now", "work_from", "expected"), [
@@ -365,7 +360,7 @@ def test_next_due_table(now: str, work_from: str | None, expected: str) -> None:
         return at(day, clock)
 
     state = State(work_from=None if work_from is None else instant(work_from))
-    due, _ = engine.next_due(state, instant(now), make_rules())
+    due, _ = schedule.next_due(state, instant(now), make_rules())
     assert due.astimezone(BERLIN).strftime("%a %H:%M") == expected
 
 
@@ -373,7 +368,7 @@ def test_every_decision_ends_with_the_next_wake() -> None:
     sim = Simulation(make_rules(), at(WED, "08:00"))
     decision = sim.feed(TrayStarted(None))
     assert decision.wake_at == at(WED, "10:30")
-    assert engine.next_wake(sim.state, sim.now, sim.rules) == decision.wake_at
+    assert schedule.next_wake(sim.state, sim.now, sim.rules) == decision.wake_at
 
 
 # --- found in review: each of these once broke a rule ---------------------------------------
@@ -437,7 +432,7 @@ def test_a_restart_after_the_clock_went_back_counts_as_a_long_gap() -> None:
 
 
 def test_a_prompt_due_during_a_fullscreen_window_waits_and_comes_after_it() -> None:
-    from tray.core.model import QuietEnded, QuietStarted
+    from tray.core.events import QuietEnded, QuietStarted
 
     sim = started(make_rules(), at(WED, "08:00"))
     sim.wakes_until(at(WED, "10:00"))
@@ -457,7 +452,7 @@ def test_a_prompt_due_during_a_fullscreen_window_waits_and_comes_after_it() -> N
 
 
 def test_a_prompt_held_for_30_minutes_comes_as_a_quiet_notification_and_counts() -> None:
-    from tray.core.model import QuietStarted
+    from tray.core.events import QuietStarted
 
     sim = started(make_rules(), at(WED, "08:00"))
     sim.wakes_until(at(WED, "10:00"))
@@ -469,7 +464,7 @@ def test_a_prompt_held_for_30_minutes_comes_as_a_quiet_notification_and_counts()
 
 
 def test_a_snoozed_prompt_waits_for_the_quiet_to_end() -> None:
-    from tray.core.model import QuietEnded, QuietStarted
+    from tray.core.events import QuietEnded, QuietStarted
 
     sim = started(make_rules(), at(WED, "08:00"))
     sim.wakes_until(at(WED, "10:30"))

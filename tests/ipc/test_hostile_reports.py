@@ -13,7 +13,8 @@ from datetime import timedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tray.core.model import SNOOZE_RANGE, Outcome, PromptEnded, RoutineStarted, SnoozeRequested
+from tray.core.events import PromptEnded, RoutineStarted, SnoozeRequested
+from tray.core.model import SNOOZE_RANGE, Outcome
 from tray.ipc.children import Child
 from tray.shell.window_processes import _event_for
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tray.core.model import Outcome, PromptEnded, RoutineStarted, SnoozeRequested
+from tray.core.events import PromptEnded, RoutineStarted, SnoozeRequested
+from tray.core.model import Outcome
 from tray.shell.window_processes import Windows
 
 TESTS = str(Path(__file__).resolve().parents[1])

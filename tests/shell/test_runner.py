@@ -10,17 +10,8 @@ import pytest
 from helpers import make_rules
 
 from tray.core import engine
-from tray.core.model import (
-    Away,
-    AwayEnded,
-    AwayStarted,
-    ClockChanged,
-    Rules,
-    ShowPrompt,
-    State,
-    Ticked,
-    TrayStarted,
-)
+from tray.core.events import AwayEnded, AwayStarted, ClockChanged, ShowPrompt, Ticked, TrayStarted
+from tray.core.model import Away, Rules, State
 from tray.shell.runner import WAKE_JOB, WATCHDOG_JOB, EngineRunner
 from tray.shell.watchdog import ClockSet, Slept, TickSample, classify
 from tray.store import Store

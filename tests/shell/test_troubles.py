@@ -14,7 +14,8 @@ import pytest
 from helpers import make_rules
 
 from tray.config.paths import Folders
-from tray.core.model import StartRequested, State, TrayStarted
+from tray.core.events import StartRequested, TrayStarted
+from tray.core.model import State
 from tray.shell.app import TrayApp
 from tray.shell.runner import EngineRunner
 from tray.shell.troubles import DETECTOR_LOGGERS

@@ -205,7 +205,7 @@ def _the_engine_works_with(state: State) -> None:
     from helpers import ALL_DAY, make_rules
 
     from tray.core import engine
-    from tray.core.model import Ticked, TrayStarted
+    from tray.core.events import Ticked, TrayStarted
 
     rules = make_rules(hours=ALL_DAY)
     for now in (datetime(2026, 11, 25, 9, 5, tzinfo=UTC), datetime(2026, 11, 26, 9, tzinfo=UTC)):

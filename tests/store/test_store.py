@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import at, make_rules, run, started
 
-from tray.core.model import DayCount, Kind, Outcome, Record, State, state_to_dict
+from tray.core.codec import state_to_dict
+from tray.core.model import DayCount, Kind, Outcome, Record, State
 from tray.core.plan import Answer
 from tray.store import SCHEMA, Store, StoreWriteError
 

@@ -21,7 +21,8 @@ from typing import NoReturn
 from tray import APP_NAME, __version__
 from tray.base import guard
 from tray.config.localtime import use_locale
-from tray.core.model import FIRST_DAY, LAST_DAY, SNOOZE_RANGE, in_range
+from tray.core.codec import FIRST_DAY, LAST_DAY, in_range
+from tray.core.model import SNOOZE_RANGE
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 WINDOW_MODULES = ("routines", "tray.ui.panel", "tray.ui.settings_window", "tray.ui.history_window")

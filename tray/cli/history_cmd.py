@@ -11,7 +11,8 @@ from pathlib import Path
 from tray.cli import EXIT_OK, EXIT_REFUSED
 from tray.cli.commands import open_store, open_window, read_profile, tell_notices
 from tray.config.localtime import clock
-from tray.core.model import FIRST_DAY, LAST_DAY, Record
+from tray.core.codec import FIRST_DAY, LAST_DAY
+from tray.core.model import Record
 
 
 def run_history(args: argparse.Namespace) -> int:

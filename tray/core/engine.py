@@ -9,6 +9,9 @@ late wake, a sleep or a clock change heals on the next call. Its last effect is 
 `WakeAt(when)`, the next instant at which something would change without a new event.
 
 Not thread-safe by design: the shell owns one thread that calls it (tray.shell.runner).
+
+Here: `handle`, its `Decision`, the per-event steps, and `status` (what the menu shows). What
+falls due, and when, is worked out in `tray.core.schedule`.
 """
 
 from __future__ import annotations
@@ -17,33 +20,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from tray.core.hours import Period, current_or_next_period, local_day, period_of, periods_from
-from tray.core.model import (
-    RECENT_DAYS_KEPT,
-    SNOOZE_RANGE,
-    AfterSleep,
-    Away,
+from tray.core.events import (
     AwayEnded,
     AwayStarted,
     ClockChanged,
     ClosePrompt,
-    DayCount,
     Effect,
     Event,
-    Kind,
-    Mode,
-    Outcome,
     PauseRequested,
-    Phase,
-    Prompt,
     PromptEnded,
     QuietEnded,
     QuietStarted,
-    Record,
     Refuse,
     ResumeRequested,
     RoutineStarted,
-    Rules,
     SaveRecord,
     SaveState,
     ShowPrompt,
@@ -51,14 +41,34 @@ from tray.core.model import (
     SnoozeRequested,
     StartRequested,
     StartRoutine,
-    State,
     Ticked,
     TrayStarted,
     WakeAt,
 )
+from tray.core.hours import current_or_next_period, local_day, periods_from
+from tray.core.model import (
+    SNOOZE_RANGE,
+    AfterSleep,
+    Away,
+    DayCount,
+    Kind,
+    Mode,
+    Outcome,
+    Phase,
+    Prompt,
+    Rules,
+    State,
+)
+from tray.core.schedule import (
+    end_prompt,
+    next_due,
+    next_wake,
+    record_of,
+    set_count,
+    settle,
+    unpause,
+)
 
-MAX_PERIODS_SEARCHED = 16
-MAX_SETTLE_ROUNDS = 8
 E = TypeVar("E")
 
 
@@ -102,7 +112,7 @@ def handle(state: State, event: Event, now: datetime, rules: Rules) -> Decision:
     """Apply one event at `now`, then do whatever has fallen due. Pure."""
     effects: list[Effect] = []
     new = _apply(state, event, now, rules, effects)
-    new = _settle(new, now, rules, effects)
+    new = settle(new, now, rules, effects)
     if new != state:
         effects.append(SaveState(new))
     effects.append(WakeAt(next_wake(new, now, rules)))
@@ -129,13 +139,13 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
             if prompt.phase is Phase.RUNNING:
                 return state
             started = replace(prompt, phase=Phase.RUNNING, started_at=now, snoozed_until=None)
-            effects.append(SaveRecord(_record(started)))
+            effects.append(SaveRecord(record_of(started)))
             return replace(state, open=started)
         case PromptEnded(seq=seq, outcome=outcome, step=step):
             if state.open is None or state.open.seq != seq:
                 effects.append(Refuse("That prompt is no longer open."))
                 return state
-            return _end(state, now, outcome, effects, step=step)
+            return end_prompt(state, now, outcome, effects, step=step)
         case SnoozeRequested(snooze_for=snooze_for, seq=seq):
             return _snooze(state, snooze_for, seq, now, rules, effects)
         case SkipRequested(seq=seq):
@@ -143,7 +153,7 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
                 if state.open.phase is Phase.RUNNING:
                     effects.append(Refuse("A session is on screen; stop it there."))
                     return state
-                return _end(state, now, Outcome.SKIPPED, effects, close=True)
+                return end_prompt(state, now, Outcome.SKIPPED, effects, close=True)
             if seq is not None:
                 effects.append(Refuse("That prompt is no longer open."))
                 return state
@@ -154,7 +164,7 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
             if not state.is_paused:
                 effects.append(Refuse("Pointbreak is not paused."))
                 return state
-            return _unpause(state, now)
+            return unpause(state, now)
         case AwayStarted(reason=reason, since=since):
             since = min(since, now)
             counts_as_break = reason is not Away.ASLEEP or rules.after_sleep is AfterSleep.BREAK
@@ -182,7 +192,7 @@ def _tray_started(state: State, last_alive_at: datetime | None, recorded: tuple[
     for count in recorded:
         known = state.count_for(count.day)
         if count.prompts > known.prompts or count.completed > known.completed:
-            state = _set_count(state, DayCount(count.day, max(count.prompts, known.prompts),
+            state = set_count(state, DayCount(count.day, max(count.prompts, known.prompts),
                                                max(count.completed, known.completed)))
     # A gap we cannot measure (first start, or the clock went back meanwhile) counts as long.
     is_quick = last_alive_at is not None and timedelta(0) <= now - last_alive_at < rules.away_after
@@ -199,7 +209,7 @@ def _tray_started(state: State, last_alive_at: datetime | None, recorded: tuple[
     # A gap of `away_after` or more while nothing ran is a natural break.
     if prompt is not None:
         outcome = Outcome.FAILED if prompt.phase is Phase.RUNNING else Outcome.IGNORED
-        state = _end(state, now, outcome, effects)
+        state = end_prompt(state, now, outcome, effects)
     return replace(state, work_from=now, deferred_to=None, deferred_day=None, away=frozenset(),
                    away_since=None, is_away_a_break=False)
 
@@ -209,13 +219,13 @@ def _start_now(state: State, now: datetime, rules: Rules, effects: list[Effect])
     if prompt is not None:
         if prompt.phase is not Phase.RUNNING:
             prompt = replace(prompt, phase=Phase.RUNNING, started_at=now, snoozed_until=None)
-            effects.append(SaveRecord(_record(prompt)))
+            effects.append(SaveRecord(record_of(prompt)))
         effects.append(StartRoutine(prompt.seq))
         return replace(state, open=prompt)
     seq = state.seq + 1
     session = Prompt(seq=seq, kind=Kind.SESSION, day=local_day(now, rules.zone),
                      first_shown_at=now, phase=Phase.RUNNING, shown_at=now, started_at=now)
-    effects.append(SaveRecord(_record(session)))
+    effects.append(SaveRecord(record_of(session)))
     effects.append(StartRoutine(seq))
     return replace(state, open=session, seq=seq)
 
@@ -242,7 +252,7 @@ def _snooze(state: State, snooze_for: timedelta, seq: int | None, now: datetime,
     snoozed = replace(prompt, phase=Phase.SNOOZED, snoozes=prompt.snoozes + 1,
                       snoozed_for=prompt.snoozed_for + snooze_for, snoozed_until=now + snooze_for)
     effects.append(ClosePrompt(prompt.seq))
-    effects.append(SaveRecord(_record(snoozed)))
+    effects.append(SaveRecord(record_of(snoozed)))
     return replace(state, open=snoozed)
 
 
@@ -268,14 +278,8 @@ def _pause(state: State, pause_for: timedelta | None, until_next_period: bool, n
     else:
         until = None if pause_for is None else now + pause_for
     if state.open is not None and state.open.phase is not Phase.RUNNING:
-        state = _end(state, now, Outcome.SKIPPED, effects, close=True)
+        state = end_prompt(state, now, Outcome.SKIPPED, effects, close=True)
     return replace(state, is_paused=True, paused_until=until, deferred_to=None, deferred_day=None)
-
-
-def _unpause(state: State, at: datetime) -> State:
-    # A pause usually covers a meeting or focus time: the work count starts afresh after it.
-    # A break skipped or snoozed during the pause stays moved.
-    return replace(state, is_paused=False, paused_until=None, work_from=at)
 
 
 def _returned(state: State, now: datetime, rules: Rules, effects: list[Effect]) -> State:
@@ -288,7 +292,7 @@ def _returned(state: State, now: datetime, rules: Rules, effects: list[Effect]) 
         return state
     # A natural break: nothing is shown on return and the work count starts again.
     if state.open is not None and state.open.phase is not Phase.RUNNING:
-        state = _end(state, now, Outcome.IGNORED, effects, close=True)
+        state = end_prompt(state, now, Outcome.IGNORED, effects, close=True)
     return replace(state, work_from=now, deferred_to=None, deferred_day=None)
 
 
@@ -312,137 +316,7 @@ def _shift(state: State, by: timedelta, now: datetime, rules: Rules) -> State:
                    away_since=moved(state.away_since), open=prompt)
 
 
-# --- what is due ---------------------------------------------------------------------------
-
-
-def _settle(state: State, now: datetime, rules: Rules, effects: list[Effect]) -> State:
-    """Carry out whatever is due at `now`, until nothing more changes.
-
-    Ending a prompt can make the next one due at once after a late wake; the loop is bounded
-    and cannot burst, because a new prompt stays open until an event or a deadline ends it.
-    """
-    for _ in range(MAX_SETTLE_ROUNDS):
-        settled = _settle_once(state, now, rules, effects)
-        if settled == state:
-            return settled
-        state = settled
-    return state
-
-
-def _settle_once(state: State, now: datetime, rules: Rules, effects: list[Effect]) -> State:
-    if state.is_paused and state.paused_until is not None and now >= state.paused_until:
-        state = _unpause(state, state.paused_until)
-    prompt = state.open
-    if prompt is not None:
-        if prompt.phase is Phase.SHOWING and now >= prompt.shown_at + rules.card_timeout:
-            return _end(state, prompt.shown_at + rules.card_timeout, Outcome.IGNORED, effects)
-        if prompt.phase is Phase.RUNNING and now >= _running_deadline(prompt, rules):
-            return _end(state, _running_deadline(prompt, rules), Outcome.FAILED, effects)
-        if prompt.phase is Phase.SNOOZED:
-            return _settle_snoozed(state, prompt, now, rules, effects)
-        return state
-    upcoming = next_due(state, now, rules)
-    if upcoming is None or upcoming[0] > now or not upcoming[1].contains(now):
-        return replace(state, held_since=None) if state.held_since is not None else state
-    if state.away:
-        return state
-    is_quiet = False
-    if state.quiet:
-        # Do not disturb: hold the prompt, at most `hold_limit`; then a notification only.
-        held_since = state.held_since or now
-        if now - held_since < rules.hold_limit:
-            return replace(state, held_since=held_since)
-        is_quiet = True
-    seq = state.seq + 1
-    day = local_day(now, rules.zone)
-    prompt = Prompt(seq=seq, kind=Kind.PROMPT, day=day, first_shown_at=now,
-                    phase=Phase.SHOWING, shown_at=now)
-    count = state.count_for(day)
-    state = _set_count(state, replace(count, prompts=count.prompts + 1))
-    effects.append(SaveRecord(_record(prompt)))
-    effects.append(ShowPrompt(seq, can_snooze=True, is_again=False, is_quiet=is_quiet))
-    return replace(state, open=prompt, seq=seq, deferred_to=None, deferred_day=None,
-                   held_since=None)
-
-
-def _settle_snoozed(state: State, prompt: Prompt, now: datetime, rules: Rules,
-                    effects: list[Effect]) -> State:
-    limit = _snooze_limit(prompt, rules)
-    if now >= limit:
-        return _end(state, limit, Outcome.SKIPPED, effects)
-    period = period_of(prompt.day, rules.hours, rules.zone)
-    if period is None or now < period.start:  # the clock went back before its active hours
-        return _end(state, now, Outcome.SKIPPED, effects)
-    assert prompt.snoozed_until is not None
-    if now < prompt.snoozed_until or state.away or state.quiet:
-        return state  # a snoozed prompt waits for the person and for the quiet to end
-    shown = replace(prompt, phase=Phase.SHOWING, shown_at=now, snoozed_until=None)
-    effects.append(ShowPrompt(prompt.seq, can_snooze=prompt.snoozes < rules.max_snoozes,
-                              is_again=True))
-    return replace(state, open=shown)
-
-
-def _snooze_limit(prompt: Prompt, rules: Rules) -> datetime:
-    """The end of the active hours of the prompt's day: a snoozed prompt ends as skipped then."""
-    period = period_of(prompt.day, rules.hours, rules.zone)
-    return prompt.first_shown_at if period is None else period.end
-
-
-def _running_deadline(prompt: Prompt, rules: Rules) -> datetime:
-    return (prompt.started_at or prompt.shown_at) + rules.routine_deadline
-
-
-def next_due(state: State, now: datetime, rules: Rules) -> tuple[datetime, Period] | None:
-    """When the next prompt falls due and in which period, ignoring whether anyone is there."""
-    if state.is_paused and state.paused_until is None:
-        return None
-    start_from = now
-    work_from = state.work_from
-    if state.is_paused and state.paused_until is not None:
-        start_from = max(now, state.paused_until)
-        work_from = state.paused_until
-    for index, period in enumerate(periods_from(start_from, rules.hours, rules.zone)):
-        if index >= MAX_PERIODS_SEARCHED:
-            return None
-        count = state.count_for(period.day)
-        if count.prompts >= rules.daily_cap or count.completed >= rules.daily_cap:
-            continue
-        begin = period.start if work_from is None else max(period.start, work_from)
-        due = begin + rules.interval
-        if (state.deferred_to is not None and state.deferred_day is not None
-                and period.day <= state.deferred_day):
-            # The next break was moved to deferred_to: none comes before it, also in a period
-            # before its own (a skip past the end of today's hours moved it to another day).
-            due = max(due, state.deferred_to)
-        if due < period.end:
-            return due, period
-    return None  # pragma: no cover - a free day always comes within MAX_PERIODS_SEARCHED
-
-
-def next_wake(state: State, now: datetime, rules: Rules) -> datetime | None:
-    """The next instant at which the state would change without a new event."""
-    candidates: list[datetime] = []
-    if state.is_paused and state.paused_until is not None:
-        candidates.append(state.paused_until)
-    prompt = state.open
-    if prompt is not None:
-        if prompt.phase is Phase.SHOWING:
-            candidates.append(prompt.shown_at + rules.card_timeout)
-        elif prompt.phase is Phase.RUNNING:
-            candidates.append(_running_deadline(prompt, rules))
-        else:
-            assert prompt.snoozed_until is not None
-            candidates.append(_snooze_limit(prompt, rules))
-            if prompt.snoozed_until > now:
-                candidates.append(prompt.snoozed_until)
-    elif not state.is_paused:
-        upcoming = next_due(state, now, rules)
-        if upcoming is not None and upcoming[0] > now:
-            candidates.append(upcoming[0])
-        if state.held_since is not None:
-            candidates.append(state.held_since + rules.hold_limit)
-    future = [c for c in candidates if c > now]
-    return min(future) if future else None
+# --- status --------------------------------------------------------------------------------
 
 
 def status(state: State, now: datetime, rules: Rules) -> Status:
@@ -475,34 +349,6 @@ def status(state: State, now: datetime, rules: Rules) -> Status:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _end(state: State, at: datetime, outcome: Outcome, effects: list[Effect], *,
-         step: int | None = None, close: bool = False) -> State:
-    """End the open prompt or session with one outcome; the work count starts again at `at`."""
-    prompt = state.open
-    assert prompt is not None
-    if close:
-        effects.append(ClosePrompt(prompt.seq))
-    effects.append(SaveRecord(_record(prompt, outcome=outcome, ended_at=at, step=step)))
-    if outcome is Outcome.COMPLETED:
-        count = state.count_for(prompt.day)
-        state = _set_count(state, replace(count, completed=count.completed + 1))
-    return replace(state, open=None, work_from=at, deferred_to=None, deferred_day=None)
-
-
-def _record(prompt: Prompt, *, outcome: Outcome | None = None, ended_at: datetime | None = None,
-            step: int | None = None) -> Record:
-    return Record(seq=prompt.seq, kind=prompt.kind, day=prompt.day,
-                  shown_at=prompt.first_shown_at, started_at=prompt.started_at,
-                  ended_at=ended_at, outcome=outcome, step=step, snoozes=prompt.snoozes,
-                  snoozed_for=prompt.snoozed_for)
-
-
-def _set_count(state: State, count: DayCount) -> State:
-    """Set one day's count; the days counted most recently are kept, whatever the clock says."""
-    kept = [c for c in state.counts if c.day != count.day] + [count]
-    return replace(state, counts=tuple(kept[-RECENT_DAYS_KEPT:]))
 
 
 def _minutes(length: timedelta) -> str:

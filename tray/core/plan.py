@@ -12,23 +12,19 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tray.core import engine
-from tray.core.hours import local_wall, period_of
-from tray.core.model import (
-    DEFAULT_SNOOZE,
+from tray.core.events import (
     Effect,
     Event,
-    Outcome,
     PromptEnded,
-    Record,
     RoutineStarted,
-    Rules,
     SaveRecord,
     ShowPrompt,
     SkipRequested,
     SnoozeRequested,
-    State,
     Ticked,
 )
+from tray.core.hours import local_wall, period_of
+from tray.core.model import DEFAULT_SNOOZE, Outcome, Record, Rules, State
 
 
 class Answer(StrEnum):

@@ -11,17 +11,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tray import APP_NAME
 from tray.core import engine
-from tray.core.model import (
-    DEFAULT_SNOOZE,
+from tray.core.events import (
     PauseRequested,
     Refuse,
     ResumeRequested,
-    Rules,
     SkipRequested,
     SnoozeRequested,
     StartRequested,
-    State,
 )
+from tray.core.model import DEFAULT_SNOOZE, Rules, State
 from tray.ipc.protocol import Reply, Request
 
 if TYPE_CHECKING:

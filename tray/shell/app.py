@@ -29,15 +29,14 @@ from tray.adapters.icon import Actions, TrayIcon
 from tray.base import testhooks
 from tray.base.lockfile import InstanceLock
 from tray.config.paths import Folders, folders
-from tray.core.model import (
+from tray.core.events import (
     ResumeRequested,
-    Rules,
     SkipRequested,
     SnoozeRequested,
     StartRequested,
-    State,
     TrayStarted,
 )
+from tray.core.model import Rules, State
 from tray.ipc import client, protocol
 from tray.ipc.server import ControlServer
 from tray.shell.answers import Answers, pause_event

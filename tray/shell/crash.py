@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from tray import APP_NAME
 from tray.base import guard
 from tray.base.atomic import write_atomically
-from tray.core.model import in_range
+from tray.core.codec import in_range
 from tray.shell.logs import LOG_NAME
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from tray.adapters.choosing import AUTO, UnknownChoice
 from tray.base import testhooks
-from tray.core.model import Event, QuietEnded, Rules
+from tray.core.events import Event, QuietEnded
+from tray.core.model import Rules
 
 if TYPE_CHECKING:
     from tray.adapters.idle import IdleReader

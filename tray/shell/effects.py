@@ -16,16 +16,8 @@ from tray.base import testhooks
 from tray.core import engine
 from tray.core.choices import minutes_label
 from tray.core.engine import Decision
-from tray.core.model import (
-    DEFAULT_SNOOZE,
-    ClosePrompt,
-    Rules,
-    ShowPrompt,
-    SnoozeRequested,
-    StartRequested,
-    StartRoutine,
-    State,
-)
+from tray.core.events import ClosePrompt, ShowPrompt, SnoozeRequested, StartRequested, StartRoutine
+from tray.core.model import DEFAULT_SNOOZE, Rules, State
 
 if TYPE_CHECKING:
     from tray.adapters.icon import TrayIcon

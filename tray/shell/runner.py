@@ -27,18 +27,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tray.core import engine
-from tray.core.model import (
-    Away,
+from tray.core.events import (
     AwayEnded,
     AwayStarted,
     ClockChanged,
     Event,
-    Rules,
     SaveRecord,
     SaveState,
-    State,
     Ticked,
 )
+from tray.core.model import Away, Rules, State
 from tray.shell import watchdog
 from tray.store import Store, StoreWriteError
 

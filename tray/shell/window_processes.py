@@ -16,14 +16,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeGuard
 
-from tray.core.model import (
-    SNOOZE_RANGE,
-    Event,
-    Outcome,
-    PromptEnded,
-    RoutineStarted,
-    SnoozeRequested,
-)
+from tray.core.events import Event, PromptEnded, RoutineStarted, SnoozeRequested
+from tray.core.model import SNOOZE_RANGE, Outcome
 from tray.ipc import children
 
 log = logging.getLogger(__name__)

@@ -30,17 +30,8 @@ from tinydb.table import Document
 from tray.base import guard
 from tray.base.atomic import write_atomically
 from tray.base.lockfile import FileLock, LockTimeout
-from tray.core.model import (
-    DayCount,
-    Kind,
-    Outcome,
-    Record,
-    State,
-    record_from_dict,
-    record_to_dict,
-    state_from_dict,
-    state_to_dict,
-)
+from tray.core.codec import record_from_dict, record_to_dict, state_from_dict, state_to_dict
+from tray.core.model import DayCount, Kind, Outcome, Record, State
 
 SCHEMA = 1
 KEEP_DAYS = 400

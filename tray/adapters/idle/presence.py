@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tray.adapters.idle import IdleReader
-from tray.core.model import Away, AwayEnded, AwayStarted, Event
+from tray.core.events import AwayEnded, AwayStarted, Event
+from tray.core.model import Away
 
 log = logging.getLogger(__name__)
 

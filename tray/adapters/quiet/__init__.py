@@ -23,7 +23,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from tray.core.model import Event, QuietEnded, QuietStarted
+from tray.core.events import Event, QuietEnded, QuietStarted
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tray.adapters.quiet import Reason
-from tray.core.model import Event
+from tray.core.events import Event
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from tray.core.model import Away, AwayEnded, AwayStarted, Event
+from tray.core.events import AwayEnded, AwayStarted, Event
+from tray.core.model import Away
 
 log = logging.getLogger(__name__)
 
