@@ -37,3 +37,14 @@ def test_the_import_contracts_hold() -> None:
     result = subprocess.run([tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" not in result.stdout.lower().replace("0 broken", "")
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_production_module_is_over_400_lines() -> None:
+    """A module a newcomer can read in one sitting; tests aside."""
+    long = {str(path.relative_to(ROOT)): n for folder in ("tray", "routines", "icons")
+            for path in (ROOT / folder).rglob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, long
