@@ -474,3 +474,17 @@ def test_a_snoozed_prompt_waits_for_the_quiet_to_end() -> None:
     assert len(sim.effects(ShowPrompt)) == 1
     sim.feed(QuietEnded("fullscreen"))
     assert len(sim.effects(ShowPrompt)) == 2
+
+
+def test_deleting_history_keeps_today_s_count_so_the_daily_cap_still_holds() -> None:
+    from datetime import date
+
+    from tray.core.model import DayCount, State
+
+    today = date(2026, 3, 2)
+    counts = tuple(DayCount(today - timedelta(days=n), prompts=5 - n, completed=n)
+                   for n in range(4))
+    forgotten = engine.forget_before(State(counts=counts), today)
+    assert forgotten.counts == (DayCount(today, prompts=5, completed=0),)
+    assert forgotten.count_for(today).prompts == 5  # the cap: no more prompts today
+    assert engine.forget_before(forgotten, today) == forgotten

@@ -17,7 +17,7 @@ falls due, and when, is worked out in `tray.core.schedule`.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from tray.core.events import (
@@ -317,6 +317,12 @@ def _shift(state: State, by: timedelta, now: datetime, rules: Rules) -> State:
 
 
 # --- status --------------------------------------------------------------------------------
+
+
+def forget_before(state: State, day: date) -> State:
+    """The state after the history before `day` is deleted at the person's request: the
+    counts of earlier days go; `day`'s stays, so the daily cap still holds."""
+    return replace(state, counts=tuple(c for c in state.counts if c.day >= day))
 
 
 def status(state: State, now: datetime, rules: Rules) -> Status:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -132,7 +131,7 @@ class Answers:
         assert rules is not None and app.store is not None
         today = datetime.now(UTC).astimezone(rules.zone).date()
         state = app.runner.state
-        state = replace(state, counts=tuple(c for c in state.counts if c.day >= today))
+        state = engine.forget_before(state, today)
         dropped: int = app.store.forget_before(today, state)
         app.runner.state = state
         log.info("history before %s deleted at the person's request: %s records", today,
