@@ -488,3 +488,17 @@ def test_deleting_history_keeps_today_s_count_so_the_daily_cap_still_holds() -> 
     assert forgotten.counts == (DayCount(today, prompts=5, completed=0),)
     assert forgotten.count_for(today).prompts == 5  # the cap: no more prompts today
     assert engine.forget_before(forgotten, today) == forgotten
+
+
+def test_the_records_count_for_a_day_when_they_know_more_than_the_state() -> None:
+    from datetime import date
+
+    from tray.core.model import DayCount, State
+
+    day = date(2026, 3, 2)
+    state = State(counts=(DayCount(day, prompts=3, completed=1),))
+    merged = engine.with_recorded(state, [DayCount(day, prompts=2, completed=2),
+                                          DayCount(date(2026, 3, 3), prompts=1)])
+    assert merged.count_for(day) == DayCount(day, prompts=3, completed=2)  # the larger of each
+    assert merged.count_for(date(2026, 3, 3)).prompts == 1
+    assert engine.with_recorded(state, [DayCount(day, prompts=1)]) == state  # nothing new

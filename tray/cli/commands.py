@@ -186,19 +186,11 @@ def run_status(args: argparse.Namespace) -> int:
     store = open_store(profile)
     now = datetime.now(UTC)
     today = now.astimezone(profile.zone).date()
-    from dataclasses import replace
-
-    from tray.core.model import DayCount, State
+    from tray.core.model import State
     from tray.store import count_day
 
     records = store.records(today, today)
-    state = store.load_state() or State()
-    # The records are the truth for today (a session run alone adds to them, not to the
-    # state); take the larger of both counts, as the tray does when it starts.
-    recorded, kept = count_day(today, records), state.count_for(today)
-    today_count = DayCount(today, max(recorded.prompts, kept.prompts),
-                           max(recorded.completed, kept.completed))
-    state = replace(state, counts=(*(c for c in state.counts if c.day != today), today_count))
+    state = engine.with_recorded(store.load_state() or State(), [count_day(today, records)])
     status = engine.status(state, now, profile.rules)
     print(f"{APP_NAME} is not running: no breaks are offered until it starts (`pointbreak`).")
     print(today_line(status))

@@ -16,6 +16,7 @@ falls due, and when, is worked out in `tray.core.schedule`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -189,11 +190,7 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
 
 def _tray_started(state: State, last_alive_at: datetime | None, recorded: tuple[DayCount, ...],
                   now: datetime, rules: Rules, effects: list[Effect]) -> State:
-    for count in recorded:
-        known = state.count_for(count.day)
-        if count.prompts > known.prompts or count.completed > known.completed:
-            state = set_count(state, DayCount(count.day, max(count.prompts, known.prompts),
-                                               max(count.completed, known.completed)))
+    state = with_recorded(state, recorded)
     # A gap we cannot measure (first start, or the clock went back meanwhile) counts as long.
     is_quick = last_alive_at is not None and timedelta(0) <= now - last_alive_at < rules.away_after
     prompt = state.open
@@ -317,6 +314,18 @@ def _shift(state: State, by: timedelta, now: datetime, rules: Rules) -> State:
 
 
 # --- status --------------------------------------------------------------------------------
+
+
+def with_recorded(state: State, recorded: Iterable[DayCount]) -> State:
+    """The state with days counted from the records: the records are the truth for a day (a
+    session run without the tray adds to them, not to the state), so the larger of both
+    counts holds. At the tray's start, and in `pointbreak status` without a tray."""
+    for count in recorded:
+        known = state.count_for(count.day)
+        if count.prompts > known.prompts or count.completed > known.completed:
+            state = set_count(state, DayCount(count.day, max(count.prompts, known.prompts),
+                                               max(count.completed, known.completed)))
+    return state
 
 
 def forget_before(state: State, day: date) -> State:
