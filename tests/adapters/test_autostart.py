@@ -81,6 +81,19 @@ def test_the_folder_follows_xdg_config_home(monkeypatch, tmp_path: Path) -> None
     assert linux.autostart_folder() == tmp_path / "cfg" / "autostart"
 
 
+def test_the_one_switch_turns_the_entry_on_and_off(monkeypatch, tmp_path: Path) -> None:
+    """autostart.turn: the switch the menu, the settings window, the welcome and the command
+    line share."""
+    from tray.adapters import autostart
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    monkeypatch.setenv("POINTBREAK_AUTOSTART", "linux")
+    where = autostart.turn(True)
+    assert where == tmp_path / "cfg" / "autostart" / "pointbreak.desktop" and autostart.is_on()
+    assert autostart.turn(False) is None and not autostart.is_on()
+    assert not Path(where).exists()
+
+
 # --- macOS -----------------------------------------------------------------------------------
 
 

@@ -55,7 +55,7 @@ def run_autostart(args: argparse.Namespace) -> int:
     entry = autostart.backend()
     if args.action == "on":
         try:
-            where = entry.enable(autostart.launch_command())
+            where = autostart.turn(True)
         except OSError as error:
             print(f"Start at login could not be turned on: {error}", file=sys.stderr)
             return EXIT_REFUSED
@@ -63,7 +63,7 @@ def run_autostart(args: argparse.Namespace) -> int:
         _tell_tray("reload")  # the running tray's menu shows the change
     elif args.action == "off":
         try:
-            entry.disable()
+            autostart.turn(False)
         except OSError as error:
             print(f"Start at login could not be turned off: {error}", file=sys.stderr)
             return EXIT_REFUSED

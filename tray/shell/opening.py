@@ -65,12 +65,8 @@ def open_about() -> None:
 def toggle_autostart(tell: Callable[[str], None]) -> None:
     from tray.adapters import autostart
 
-    entry = autostart.backend()
     try:
-        if entry.is_enabled():
-            entry.disable()
-        else:
-            entry.enable(autostart.launch_command())
+        autostart.turn(not autostart.backend().is_enabled())
     except OSError as error:
         log.error("cannot change start at login: %s", error)
         tell(f"Start at login could not be changed: {error}")

@@ -159,7 +159,7 @@ def welcome(root: tk.Tk) -> None:
     def answer(start_at_login: bool) -> None:
         if start_at_login:
             try:
-                autostart.backend().enable(autostart.launch_command())
+                autostart.turn(True)
             except OSError as error:
                 print(f"Start at login could not be turned on: {error}", file=sys.stderr)
         mark_welcomed(where.config, start_at_login)

@@ -348,13 +348,9 @@ class SettingsWindow:
         from tray.adapters import autostart
 
         try:
-            entry = autostart.backend()
-            if self.autostart.get():
-                where = entry.enable(autostart.launch_command())
-                self.message.set(f"Pointbreak starts when you log in ({where}).")
-            else:
-                entry.disable()
-                self.message.set("Pointbreak no longer starts when you log in.")
+            where = autostart.turn(self.autostart.get())
+            self.message.set(f"Pointbreak starts when you log in ({where})." if where else
+                             "Pointbreak no longer starts when you log in.")
         except OSError as error:
             self.message.set(f"Start at login could not be changed: {error}")
         self.autostart.set(autostart_is_on())  # show the truth on disk

@@ -45,6 +45,17 @@ def backend(choice: str | None = None) -> Backend:
     return entry
 
 
+def turn(on: bool) -> Path | str | None:
+    """Start at login on, with this install's command (returns where the entry is), or off
+    (None). The one switch the menu, the settings window, the welcome and `pointbreak
+    autostart` all use. Raises OSError (and UnknownChoice for a bad POINTBREAK_AUTOSTART)."""
+    entry = backend()
+    if on:
+        return entry.enable(launch_command())
+    entry.disable()
+    return None
+
+
 def is_on() -> bool:
     """Whether the login entry is there, read from disk (or the registry) each time; False when
     it cannot be read (for a check mark, which is never worth a crash)."""
