@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tray.shell.crash import EXIT_CRASHED
+from tray.base.exits import Exit
 
 BIN = Path(sys.executable).parent
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -24,7 +24,7 @@ def test_a_crash_ends_the_tray_non_zero_and_is_told(desktop, start_tray, profile
            "POINTBREAK_TEST_FAIL_AT": where}
     crashed = subprocess.run([str(BIN / "pointbreak"), "--no-welcome"], env=env, text=True,
                              capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
-    assert crashed.returncode == EXIT_CRASHED, crashed
+    assert crashed.returncode == Exit.CRASHED, crashed
     assert "Pointbreak stopped unexpectedly" in crashed.stderr, crashed.stderr
     assert "asked for by a test" in crashed.stderr
     log = profile.home / ".local" / "state" / "pointbreak" / "log" / "pointbreak.log"

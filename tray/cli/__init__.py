@@ -20,11 +20,11 @@ from typing import NoReturn
 
 from tray import APP_NAME, __version__
 from tray.base import guard
+from tray.base.exits import Exit
 from tray.config.localtime import use_locale
 from tray.core.codec import FIRST_DAY, LAST_DAY, in_range
 from tray.core.model import SNOOZE_RANGE
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 WINDOW_MODULES = ("routines", "tray.ui.panel", "tray.ui.settings_window", "tray.ui.history_window")
 TRAY_COMMANDS = ("now", "snooze", "skip", "pause", "resume", "quit")
 SNOOZE_MINUTES = (SNOOZE_RANGE[0] // timedelta(minutes=1), SNOOZE_RANGE[1] // timedelta(minutes=1))
@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `pointbreak history | head`
-        return EXIT_OK
+        return Exit.OK
 
 
 def _run_module(module: str, arguments: list[str]) -> int:
@@ -167,13 +167,13 @@ def _run_module(module: str, arguments: list[str]) -> int:
     if module not in WINDOW_MODULES:
         print(f"--run-module takes {', '.join(WINDOW_MODULES)}, not {module!r}",
               file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     sys.argv = [module, *arguments]
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     except SystemExit as done:
-        return done.code if isinstance(done.code, int) else EXIT_OK
-    return EXIT_OK
+        return done.code if isinstance(done.code, int) else Exit.OK
+    return Exit.OK
 
 
 def main_gui() -> int:

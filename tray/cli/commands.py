@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tray import APP_NAME
-from tray.cli import EXIT_OK, EXIT_REFUSED
+from tray.base.exits import Exit
 from tray.config.localtime import day_and_clock
 from tray.core.model import Kind
 
@@ -26,7 +26,7 @@ def start_tray(show_welcome: bool = True) -> int:
         print(f"{APP_NAME} needs a desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set. "
               "Run `pointbreak` from a desktop; `pointbreak status` and `pointbreak plan` work "
               "anywhere.", file=sys.stderr)
-        return EXIT_REFUSED
+        return Exit.REFUSED
     from tray.shell.app import run_tray
 
     return run_tray(show_welcome=show_welcome)
@@ -46,7 +46,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.CRITICAL)  # the report says it all
     report = examine()
     print(report.text())
-    return EXIT_REFUSED if report.problems else EXIT_OK
+    return Exit.REFUSED if report.problems else Exit.OK
 
 
 def run_autostart(args: argparse.Namespace) -> int:
@@ -58,7 +58,7 @@ def run_autostart(args: argparse.Namespace) -> int:
             where = autostart.turn(True)
         except OSError as error:
             print(f"Start at login could not be turned on: {error}", file=sys.stderr)
-            return EXIT_REFUSED
+            return Exit.REFUSED
         print(f"Start at login is on ({where}).")
         _tell_tray("reload")  # the running tray's menu shows the change
     elif args.action == "off":
@@ -66,7 +66,7 @@ def run_autostart(args: argparse.Namespace) -> int:
             autostart.turn(False)
         except OSError as error:
             print(f"Start at login could not be turned off: {error}", file=sys.stderr)
-            return EXIT_REFUSED
+            return Exit.REFUSED
         print("Start at login is off.")
         _tell_tray("reload")
     else:
@@ -75,7 +75,7 @@ def run_autostart(args: argparse.Namespace) -> int:
             print("Start at login is on: " + " ".join(command or []))
         else:
             print("Start at login is off.")
-    return EXIT_OK
+    return Exit.OK
 
 
 def run_tray_command(args: argparse.Namespace) -> int:
@@ -90,13 +90,13 @@ def run_tray_command(args: argparse.Namespace) -> int:
         reply = _ask_tray(args.command, payload)
     except _NoAnswer as error:
         print(error, file=sys.stderr)
-        return EXIT_REFUSED
+        return Exit.REFUSED
     if reply is None and args.command == "now" and _has_display():
         return _session_alone()  # no tray at all (its lock is free): never a second session
     if reply is None:
         print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
               "Start it with `pointbreak`.", file=sys.stderr)
-        return EXIT_REFUSED
+        return Exit.REFUSED
     return _print_reply(reply)
 
 
@@ -110,8 +110,8 @@ def _session_alone() -> int:
         code = subprocess.run(children.command("routines", ["session"])).returncode
     except OSError as error:
         print(f"The routine window cannot start: {error}", file=sys.stderr)
-        return EXIT_REFUSED
-    return EXIT_OK if code in (0, 3) else EXIT_REFUSED  # completed, or stopped by the person
+        return Exit.REFUSED
+    return Exit.OK if code in (0, 3) else Exit.REFUSED  # completed, or stopped by the person
 
 
 def _tell_tray(command: str) -> None:
@@ -144,9 +144,9 @@ def _print_reply(reply: dict[str, object]) -> int:
         message = reply.get("message")
         if message:
             print(message)
-        return EXIT_OK
+        return Exit.OK
     print(reply.get("error") or reply.get("message") or "The tray refused.", file=sys.stderr)
-    return EXIT_REFUSED
+    return Exit.REFUSED
 
 
 def open_store(profile: Profile) -> Store:
@@ -176,7 +176,7 @@ def run_status(args: argparse.Namespace) -> int:
         reply = _ask_tray("status")
     except _NoAnswer as error:
         print(error, file=sys.stderr)
-        return EXIT_REFUSED
+        return Exit.REFUSED
     if reply is not None:
         return _print_reply(reply)
     from tray.core import engine
@@ -203,7 +203,7 @@ def run_status(args: argparse.Namespace) -> int:
                  else f"until {day_and_clock(state.paused_until, now, profile.zone)}")
         print(f"Paused {until}.")
     tell_notices(store)
-    return EXIT_OK
+    return Exit.OK
 
 
 def has_display() -> bool:
@@ -230,7 +230,7 @@ def run_settings(args: argparse.Namespace) -> int:
         return open_window("tray.ui.settings_window")
     if args.action == "path":
         print(path)
-        return EXIT_OK
+        return Exit.OK
     problem = settings_file.ensure_file(path)
     if problem is not None:
         print(problem, file=sys.stderr)
@@ -247,7 +247,7 @@ def run_settings(args: argparse.Namespace) -> int:
     print(f"font_scale = {values.font_scale:g}")
     print(f'theme = "{values.theme.value}"')
     print(f'after_sleep = "{values.after_sleep.value}"')
-    return EXIT_OK
+    return Exit.OK
 
 
 def _minutes(length: timedelta) -> str:

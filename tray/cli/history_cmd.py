@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from tray.cli import EXIT_OK, EXIT_REFUSED
+from tray.base.exits import Exit
 from tray.cli.commands import open_store, open_window, read_profile, tell_notices
 from tray.config.localtime import clock
 from tray.core.codec import FIRST_DAY, LAST_DAY
@@ -33,11 +33,11 @@ def run_history(args: argparse.Namespace) -> int:
     days = history.by_day(records, first, last, profile.settings.hours.days)
     if args.csv:
         sys.stdout.write(history.days_csv(days))
-        return EXIT_OK
+        return Exit.OK
     print("\n".join(history.days_table(days)))
     print()
     print("\n".join(history.summary_lines(days, records, last, profile.zone)))
-    return EXIT_OK
+    return Exit.OK
 
 
 def _export(path: Path, records: list[Record], zone: tzinfo) -> int:
@@ -47,9 +47,9 @@ def _export(path: Path, records: list[Record], zone: tzinfo) -> int:
         export_to(path, records, zone)
     except OSError as error:
         print(f"Cannot write {path}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_REFUSED
+        return Exit.REFUSED
     print(f"{len(records)} records written to {path}")
-    return EXIT_OK
+    return Exit.OK
 
 
 def run_plan(args: argparse.Namespace) -> int:
@@ -86,5 +86,5 @@ def run_plan(args: argparse.Namespace) -> int:
                                 f"active hours ({format_offset(hours.end)}).",
     }
     print(reasons[plan.end_reason])
-    return EXIT_OK
+    return Exit.OK
 

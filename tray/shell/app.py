@@ -27,6 +27,7 @@ from tray import APP_NAME, __version__
 from tray.adapters.choosing import AUTO, UnknownChoice
 from tray.adapters.icon import Actions, TrayIcon
 from tray.base import testhooks
+from tray.base.exits import Exit
 from tray.base.lockfile import InstanceLock
 from tray.config.paths import Folders, folders
 from tray.core.events import (
@@ -79,12 +80,12 @@ def _show_the_running_one(runtime: Path) -> int:
         try:
             if client.send(runtime, "show", timeout=3).get("ok"):
                 print(f"{APP_NAME} is already running; its control window is open.")
-                return 0
+                return Exit.OK
         except protocol.TrayNotRunning:
             pass
         time.sleep(0.1)  # the first one is still starting up
     print(f"{APP_NAME} is already starting.")
-    return 0
+    return Exit.OK
 
 
 class TrayApp:
@@ -120,7 +121,7 @@ class TrayApp:
         except Exception as error:  # no display, no backend: say it and stop
             log.exception("cannot create the tray icon")
             print(f"{APP_NAME} cannot create its tray icon: {error}", file=sys.stderr)
-            return 1
+            return Exit.REFUSED
         log.info("tray icon: %s", self.icon.capabilities())
         try:
             self.icon.run(self._start_rest)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from tray import APP_NAME
 from tray.base import guard
 from tray.base.atomic import write_atomically
+from tray.base.exits import Exit
 from tray.core.codec import in_range
 from tray.shell.logs import LOG_NAME
 
@@ -86,9 +87,6 @@ def take_untold(folder: Path) -> Crash | None:
     return crash
 
 
-EXIT_CRASHED = 70  # EX_SOFTWARE: an unexpected error ended the tray
-
-
 def tell_crash(where: Folders, what: str, error: BaseException,
                notifier: SafeNotifier | None) -> int:
     """Log the traceback, keep a record for the next start and `doctor`, tell the person (a
@@ -108,4 +106,4 @@ def tell_crash(where: Folders, what: str, error: BaseException,
         notifier.notify(0, APP_NAME, text, {}, lambda _a: None)
     except Exception:  # telling is best effort here: the log and the record have it
         log.exception("the crash could not be told by a notification")
-    return EXIT_CRASHED
+    return Exit.CRASHED
