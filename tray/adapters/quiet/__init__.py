@@ -23,6 +23,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+from tray.adapters.quiet.reasons import Reason
 from tray.core.events import Event, QuietEnded, QuietStarted
 
 log = logging.getLogger(__name__)
@@ -128,18 +129,6 @@ class Watchers:
         poll.check()
         self.minute_checks.append(poll.check)
         self.names.append(name)
-
-
-class Reason:
-    """One quiet reason's on/off, posting QuietStarted/QuietEnded only when it changes."""
-
-    def __init__(self, post: Callable[[Event], None], reason: str) -> None:
-        self._post, self.reason, self.is_on = post, reason, False
-
-    def set(self, is_on: bool) -> None:
-        if is_on != self.is_on:
-            self.is_on = is_on
-            self._post(QuietStarted(self.reason) if is_on else QuietEnded(self.reason))
 
 
 def start_watchers(post: Callable[[Event], None], *, fullscreen: bool = True,

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tray.adapters.quiet import Reason
+from tray.adapters.quiet.reasons import Reason
 from tray.core.events import Event
 
 log = logging.getLogger(__name__)
