@@ -17,7 +17,7 @@ from tray.adapters import icon
 assert pystray.Icon.__module__ == "pystray._xorg", pystray.Icon.__module__
 chosen = icon._icon_class(pystray)
 print("chosen", chosen.__name__, issubclass(chosen, pystray.Icon))
-print("backend", icon.backend_name(chosen.__new__(chosen)))
+print("backend", icon.backend_name(chosen))
 metadata.version = lambda name: "0.20.0"
 print("newer", icon._icon_class(pystray) is pystray.Icon)
 """

@@ -102,8 +102,10 @@ def _tray_backend(report: Report) -> None:
         report.problem("pystray cannot load a tray backend here.",
                        "run Pointbreak inside a desktop session")
         return
+    from tray.adapters.icon import backend_name
+
     icon = pystray.Icon
-    name = icon.__module__.rsplit("_", 1)[-1]
+    name = backend_name(icon)
     report.fact("Tray backend", f"{name} (menu: {'yes' if icon.HAS_MENU else 'no'})")
     if not icon.HAS_MENU and sys.platform == "linux":
         report.problem("The tray icon has no menu (pystray's X11 backend): a click opens the "

@@ -62,14 +62,11 @@ class Answers:
     def table(self) -> dict[str, Answer]:
         """The answer to each command of the control channel but ping, which is answered even
         while the tray starts."""
-        def on_engine(work: Callable[[], Any]) -> Any:
-            return self.app.runner.call(work)
-
         return {
-            "status": lambda _: {"ok": True, "message": on_engine(self.status_text)},
+            "status": lambda _: {"ok": True, "message": self.app.runner.call(self.status_text)},
             "show": lambda _: self._show(),
             "quit": lambda _: self._quit(),
-            "forget": lambda _: {"ok": True, "message": f"{on_engine(self.forget)} "
+            "forget": lambda _: {"ok": True, "message": f"{self.app.runner.call(self.forget)} "
                                                         "history records before today deleted."},
             "reload": lambda _: self._reload(),
             "now": lambda _: self._decide(StartRequested()),

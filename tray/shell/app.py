@@ -4,8 +4,7 @@ Start-up order keeps the icon fast: take the per-user lock (never two trays), sh
 only then load the store, the engine, the scheduler, the control channel and notifications (in
 pystray's setup thread).
 
-Threads: main (pystray's loop), `pointbreak-engine` (the engine and the store; see
-tray.shell.runner), APScheduler's, `pointbreak-control` (+ one per peer), one supervisor per window.
+Every thread of the tray, its owner and what it may touch: the table in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -46,7 +44,14 @@ from tray.shell.detectors import Detectors
 from tray.shell.effects import Effects
 from tray.shell.logs import LOG_NAME, setup_logging
 from tray.shell.memory import give_back_memory, one_heap
-from tray.shell.opening import open_about, open_history, open_settings, toggle_autostart
+from tray.shell.opening import (
+    PANEL,
+    open_about,
+    open_history,
+    open_settings,
+    open_window,
+    toggle_autostart,
+)
 from tray.shell.runner import mark_alive
 from tray.shell.troubles import Troubles
 from tray.store import StoreWriteError
@@ -56,6 +61,7 @@ log = logging.getLogger("tray")
 TRIM_EVERY_MINUTES = 10  # hand freed C-heap memory back to the system this often
 QUIT_GRACE_SECONDS = 3.0  # a quit that the icon loop has not honoured by then is forced
 SETTLE_S = 1.0  # a settings file that cannot be read is read again this much later
+
 
 def run_tray(*, show_welcome: bool = True) -> int:
     where = folders()
@@ -227,18 +233,13 @@ class TrayApp:
     def _welcome(self) -> None:
         """The first run shows a welcome (and asks about start at login), once."""
         from tray.config.welcome import is_welcomed, mark_welcomed
-        from tray.ipc import children
 
         if is_welcomed(self.where.config):
             return
         if not self.show_welcome:
             mark_welcomed(self.where.config, None)  # a scripted install: never ask
             return
-        try:
-            subprocess.Popen(children.command("tray.ui.panel", ["--welcome"]),
-                             stdin=subprocess.DEVNULL)
-        except OSError as error:
-            log.error("cannot open the welcome window: %s", error)
+        open_window(PANEL, ["--welcome"])
 
     def _tell(self, message: str) -> None:
         """A notification of its own (each its own key: one would replace the one before,

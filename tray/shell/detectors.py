@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from tray.adapters.choosing import AUTO, UnknownChoice
 from tray.base import testhooks
-from tray.core.events import Event, QuietEnded
+from tray.core.events import QuietEnded
 from tray.core.model import Rules
 
 if TYPE_CHECKING:
@@ -47,12 +47,9 @@ class Detectors:
         if sys.platform.startswith("linux"):
             from tray.adapters.session import SessionWatcher
 
-            self.session_watch = SessionWatcher(self._post)
+            self.session_watch = SessionWatcher(self.runner.post)
             self.session_watch.start()
         self.watch_quiet(settings)
-
-    def _post(self, event: Event) -> None:
-        self.runner.post(event)
 
     def _watch_presence(self, rules: Rules) -> None:
         """Idle time -> natural breaks (a reader per system; none: the engine goes without)."""
@@ -71,7 +68,7 @@ class Detectors:
         quick = testhooks.seconds("POLL")  # tests only
         if quick:
             polling = Polling(polling.away_after, quick, quick)
-        self.presence = PresenceWatcher(reader, self._post, polling)
+        self.presence = PresenceWatcher(reader, self.runner.post, polling)
         self.presence.start()
 
     def watch_quiet(self, settings: Settings) -> None:
@@ -92,7 +89,7 @@ class Detectors:
                 runner.post(QuietEnded(reason))
         self._quiet_switches = switches
         self.quiet_watchers = start_watchers(
-            self._post, fullscreen=switches[0], system=switches[1], calls=switches[2])
+            self.runner.post, fullscreen=switches[0], system=switches[1], calls=switches[2])
 
     def stop(self) -> None:
         for watcher in (self.presence, self.session_watch, self.quiet_watchers):

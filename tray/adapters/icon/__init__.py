@@ -67,12 +67,13 @@ _ICON_FOR_MODE = {Mode.NORMAL: IconState.NORMAL, Mode.DUE: IconState.DUE,
 MENDED_PYSTRAY = ("0.19.5",)  # the versions whose xorg internals the fixes were checked on
 
 
-def backend_name(icon: Any) -> str:
-    """pystray's backend of `icon` ("xorg", "gtk", "appindicator", "win32", "darwin")."""
-    for cls in type(icon).__mro__:
+def backend_name(icon_class: type) -> str:
+    """The pystray backend an Icon class is, or is made from ("xorg", "gtk", "appindicator",
+    "win32", "darwin")."""
+    for cls in icon_class.__mro__:
         if cls.__module__.startswith("pystray._") and cls.__module__ != "pystray._base":
             return cls.__module__.rsplit("_", 1)[-1]
-    return type(icon).__module__.rsplit("_", 1)[-1]
+    return icon_class.__module__.rsplit("_", 1)[-1]
 
 
 def _icon_class(pystray: Any) -> Any:
@@ -127,7 +128,7 @@ class TrayIcon:
 
     def capabilities(self) -> str:
         icon = self.icon
-        return (f"backend={backend_name(icon)} HAS_MENU={icon.HAS_MENU} "
+        return (f"backend={backend_name(type(icon))} HAS_MENU={icon.HAS_MENU} "
                 f"HAS_DEFAULT_ACTION={icon.HAS_DEFAULT_ACTION} "
                 f"HAS_NOTIFICATION={icon.HAS_NOTIFICATION}")
 
