@@ -157,26 +157,27 @@ class MacIdle:
         return parse_ioreg(self._run())
 
 
-def _candidates() -> list[tuple[str, Callable[[], IdleReader]]]:
-    if sys.platform == "win32":
-        return [("windows", WindowsIdle)]
-    if sys.platform == "darwin":
-        return [("macos", MacIdle)]
-    found: list[tuple[str, Callable[[], IdleReader]]] = []
-    if os.environ.get("WAYLAND_DISPLAY") and "GNOME" in os.environ.get(
-            "XDG_CURRENT_DESKTOP", "").upper():
-        found.append(("mutter", MutterIdle))
-    if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        found.append(("x11", X11Idle))
-    found += [("mutter", MutterIdle), ("screensaver", ScreenSaverIdle)]
-    if os.environ.get("DISPLAY"):
-        found.append(("x11", X11Idle))  # XWayland last: it sees only X clients' input
-    return found
-
-
 READERS: dict[str, Callable[[], IdleReader]] = {
     "x11": X11Idle, "mutter": MutterIdle, "screensaver": ScreenSaverIdle,
     "windows": WindowsIdle, "macos": MacIdle}
+
+
+def _candidates() -> list[str]:
+    """This system's readers, best first (a name may come twice; it is tried once)."""
+    if sys.platform == "win32":
+        return ["windows"]
+    if sys.platform == "darwin":
+        return ["macos"]
+    found: list[str] = []
+    if os.environ.get("WAYLAND_DISPLAY") and "GNOME" in os.environ.get(
+            "XDG_CURRENT_DESKTOP", "").upper():
+        found.append("mutter")
+    if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        found.append("x11")
+    found += ["mutter", "screensaver"]
+    if os.environ.get("DISPLAY"):
+        found.append("x11")  # XWayland last: it sees only X clients' input
+    return found
 
 
 def select(choice: str | None = None) -> IdleReader | None:
@@ -185,8 +186,8 @@ def select(choice: str | None = None) -> IdleReader | None:
     name = choosing.forced("POINTBREAK_IDLE", [*READERS, choosing.NONE], choice)
     if name == choosing.NONE:
         return None
-    candidates = [(name, READERS[name])] if name else _candidates()
-    reader = choosing.first_that_works("idle time", candidates)
+    reader = choosing.first_that_works(
+        "idle time", [(n, READERS[n]) for n in ([name] if name else _candidates())])
     if reader is None:
         log.warning("idle time: no reader works here; natural breaks come only from lock/sleep")
     return reader

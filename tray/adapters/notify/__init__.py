@@ -189,26 +189,31 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _candidates(icon: Any) -> list[tuple[str, Callable[[], Notifier]]]:
+def _paths(icon: Any) -> dict[str, Callable[[], Notifier]]:
+    """Every path by name (`icon`: pystray's, for its own notifications)."""
+    return {"dbus": DBusNotifier, "notify-send": NotifySendNotifier, "plyer": PlyerNotifier,
+            "osascript": OsascriptNotifier, "pystray": lambda: PystrayNotifier(icon)}
+
+
+def _candidates() -> list[str]:
+    """This system's paths, best first."""
     if sys.platform == "win32":
-        return [("pystray", lambda: PystrayNotifier(icon))]
+        return ["pystray"]
     if sys.platform == "darwin":
-        return [("osascript", OsascriptNotifier)]
-    return [("dbus", DBusNotifier), ("notify-send", NotifySendNotifier), ("plyer", PlyerNotifier)]
+        return ["osascript"]
+    return ["dbus", "notify-send", "plyer"]
 
 
 def select(icon: Any = None, choice: str | None = None) -> Notifier:
     """The first path that works here, or the one `choice` (else POINTBREAK_NOTIFY) names;
     a silent Notifier where none works or `none` is asked. Raises UnknownChoice for an unknown
     name."""
-    every: dict[str, Callable[[], Notifier]] = {
-        "dbus": DBusNotifier, "notify-send": NotifySendNotifier, "plyer": PlyerNotifier,
-        "osascript": OsascriptNotifier, "pystray": lambda: PystrayNotifier(icon)}
-    name = choosing.forced("POINTBREAK_NOTIFY", [*every, choosing.NONE], choice)
+    paths = _paths(icon)
+    name = choosing.forced("POINTBREAK_NOTIFY", [*paths, choosing.NONE], choice)
     if name == choosing.NONE:
         return Notifier()
-    candidates = [(name, every[name])] if name else _candidates(icon)
-    notifier = choosing.first_that_works("notifications", candidates)
+    notifier = choosing.first_that_works(
+        "notifications", [(n, paths[n]) for n in ([name] if name else _candidates())])
     if notifier is None:
         log.warning("notifications: no path works here; prompts still come as the prompt card")
         return Notifier()
