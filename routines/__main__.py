@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import tkinter as tk
 
-    from routines.options import KEY_GUARD_S, Options
+    from routines.options import KEY_GUARD_SECONDS, Options
     from routines.window import RoutineWindow
     from tray.config.profile import load_profile
 
@@ -54,10 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(rounds=profile.settings.rounds, theme=profile.settings.theme.value,
                       font_scale=profile.settings.font_scale,
                       is_sound_on=profile.settings.sound, can_snooze=not args.no_snooze,
-                      card_timeout_s=args.timeout_seconds, completed_today=today,
+                      card_timeout_seconds=args.timeout_seconds, completed_today=today,
                       daily_cap=args.cap or profile.settings.daily_cap,
                       start_in_routine=args.demo or args.what == "session",
-                      key_guard_s=testhooks.seconds_or("KEY_GUARD", KEY_GUARD_S))
+                      key_guard_seconds=testhooks.seconds_or("KEY_GUARD", KEY_GUARD_SECONDS))
     try:
         root = tk.Tk(className="Pointbreak")
     except tk.TclError as error:

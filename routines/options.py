@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 EXIT_CODES = {"completed": 0, "stopped_early": 3, "skipped": 4, "ignored": 5, "snoozed": 6}
 SNOOZE_CHOICES = (5, 10, 30)
-KEY_GUARD_S = 2.0
-END_CARD_CLOSES_S = 120
+KEY_GUARD_SECONDS = 2.0
+END_CARD_CLOSES_SECONDS = 120
 ART_SIZE = 200  # at font scale 1 and 96 DPI
 
 @dataclass(frozen=True)
@@ -18,11 +18,11 @@ class Options:
     font_scale: float = 1.0
     is_sound_on: bool = True
     can_snooze: bool = True
-    card_timeout_s: float = 300.0
+    card_timeout_seconds: float = 300.0
     completed_today: int = 0
     daily_cap: int = 5
     start_in_routine: bool = False
-    key_guard_s: float = KEY_GUARD_S
+    key_guard_seconds: float = KEY_GUARD_SECONDS
 
 
 _HEADINGS = {"settle": "Get comfortable", "locate": "Find the spot", "finish": "All done"}

@@ -33,7 +33,7 @@ from typing import Any
 
 from routines.options import (
     ART_SIZE,
-    END_CARD_CLOSES_S,
+    END_CARD_CLOSES_SECONDS,
     EXIT_CODES,
     SNOOZE_CHOICES,
     Options,
@@ -190,7 +190,7 @@ class RoutineWindow:
             side="left")
         self._label(self.routine.safety, "Muted.Pb.TLabel").pack_configure(pady=(12, 0))
         start.focus_set()
-        self._card_timer = self.root.after(int(self.options.card_timeout_s * 1000),
+        self._card_timer = self.root.after(int(self.options.card_timeout_seconds * 1000),
                                            lambda: self._finish({"outcome": "ignored"}))
 
     def _snoozer(self, minutes: int) -> Callable[[], None]:
@@ -352,7 +352,7 @@ class RoutineWindow:
         close = self._button(self.frame, "Close", self._close, main=True)
         close.pack(anchor="e", pady=(self._px(10), 0))
         close.focus_set()
-        self.root.after(END_CARD_CLOSES_S * 1000, self._close)
+        self.root.after(END_CARD_CLOSES_SECONDS * 1000, self._close)
         self._place()
 
     def _close(self) -> None:
@@ -362,7 +362,7 @@ class RoutineWindow:
 
     def _focused(self, _event: object) -> None:
         if self._keys_from == 0.0:
-            self._keys_from = self.clock() + self.options.key_guard_s
+            self._keys_from = self.clock() + self.options.key_guard_seconds
 
     def _key(self, action: Callable[[], None]) -> None:
         if self.clock() < self._keys_from:

@@ -58,7 +58,7 @@ def test_the_macos_reader_parses_ioreg() -> None:
         idle.parse_ioreg("+-o Root <class IORegistryEntry>")
 
 
-@pytest.mark.parametrize(("is_away", "idle_s", "expected"), [
+@pytest.mark.parametrize(("is_away", "idle_seconds", "expected"), [
     (False, 10, (False, None, 30.0)),
     (False, 290, (False, None, 10.0)),                 # read again at the threshold
     (False, 299.5, (False, None, 5.0)),                # but not faster than the away poll
@@ -68,8 +68,8 @@ def test_the_macos_reader_parses_ioreg() -> None:
     (True, 2, (False, AwayEnded(Away.IDLE), 30.0)),
 ], ids=["present", "nearly-away", "very-nearly", "away-now", "away-since-an-hour",
         "still-away", "back"])
-def test_the_presence_decisions(is_away: bool, idle_s: float, expected) -> None:
-    assert step(is_away, idle_s, NOW, Polling()) == expected
+def test_the_presence_decisions(is_away: bool, idle_seconds: float, expected) -> None:
+    assert step(is_away, idle_seconds, NOW, Polling()) == expected
 
 
 class ScriptedIdle:

@@ -77,11 +77,11 @@ def paused_from_the_start(profile) -> None:
     store.close()
 
 
-def resume(profile, interval_s: float) -> datetime:
+def resume(profile, interval_seconds: float) -> datetime:
     """Resume the tray; returns when the next break falls due (the work count starts now)."""
     result = profile.run("resume")
     assert result.returncode == 0, result.stderr
-    return work_from(profile) + timedelta(seconds=interval_s)
+    return work_from(profile) + timedelta(seconds=interval_seconds)
 
 
 def past(instant: datetime) -> bool:

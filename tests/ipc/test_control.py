@@ -19,7 +19,7 @@ import pytest
 
 from tray.ipc import client, protocol
 from tray.ipc.protocol import AlreadyRunning, Request, TrayNotRunning, parse_request
-from tray.ipc.server import DEADLINE_S, ControlServer
+from tray.ipc.server import DEADLINE_SECONDS, ControlServer
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_silent_peers_do_not_block_the_others(server, runtime: Path) -> None:
         silent.append(sock)  # connects and says nothing
     started = time.monotonic()
     still_answers(runtime)
-    assert time.monotonic() - started < DEADLINE_S  # served while they wait
+    assert time.monotonic() - started < DEADLINE_SECONDS  # served while they wait
     for sock in silent:
         sock.close()
 
@@ -192,7 +192,7 @@ def test_a_peer_that_stalls_mid_message_is_dropped(server, runtime: Path) -> Non
     assert read_frame(sock) == b"ok"
     sock.sendall(struct.pack("!i", 100) + b'{"comm')  # promises 100 bytes, sends 6
     still_answers(runtime)
-    sock.settimeout(DEADLINE_S + 5)
+    sock.settimeout(DEADLINE_SECONDS + 5)
     assert sock.recv(1) == b""  # the tray hung up on it after its deadline
     sock.close()
 

@@ -235,7 +235,8 @@ def test_a_peer_closed_to_make_room_in_the_same_round_does_not_stop_the_server(
     """With room for 4, each new connection closes the oldest, which the test closes itself at
     the same moment: the serving loop meets events of peers it has just dropped."""
     monkeypatch.setattr("tray.ipc.server.MAX_WAITING", 4)
-    monkeypatch.setattr("tray.ipc.server.DEADLINE_S", 60.0)  # only making room closes anything here
+    # only making room closes anything here
+    monkeypatch.setattr("tray.ipc.server.DEADLINE_SECONDS", 60.0)
     srv = ControlServer(runtime, lambda request: {"ok": True, "message": request.command})
     srv.start()
     try:

@@ -19,8 +19,8 @@ from tray.store import Store
 T0 = datetime(2026, 11, 25, 10, tzinfo=UTC)
 
 
-def sample(wall_s: float, mono: float, boot: float | None) -> TickSample:
-    return TickSample(T0 + timedelta(seconds=wall_s), mono, boot)
+def sample(wall_seconds: float, mono: float, boot: float | None) -> TickSample:
+    return TickSample(T0 + timedelta(seconds=wall_seconds), mono, boot)
 
 
 @pytest.mark.parametrize(("current", "expected"), [

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-POLL_S = 0.05
+POLL_SECONDS = 0.05
 
 
 class LockTimeout(Exception):
@@ -48,7 +48,7 @@ class FileLock:
                 if time.monotonic() >= deadline:
                     os.close(fd)
                     raise LockTimeout(str(self.path)) from None
-                time.sleep(POLL_S)
+                time.sleep(POLL_SECONDS)
             except OSError:
                 os.close(fd)
                 raise

@@ -40,7 +40,7 @@ from tray.ipc.protocol import (
 
 log = logging.getLogger(__name__)
 
-DEADLINE_S = 3.0   # for a peer's whole part of an exchange
+DEADLINE_SECONDS = 3.0   # for a peer's whole part of an exchange
 MAX_WAITING = 256  # connections waiting for their peer; past it the oldest is closed
 
 
@@ -118,7 +118,7 @@ class ControlServer:
         self._thread.join(2.0)
         with self._answers_lock:
             answers = list(self._answers)
-        until = time.monotonic() + DEADLINE_S  # one wait for them all, not one each
+        until = time.monotonic() + DEADLINE_SECONDS  # one wait for them all, not one each
         for thread in answers:
             if thread is not threading.current_thread():
                 thread.join(max(0.0, until - time.monotonic()))
@@ -193,7 +193,7 @@ class ControlServer:
                 self._drop(selector, waiting, oldest)
                 self._warn_flood()
             sock.setblocking(False)
-            peer = _Peer(sock, time.monotonic() + DEADLINE_S, os.urandom(32))
+            peer = _Peer(sock, time.monotonic() + DEADLINE_SECONDS, os.urandom(32))
             try:
                 sock.send(_frame(GREETING + peer.challenge))  # a fresh socket's buffer is empty
             except OSError:
@@ -256,7 +256,7 @@ class ControlServer:
         try:
             reply = self._reply_to(raw)
             sock.setblocking(True)
-            sock.settimeout(DEADLINE_S)
+            sock.settimeout(DEADLINE_SECONDS)
             sock.sendall(_frame(json.dumps(reply).encode("utf-8")))
         except OSError as error:
             log.info("control channel: the reply could not be sent (%s)", error)
@@ -313,7 +313,7 @@ class ControlServer:
                 conn.close()
 
     def _serve_pipe(self, conn: Connection) -> None:
-        deadline = time.monotonic() + DEADLINE_S
+        deadline = time.monotonic() + DEADLINE_SECONDS
         try:
             challenge = os.urandom(32)
             conn.send_bytes(GREETING + challenge)

@@ -60,7 +60,7 @@ log = logging.getLogger("tray")
 
 TRIM_EVERY_MINUTES = 10  # hand freed C-heap memory back to the system this often
 QUIT_GRACE_SECONDS = 3.0  # a quit that the icon loop has not honoured by then is forced
-SETTLE_S = 1.0  # a settings file that cannot be read is read again this much later
+SETTLE_SECONDS = 1.0  # a settings file that cannot be read is read again this much later
 
 
 def run_tray(*, show_welcome: bool = True) -> int:
@@ -285,7 +285,7 @@ class TrayApp:
 
         profile = load_profile()
         if profile.is_settings_unreadable:  # an editor may be half-way through its save
-            settle = testhooks.seconds_or("SETTLE", SETTLE_S)
+            settle = testhooks.seconds_or("SETTLE", SETTLE_SECONDS)
             log.info("the settings file cannot be read; reading it again in %s s", settle)
             time.sleep(settle)
             profile = load_profile()

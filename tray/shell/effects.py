@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from tray.adapters.icon import TrayIcon
     from tray.shell.detectors import Detectors
 
-TYPING_PAUSE_S = 10.0  # no input this long is a pause in typing (not being away)
-PAUSE_WAIT_S = 120.0   # wait this long at most for one before showing a prompt
+TYPING_PAUSE_SECONDS = 10.0  # no input this long is a pause in typing (not being away)
+PAUSE_WAIT_SECONDS = 120.0   # wait this long at most for one before showing a prompt
 
 
 class Host(Protocol):
@@ -81,8 +81,8 @@ class Effects:
         if reader is None:
             show()
             return
-        pause = testhooks.seconds_or("PAUSE", TYPING_PAUSE_S)
-        longest = testhooks.seconds_or("PAUSE_WAIT", PAUSE_WAIT_S)
+        pause = testhooks.seconds_or("PAUSE", TYPING_PAUSE_SECONDS)
+        longest = testhooks.seconds_or("PAUSE_WAIT", PAUSE_WAIT_SECONDS)
 
         def wait_then_show() -> None:
             deadline = time.monotonic() + longest

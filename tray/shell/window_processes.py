@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 ROUTINES_MODULE = "routines"
 PANEL_MODULE = "tray.ui.panel"
-PANEL_CLOSING_S = 0.5
+PANEL_CLOSING_SECONDS = 0.5
 
 
 @dataclass
@@ -134,7 +134,7 @@ class Windows:
             panel = self._panel
             if panel is not None and panel.poll() is None:
                 try:
-                    panel.wait(PANEL_CLOSING_S)  # it may be closing right now
+                    panel.wait(PANEL_CLOSING_SECONDS)  # it may be closing right now
                 except subprocess.TimeoutExpired:
                     if hasattr(signal, "SIGUSR1"):
                         panel.send_signal(signal.SIGUSR1)  # open: ask it to come to the front

@@ -35,7 +35,7 @@ from tray.core.model import DayCount, Kind, Outcome, Record, State
 
 SCHEMA = 1
 KEEP_DAYS = 400
-LOCK_TIMEOUT_S = 10.0
+LOCK_TIMEOUT_SECONDS = 10.0
 MAX_BYTES = 16 << 20  # a year of history is under 1 MB; a file this big is not ours
 _RECORDS_PREFIX = "records-"
 _STATE_ID = 1
@@ -86,7 +86,7 @@ class Store:
         self.path = path
         self.notices: list[str] = []
         self.is_writable = True
-        self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_S)
+        self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
         self._stamp: tuple[int, int, int] | None = None
         self._swept = False
         self._middleware = _Batching(lambda: AtomicJSONStorage(path))  # type: ignore[no-untyped-call]

@@ -81,7 +81,7 @@ class PulseMicrophoneWatcher:
             streams = []
         self._state.set(bool(streams))
 
-    RETRY_S = (5, 15, 60)  # after the sound server went away (a restart, an upgrade)
+    RETRY_SECONDS = (5, 15, 60)  # after the sound server went away (a restart, an upgrade)
 
     def start(self) -> None:
         self._run("info")  # fails here, not in the thread, when there is no sound server
@@ -112,7 +112,7 @@ class PulseMicrophoneWatcher:
             self._state.set(False)
             if self._stopped.is_set():
                 return
-            wait = self.RETRY_S[min(failures, len(self.RETRY_S) - 1)]
+            wait = self.RETRY_SECONDS[min(failures, len(self.RETRY_SECONDS) - 1)]
             failures += 1
             log.info("microphone watch: pactl subscribe ended (the sound server restarted?); "
                      "again in %s s", wait)
