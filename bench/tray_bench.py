@@ -6,10 +6,11 @@
   (voluntary context switches summed over threads, per second) over a 10-minute idle window;
   the programs idle side by side on one Xvfb + trayer desktop;
 - sessions: resident memory before and after 100 sessions started with `pointbreak now` and
-  answered (Done) with xdotool.
+  answered with xdotool (Start, then Stop; the key guard off).
 
 Prints figures and the machine; asserts nothing. Needs what tests/run.sh installs.
 Run: .venv/bin/python bench/tray_bench.py [--idle-minutes 10] [--rss-minutes 5] [--sessions 100]
+     [--settle-seconds 30]
 """
 
 from __future__ import annotations
@@ -122,13 +123,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def wakeups(pid: int) -> int:
-    total = 0
+def wakeups(pid: int) -> dict[int, int]:
+    """Voluntary context switches (a thread going to sleep, then woken) of each thread."""
+    counts = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         for line in (task / "status").read_text().splitlines():
             if line.startswith("voluntary_ctxt_switches:"):
-                total += int(line.split()[1])
-    return total
+                counts[int(task.name)] = int(line.split()[1])
+    return counts
+
+
+def woken(before: dict[int, int], after: dict[int, int]) -> int:
+    """Wake-ups between two readings: a thread that ended meanwhile is not counted (its
+    count is gone with it), a thread that started is counted whole."""
+    return sum(count - before.get(tid, 0) for tid, count in after.items())
 
 
 def memory(pid: int) -> tuple[float, float]:
@@ -140,7 +148,7 @@ def memory(pid: int) -> tuple[float, float]:
 
 
 def idle(desktop: desk.Desktop, programs: list[Program], rss_after: float,
-         window: float) -> None:
+         window: float, settle: float = 30.0) -> None:
     running = []
     for program in programs:
         env = profile_env(desktop, program.backend)
@@ -158,7 +166,7 @@ def idle(desktop: desk.Desktop, programs: list[Program], rss_after: float,
             desktop.run("xdotool", "mousemove_relative", "--", "1", "1", check=False)
             time.sleep(min(60.0, max(0.0, end - time.monotonic())))
 
-    present_for(30)  # let start-up settle
+    present_for(settle)  # let start-up settle
     for program, _, env in running:
         log = Path(env["XDG_STATE_HOME"]) / "pointbreak" / "log" / "pointbreak.log"
         if log.exists():
@@ -168,26 +176,26 @@ def idle(desktop: desk.Desktop, programs: list[Program], rss_after: float,
     start = {p.pid: (cpu_seconds(p.pid), wakeups(p.pid), time.monotonic())
              for _, p, _ in running}
     rss: dict[int, tuple[float, float]] = {}
-    present_for(max(0.0, rss_after - 30))
+    present_for(max(0.0, rss_after - settle))
     for _, process, _ in running:
         rss[process.pid] = memory(process.pid)
-    present_for(max(0.0, window - (rss_after - 30)))
+    present_for(max(0.0, window - (rss_after - settle)))
     print(f"\nIdle, side by side: RSS after {rss_after / 60:g} min; CPU and wake-ups over "
-          f"{window / 60:g} min (from 30 s after start)")
+          f"{window / 60:g} min (from {settle:g} s after start)")
     print(f"{'program':<28} {'RSS MiB':>8} {'peak MiB':>9} {'CPU s/10 min':>13} "
           f"{'wake-ups/s':>11}")
     for program, process, env in running:
         cpu0, wake0, t0 = start[process.pid]
         seconds = time.monotonic() - t0
         cpu = (cpu_seconds(process.pid) - cpu0) * 600 / seconds
-        rate = (wakeups(process.pid) - wake0) / seconds
+        rate = woken(wake0, wakeups(process.pid)) / seconds
         resident, peak = rss[process.pid]
         print(f"{program.name:<28} {resident:8.1f} {peak:9.1f} {cpu:13.2f} {rate:11.3f}")
         stop(process, env)
 
 
 def sessions(desktop: desk.Desktop, count: int) -> None:
-    env = profile_env(desktop, "xorg")
+    env = dict(profile_env(desktop, "xorg"), POINTBREAK_TEST_KEY_GUARD_SECONDS="0")
     command = str(BIN / "pointbreak")
     before = set(desktop.tray_icons())
     process = subprocess.Popen([command, "--no-welcome"], env=env, stdin=subprocess.DEVNULL,
@@ -203,7 +211,7 @@ def sessions(desktop: desk.Desktop, count: int) -> None:
         subprocess.run([command, "now"], env=env, capture_output=True, check=True)
         window = desk.wait_for(lambda: desktop.visible_windows("^Pointbreak$"), 20,
                                "the session window")[0]
-        desktop.keys(window, "Return")  # Done has the focus
+        desktop.keys(window, "Return", "Escape")  # Start (it has the focus), then Stop
         desk.wait_for(lambda: "Break on screen" not in subprocess.run(
             [command, "status"], env=env, capture_output=True, text=True).stdout, 20,
             "the session to end")
@@ -222,6 +230,8 @@ def main() -> int:
     parser.add_argument("--rss-minutes", type=float, default=5)
     parser.add_argument("--idle-minutes", type=float, default=10)
     parser.add_argument("--sessions", type=int, default=100)
+    parser.add_argument("--settle-seconds", type=float, default=30.0,
+                        help="how long the trays settle before the idle window starts")
     args = parser.parse_args()
     print("Pointbreak tray benchmark")
     print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python "
@@ -254,7 +264,8 @@ def main() -> int:
         if args.sessions:
             sessions(desktop, args.sessions)
         if args.idle_minutes:
-            idle(desktop, programs, args.rss_minutes * 60, args.idle_minutes * 60)
+            idle(desktop, programs, args.rss_minutes * 60, args.idle_minutes * 60,
+                 args.settle_seconds)
     finally:
         desktop.stop()
         if pulse is not None:

@@ -32,3 +32,18 @@ def test_the_window_benchmark_prints_its_figures(profile) -> None:
                    "history chart of a year"):
         assert figure in result.stdout
     assert "RuntimeDirWarning" not in result.stderr
+
+
+@pytest.mark.slow
+def test_the_tray_benchmark_prints_its_figures(profile) -> None:
+    """A short smoke run: one start each, one session answered, a few seconds idle."""
+    script = BENCH.with_name("tray_bench.py")
+    result = subprocess.run([sys.executable, str(script), "--starts", "1", "--sessions", "1",
+                             "--settle-seconds", "1", "--rss-minutes", "0.05",
+                             "--idle-minutes", "0.1"],
+                            capture_output=True, text=True, env=profile.env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "pointbreak (xorg)            median" in result.stdout
+    assert "1 sessions started with `pointbreak now` and answered" in result.stdout
+    idle_rows = [line for line in result.stdout.splitlines() if line.startswith("pointbreak (")]
+    assert len(idle_rows) >= 2, result.stdout  # one start-up row and one idle row at least
