@@ -53,3 +53,47 @@ def test_a_window_closed_by_the_tray_is_not_a_failure(events) -> None:
     shell.close(8)
     with pytest.raises(queue.Empty):
         events.get(timeout=1.5)
+
+
+def test_a_window_opened_from_the_menu_or_the_control_window_is_reaped(
+        desktop, profile, monkeypatch) -> None:
+    """children.open_window (the menu's and the control window's Settings… and History…): the
+    real window shows, and once it is closed its process is waited for: no zombie is left."""
+    import os
+    import threading
+
+    from desktop import wait_for
+
+    from tray.ipc.children import open_window
+
+    for name, value in {**profile.env, **desktop.env}.items():
+        monkeypatch.setenv(name, value)
+    assert open_window("tray.ui.history_window")
+    window = wait_for(lambda: desktop.visible_windows("^Pointbreak history$"),
+                      what="the history window")[0]
+    reaper = next(t for t in threading.enumerate()
+                  if t.name == "pointbreak-tray.ui.history_window")
+    desktop.keys(window, "Escape")
+    reaper.join(15)
+    assert not reaper.is_alive()
+
+    def zombies() -> list[str]:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] == "Z" and int(fields[1]) == os.getpid():
+                found.append(stat.parent.name)
+        return found
+
+    assert zombies() == []
+
+
+def test_a_window_that_cannot_start_is_logged_not_raised(monkeypatch, caplog) -> None:
+    from tray.ipc import children
+
+    monkeypatch.setattr(children, "command", lambda module, args=(): ["/nonexistent/python"])
+    assert children.open_window("tray.ui.history_window") is False
+    assert "cannot open the window tray.ui.history_window" in caplog.text

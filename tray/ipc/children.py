@@ -44,6 +44,20 @@ def command(module: str, args: Sequence[str] = ()) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
+def open_window(module: str, args: Sequence[str] = ()) -> bool:
+    """A window of its own process that reports nothing back (settings, history, About),
+    reaped by a thread so no zombie is left. False, logged, if it cannot start."""
+    import threading
+
+    try:
+        process = subprocess.Popen(command(module, args), stdin=subprocess.DEVNULL)
+    except OSError as error:
+        log.error("cannot open the window %s: %s", module, error)
+        return False
+    threading.Thread(target=process.wait, daemon=True, name=f"pointbreak-{module}").start()
+    return True
+
+
 @dataclass
 class Child:
     process: subprocess.Popen[bytes]

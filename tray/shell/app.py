@@ -37,6 +37,7 @@ from tray.core.events import (
 )
 from tray.core.model import Rules, State
 from tray.ipc import client, protocol
+from tray.ipc.children import open_window
 from tray.ipc.server import ControlServer
 from tray.shell.answers import Answers, pause_event
 from tray.shell.crash import tell_crash
@@ -49,7 +50,6 @@ from tray.shell.opening import (
     open_about,
     open_history,
     open_settings,
-    open_window,
     toggle_autostart,
 )
 from tray.shell.runner import mark_alive

@@ -9,30 +9,16 @@ import logging
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-from tray.ipc import children
+from tray.ipc.children import open_window
 
 log = logging.getLogger(__name__)
 
 SETTINGS_WINDOW = "tray.ui.settings_window"
 HISTORY_WINDOW = "tray.ui.history_window"
 PANEL = "tray.ui.panel"
-
-
-def open_window(module: str, args: Sequence[str] = ()) -> bool:
-    """A window of its own process, reaped by a thread so no zombie is left. False if it
-    cannot start."""
-    try:
-        process = subprocess.Popen(children.command(module, list(args)),
-                                   stdin=subprocess.DEVNULL)
-    except OSError as error:
-        log.error("cannot open the window %s: %s", module, error)
-        return False
-    threading.Thread(target=process.wait, daemon=True, name=f"pointbreak-{module}").start()
-    return True
 
 
 def open_settings(path: Path, tell: Callable[[str], None]) -> None:

@@ -15,6 +15,7 @@ from tray.config.paths import folders
 from tray.config.welcome import mark_welcomed
 from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, minutes_label
 from tray.ipc import client, protocol
+from tray.ipc.children import open_window
 from tray.ui.single import listen_for_raise, raise_on_request
 
 # First thing on import, before Tk loads: a raise request that came early must not kill us.
@@ -29,18 +30,6 @@ ACTIONS: list[tuple[str, list[tuple[str, str, dict[str, Any]]]]] = [
     ("Pause", [(choice.label, "pause", choice.args()) for choice in PAUSE_CHOICES]),
     ("", [("Resume", "resume", {})]),
 ]
-
-
-def _open(module: str) -> None:
-    """Another window of its own process (it keeps itself to one at a time)."""
-    import subprocess
-
-    from tray.ipc import children
-
-    try:
-        subprocess.Popen(children.command(module), stdin=subprocess.DEVNULL)
-    except OSError as error:
-        print(f"Pointbreak cannot open the window: {error}", file=sys.stderr)
 
 
 def _on_key(action: Callable[[], None]) -> Callable[[Any], None]:
@@ -75,9 +64,11 @@ class Panel:
         ttk.Label(frame, textvariable=self.message, foreground="#444").pack(anchor="w", pady=6)
         row = ttk.Frame(frame)
         row.pack(fill="x")
-        ttk.Button(row, text="Settings…", command=lambda: _open("tray.ui.settings_window")).pack(
+        ttk.Button(row, text="Settings…",
+                   command=lambda: open_window("tray.ui.settings_window")).pack(
             side="left")
-        ttk.Button(row, text="History…", command=lambda: _open("tray.ui.history_window")).pack(
+        ttk.Button(row, text="History…",
+                   command=lambda: open_window("tray.ui.history_window")).pack(
             side="left", padx=4)
         ttk.Button(row, text="Quit Pointbreak", command=self._quit).pack(side="right")
         ttk.Button(row, text="Close", command=root.destroy).pack(side="right", padx=4)
