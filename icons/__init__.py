@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 SIZES: tuple[int, ...] = (16, 20, 22, 24, 32, 48, 64, 128, 256)
 
 
-class State(StrEnum):
+class Marker(StrEnum):
     """What the tray icon tells: the marker drawn on the badge differs by shape and colour."""
 
     NORMAL = "normal"  # plain badge
@@ -28,14 +28,14 @@ def folder() -> Path:
     return Path(str(resources.files(__package__ or "icons")))
 
 
-def path(state: State | str, size: int) -> Path:
+def path(state: Marker | str, size: int) -> Path:
     """The shipped PNG of `state` at `size` px; ValueError for a state or size not shipped."""
     if size not in SIZES:
         raise ValueError(f"no {size} px icon; sizes: {SIZES}")
-    return folder() / f"tray-{State(state)}-{size}.png"
+    return folder() / f"tray-{Marker(state)}-{size}.png"
 
 
-def image(state: State | str, size: int) -> Image.Image:
+def image(state: Marker | str, size: int) -> Image.Image:
     """The shipped PNG of `state` at `size` px, loaded (RGBA)."""
     from PIL import Image
 

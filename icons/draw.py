@@ -18,18 +18,18 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw
 
-from icons import SIZES, State, folder
+from icons import SIZES, Marker, folder
 
 CANVAS = 1024
 C = CANVAS / 2
 DARK = (24, 28, 36, 255)
 WHITE = (255, 255, 255, 255)
-COLOURS: dict[State, tuple[int, int, int, int]] = {
-    State.NORMAL: (14, 132, 150, 255),  # teal
-    State.DUE: (222, 104, 10, 255),  # warm orange
-    State.SNOOZED: (122, 78, 200, 255),  # purple
-    State.PAUSED: (108, 114, 126, 255),  # grey
-    State.DONE: (36, 150, 72, 255),  # green
+COLOURS: dict[Marker, tuple[int, int, int, int]] = {
+    Marker.NORMAL: (14, 132, 150, 255),  # teal
+    Marker.DUE: (222, 104, 10, 255),  # warm orange
+    Marker.SNOOZED: (122, 78, 200, 255),  # purple
+    Marker.PAUSED: (108, 114, 126, 255),  # grey
+    Marker.DONE: (36, 150, 72, 255),  # green
 }
 BOLD_UP_TO = 24  # sizes up to this get the bolder drawing
 TEMPLATE_SIZES = ((22, ""), (44, "@2x"))
@@ -115,21 +115,21 @@ def mark_box(k: float) -> tuple[float, float, float]:
     return CANVAS - r - o, r, o  # it touches the lower-right corner of the canvas
 
 
-def marker(state: State, k: float) -> list[Part]:
+def marker(state: Marker, k: float) -> list[Part]:
     """The state's mark at the lower right: differs by shape, not only colour."""
     x, r, o = mark_box(k)
     y = x
-    if state is State.DUE:
+    if state is Marker.DUE:
         return [Part(disc(x, y, r), WHITE, o),
                 Part(stroke([(x, y - r * 0.5), (x, y + r * 0.08)], r * 0.32), DARK, ink=False),
                 Part(disc(x, y + r * 0.5, r * 0.19), DARK, ink=False)]
-    if state is State.SNOOZED:
+    if state is Marker.SNOOZED:
         return [Part(crescent(x, y, r, x + r * 0.55, y - r * 0.45, r * 0.85), WHITE, o)]
-    if state is State.PAUSED:
+    if state is Marker.PAUSED:
         w = r * 0.5
         return [Part(stroke([(x + s * r * 0.45, y - r + w / 2), (x + s * r * 0.45, y + r - w / 2)],
                             w), WHITE, o) for s in (-1, 1)]
-    if state is State.DONE:
+    if state is Marker.DONE:
         w = r * 0.42
         pts = [(x - r + w / 2, y + r * 0.05), (x - r * 0.3, y + r * 0.7),
                (x + r - w / 2, y - r * 0.6)]
@@ -137,7 +137,7 @@ def marker(state: State, k: float) -> list[Part]:
     return []
 
 
-def parts(state: State, bold: bool) -> list[Part]:
+def parts(state: Marker, bold: bool) -> list[Part]:
     k = 1.3 if bold else 1.0
     colour = COLOURS[state]
     spine = [] if bold else [Part(stroke([(C - 40, 575), (C - 40, 870)], 44), colour)]
@@ -150,7 +150,7 @@ def parts(state: State, bold: bool) -> list[Part]:
     return [Part(badge, colour, 30 * k), Part(figure, WHITE, ink=False), *spine, *gap, *marks]
 
 
-def render(state: State, bold: bool) -> Image.Image:
+def render(state: Marker, bold: bool) -> Image.Image:
     """The colour icon at canvas size."""
     img = Image.new("RGBA", (CANVAS, CANVAS), (0, 0, 0, 0))
     for part in parts(state, bold):
@@ -162,7 +162,7 @@ def render(state: State, bold: bool) -> Image.Image:
     return img
 
 
-def render_template(state: State) -> Image.Image:
+def render_template(state: Marker) -> Image.Image:
     """The macOS menu-bar template at canvas size: black on transparent, only alpha matters."""
     alpha = Image.new("L", (CANVAS, CANVAS), 0)
     for part in parts(state, bold=True):
@@ -198,13 +198,13 @@ def main(folder_: Path | None = None) -> list[Path]:
                      append_images=images[:-1])
         written.append(out / name)
 
-    for state in State:
+    for state in Marker:
         big = {bold: render(state, bold) for bold in (False, True)}
         images = [scaled(big[size <= BOLD_UP_TO], size) for size in SIZES]
         for size, img in zip(SIZES, images, strict=True):
             save(img, f"tray-{state}-{size}.png")
         save_ico(images, f"tray-{state}.ico")
-        if state is State.NORMAL:
+        if state is Marker.NORMAL:
             save_ico(images, "app.ico")
             for size in APP_SIZES:
                 save(scaled(big[False], size), f"app-{size}.png")

@@ -9,15 +9,15 @@ import pytest
 from PIL import IcoImagePlugin, Image, ImageChops
 
 import icons
-from icons import SIZES, State, image, path
+from icons import SIZES, Marker, image, path
 
-PAIRS = list(itertools.combinations(State, 2))
+PAIRS = list(itertools.combinations(Marker, 2))
 
 
 def shipped_files() -> list[str]:
-    names = [f"tray-{s}-{n}.png" for s in State for n in SIZES]
-    names += [f"tray-{s}.ico" for s in State]
-    names += [f"tray-{s}-template{x}.png" for s in State for x in ("", "@2x")]
+    names = [f"tray-{s}-{n}.png" for s in Marker for n in SIZES]
+    names += [f"tray-{s}.ico" for s in Marker]
+    names += [f"tray-{s}-template{x}.png" for s in Marker for x in ("", "@2x")]
     return [*names, "app.ico", "app-256.png", "app-512.png"]
 
 
@@ -48,8 +48,8 @@ def test_every_file_is_shipped() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("state", list(State))
-def test_every_size_is_right_and_has_alpha(state: State) -> None:
+@pytest.mark.parametrize("state", list(Marker))
+def test_every_size_is_right_and_has_alpha(state: Marker) -> None:
     for size in SIZES:
         assert path(state, size) == icons.folder() / f"tray-{state}-{size}.png"
         with Image.open(path(state, size)) as raw:
@@ -63,14 +63,14 @@ def test_every_size_is_right_and_has_alpha(state: State) -> None:
 
 def test_unknown_sizes_and_states_are_refused() -> None:
     with pytest.raises(ValueError):
-        path(State.NORMAL, 17)
+        path(Marker.NORMAL, 17)
     with pytest.raises(ValueError):
         path("sleepy", 16)
-    assert path("due", 32) == path(State.DUE, 32)
+    assert path("due", 32) == path(Marker.DUE, 32)
 
 
 @pytest.mark.parametrize(("a", "b"), PAIRS, ids=lambda s: str(s))
-def test_states_differ_by_colour_and_shape(a: State, b: State) -> None:
+def test_states_differ_by_colour_and_shape(a: Marker, b: Marker) -> None:
     ia, ib = image(a, 32), image(b, 32)
     diff = ImageChops.difference(ia, ib).convert("L")
     assert count(diff.point(lambda v: 255 if v > 40 else 0)) >= 60, "pixels differ clearly"
@@ -80,15 +80,15 @@ def test_states_differ_by_colour_and_shape(a: State, b: State) -> None:
 
 
 @pytest.mark.parametrize(("a", "b"), PAIRS, ids=lambda s: str(s))
-def test_small_icons_differ_by_shape(a: State, b: State) -> None:
+def test_small_icons_differ_by_shape(a: Marker, b: Marker) -> None:
     for size in (16, 24):
         ia, ib = image(a, size), image(b, size)
         assert count(ImageChops.difference(light(ia), light(ib))) >= size // 2
 
 
 @pytest.mark.parametrize("size", [16, 24, 32, 256])
-@pytest.mark.parametrize("state", list(State))
-def test_visible_on_light_and_dark_panels(state: State, size: int) -> None:
+@pytest.mark.parametrize("state", list(Marker))
+def test_visible_on_light_and_dark_panels(state: Marker, size: int) -> None:
     img = image(state, size)
     body = opaque(img)
     area = count(body)
@@ -106,7 +106,7 @@ def test_visible_on_light_and_dark_panels(state: State, size: int) -> None:
     assert share(0, 100, 255) >= 0.3, "against black"
 
 
-@pytest.mark.parametrize("name", ["app.ico", *(f"tray-{s}.ico" for s in State)])
+@pytest.mark.parametrize("name", ["app.ico", *(f"tray-{s}.ico" for s in Marker)])
 def test_ico_holds_16_to_256(name: str) -> None:
     with Image.open(icons.folder() / name) as ico:
         assert ico.format == "ICO"
@@ -117,8 +117,8 @@ def test_ico_holds_16_to_256(name: str) -> None:
             assert ico.ico.getimage((size, size)).size == (size, size)
 
 
-@pytest.mark.parametrize("state", list(State))
-def test_templates_are_black_on_transparent(state: State) -> None:
+@pytest.mark.parametrize("state", list(Marker))
+def test_templates_are_black_on_transparent(state: Marker) -> None:
     for suffix, size in (("", 22), ("@2x", 44)):
         with Image.open(icons.folder() / f"tray-{state}-template{suffix}.png") as raw:
             img = raw.convert("RGBA")
@@ -131,7 +131,7 @@ def test_templates_are_black_on_transparent(state: State) -> None:
 
 def test_templates_differ_by_state() -> None:
     masks = {s: opaque(Image.open(icons.folder() / f"tray-{s}-template@2x.png").convert("RGBA"))
-             for s in State}
+             for s in Marker}
     for a, b in PAIRS:
         assert count(ImageChops.difference(masks[a], masks[b])) >= 30, (a, b)
 

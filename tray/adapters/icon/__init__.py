@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import icons
-from icons import State as IconState
+from icons import Marker
 from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, minutes_label
 from tray.core.model import Mode
 
@@ -59,9 +59,9 @@ class Actions:
     toggle_autostart: Callable[[], None]
 
 
-_ICON_FOR_MODE = {Mode.NORMAL: IconState.NORMAL, Mode.DUE: IconState.DUE,
-                  Mode.SNOOZED: IconState.SNOOZED, Mode.PAUSED: IconState.PAUSED,
-                  Mode.DONE: IconState.DONE}
+_ICON_FOR_MODE = {Mode.NORMAL: Marker.NORMAL, Mode.DUE: Marker.DUE,
+                  Mode.SNOOZED: Marker.SNOOZED, Mode.PAUSED: Marker.PAUSED,
+                  Mode.DONE: Marker.DONE}
 
 
 MENDED_PYSTRAY = ("0.19.5",)  # the versions whose xorg internals the fixes were checked on
@@ -118,7 +118,7 @@ class TrayIcon:
         self._actions = actions
         self._view = View()
         self._mode: Mode | None = None
-        self.icon = _icon_class(pystray)("pointbreak", icons.image(IconState.NORMAL, ICON_SIZE),
+        self.icon = _icon_class(pystray)("pointbreak", icons.image(Marker.NORMAL, ICON_SIZE),
                                  "Pointbreak", menu=self._menu())
         self.has_menu = bool(self.icon.HAS_MENU)
         self._changed = threading.Condition()
