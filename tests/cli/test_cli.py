@@ -88,6 +88,29 @@ def test_settings_path_and_show(profile) -> None:
     assert profile.settings.exists()  # created with commented defaults on first use
 
 
+def test_settings_show_lists_every_key_in_use_as_toml(profile) -> None:
+    import tomllib
+
+    from tray.config import schema
+
+    profile.settings.parent.mkdir(parents=True)
+    profile.settings.write_text('[breaks]\ndaily_cap = 2\n[do_not_disturb]\ncalls = false\n'
+                                'hold_minutes = 10\n[routine]\nname = "not-here"\n')
+    result = profile.run("settings", "show")
+    assert result.returncode == 0
+    assert 'no routine named "not-here"' in result.stderr  # and the one in use is shown
+    shown = tomllib.loads(result.stdout)  # the whole listing is TOML, its notes comments
+    expected = schema.values_of(schema.Settings(daily_cap=2, hold_during_calls=False,
+                                                hold_minutes=10))
+    assert shown == {section: {name: value for (s, name), value in expected.items()
+                               if s == section} for section in schema.SECTIONS}
+    lines = result.stdout.splitlines()
+    assert "daily_cap = 2  # 1 to 5 prompts a day" in lines
+    assert "hold_minutes = 10  # 1 to 120 minutes" in lines
+    assert 'theme = "light"  # "light" or "dark"' in lines
+    assert lines[-1].startswith('# The routine "upper-back-hands-only": 4 rounds, ')
+
+
 def test_a_broken_settings_file_is_reported_and_the_command_goes_on(profile) -> None:
     profile.settings.parent.mkdir(parents=True)
     profile.settings.write_text("[breaks]\ndaily_cap = 9\n")

@@ -221,9 +221,11 @@ def open_window(module: str) -> int:
 
 
 def run_settings(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from tray.config import schema
     from tray.config import settings as settings_file
     from tray.config.paths import folders
-    from tray.core.hours import DAY_NAMES, format_offset
 
     path = folders().settings
     if args.action is None and has_display():
@@ -235,18 +237,11 @@ def run_settings(args: argparse.Namespace) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
     profile = read_profile()
-    values = profile.settings
-    print(f"# {path}")
-    print(f"interval_minutes = {int(values.interval.total_seconds() // 60)}")
-    print(f"daily_cap = {values.daily_cap}")
-    print(f'active_hours = "{format_offset(values.hours.start)}-{format_offset(values.hours.end)}"')
-    print("active_days = " + ", ".join(DAY_NAMES[d] for d in sorted(values.hours.days)))
-    print(f'routine = "{profile.routine.id}" ({values.rounds} rounds, '
-          f"{_minutes(profile.routine.length(values.rounds))})")
-    print(f"sound = {str(values.sound).lower()}")
-    print(f"font_scale = {values.font_scale:g}")
-    print(f'theme = "{values.theme.value}"')
-    print(f'after_sleep = "{values.after_sleep.value}"')
+    values = replace(profile.settings, routine=profile.routine.id)  # the routine in use
+    print(f"# {path}: every setting in use, with what may be given")
+    print("\n".join(schema.listing(values)))
+    print(f'\n# The routine "{profile.routine.id}": {values.rounds} rounds, '
+          f"{_minutes(profile.routine.length(values.rounds))}")
     return Exit.OK
 
 

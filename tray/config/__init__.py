@@ -1,4 +1,5 @@
-"""Where things live and what the person chose: the folders (`paths`), the settings file and its
-check (`settings`), saving it keeping comments (`settings_edit`), the profile the tray runs with
-(`profile`: settings, routine, rules, zone), the local zone and clock format (`localtime`).
+"""Where things live and what the person chose: the folders (`paths`), every setting once
+(`schema`, with the kinds of value in `kinds`), the settings file and its check (`settings`),
+saving it keeping comments (`settings_edit`), the profile the tray runs with (`profile`:
+settings, routine, rules, zone), the local zone and clock format (`localtime`).
 """

@@ -17,53 +17,21 @@ from typing import Any
 
 from tray.base import guard
 from tray.base.atomic import write_atomically
-from tray.config.settings import _KEYS, DEFAULT_TEXT, MAX_BYTES, Invalid, Settings, _validate
-from tray.core.hours import DAY_NAMES, format_offset
+from tray.config.kinds import Invalid
+from tray.config.schema import BY_FIELD, KEYS, Field, Settings, values_of
+from tray.config.settings import DEFAULT_TEXT, MAX_BYTES, _validate
 
-Field = tuple[str, str]  # (section, key) as in the file
-FIELDS: tuple[Field, ...] = tuple((key.section, key.name) for key in _KEYS)
-_PARSERS = {(key.section, key.name): key.parse for key in _KEYS}
-INTEGERS = {("breaks", "interval_minutes"), ("breaks", "daily_cap"), ("routine", "rounds"),
-            ("do_not_disturb", "hold_minutes")}
-NUMBERS = {("routine", "font_scale")}
+__all__ = ["DEFAULTS", "FIELDS", "Field", "Saved", "check", "from_text", "read_document", "save",
+           "values_of"]
 
-
-def values_of(settings: Settings) -> dict[Field, Any]:
-    """The file's values for these settings, as TOML would hold them."""
-    return {
-        ("breaks", "interval_minutes"): int(settings.interval.total_seconds() // 60),
-        ("breaks", "daily_cap"): settings.daily_cap,
-        ("active_hours", "start"): format_offset(settings.hours.start),
-        ("active_hours", "end"): format_offset(settings.hours.end),
-        ("active_hours", "days"): [DAY_NAMES[d] for d in sorted(settings.hours.days)],
-        ("routine", "name"): settings.routine,
-        ("routine", "rounds"): settings.rounds,
-        ("routine", "sound"): settings.sound,
-        ("routine", "font_scale"): settings.font_scale,
-        ("routine", "theme"): settings.theme.value,
-        ("behaviour", "after_sleep"): settings.after_sleep.value,
-        ("do_not_disturb", "fullscreen"): settings.hold_when_fullscreen,
-        ("do_not_disturb", "system"): settings.hold_when_system_quiet,
-        ("do_not_disturb", "calls"): settings.hold_during_calls,
-        ("do_not_disturb", "hold_minutes"): settings.hold_minutes,
-    }
-
-
+FIELDS: tuple[Field, ...] = tuple(key.field for key in KEYS)
 DEFAULTS = values_of(Settings())
 
 
 def from_text(field: Field, text: str) -> Any:
     """What a person typed, as the value the file would hold (a bad text stays text, so that
     `check` reports it with the allowed range)."""
-    text = text.strip()
-    try:
-        if field in INTEGERS:
-            return int(text)
-        if field in NUMBERS:
-            return float(text.replace(",", "."))
-    except ValueError:
-        return text
-    return text
+    return BY_FIELD[field].kind.from_text(text)
 
 
 def check(values: Mapping[Field, Any]) -> dict[Field, str]:
@@ -71,7 +39,7 @@ def check(values: Mapping[Field, Any]) -> dict[Field, str]:
     problems: dict[Field, str] = {}
     for field, value in values.items():
         try:
-            _PARSERS[field](value)
+            BY_FIELD[field].kind.parse(value)
         except Invalid as error:
             problems[field] = _sentence(str(error))
     found: list[Any] = []
@@ -86,7 +54,7 @@ def check(values: Mapping[Field, Any]) -> dict[Field, str]:
         elif (section, key) == ("breaks", "interval_minutes"):
             problems[(section, key)] = (f"Must be shorter than the active hours ({start}-{end}), "
                                         "or no break would ever come")
-        elif (section, key) in _PARSERS:
+        elif (section, key) in BY_FIELD:
             problems[(section, key)] = _sentence(problem.message.split(";")[0])
     return problems
 

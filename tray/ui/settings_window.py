@@ -17,8 +17,10 @@ from tkinter import messagebox, ttk
 from typing import Any
 
 from tray.adapters.autostart import is_on as autostart_is_on
+from tray.config import schema
 from tray.config import settings as settings_file
 from tray.config import settings_edit as edit
+from tray.config.kinds import Choice, Number, Whole
 from tray.config.paths import Folders
 from tray.core.hours import DAY_NAMES
 from tray.ipc import client, protocol
@@ -27,7 +29,7 @@ from tray.ui.single import listen_for_raise, run_window
 listen_for_raise()
 
 MAX_FORM_SCALE = 1.25
-DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_LABELS = tuple(name.title() for name in DAY_NAMES)
 Field = edit.Field
 
 
@@ -91,6 +93,11 @@ class SettingsWindow:
         frame.columnconfigure(1, weight=1)
         return frame
 
+    def _key_row(self, frame: ttk.LabelFrame, field: Field) -> ttk.Frame:
+        """The row of a key of the settings file: its label and access letter from the schema."""
+        key = schema.BY_FIELD[field]
+        return self._row(frame, key.label, key.access, field)
+
     def _row(self, frame: ttk.LabelFrame, label: str, key: str, field: Field | None) -> ttk.Frame:
         """A row: label (Alt+key goes to the field), the field's own frame, its message."""
         row = self._next_row(frame)
@@ -122,16 +129,17 @@ class SettingsWindow:
         label.grid_remove()
         self.error_labels[field] = label
 
-    def _entry(self, holder: ttk.Frame, field: Field, width: int, after: str = "",
-               spin: tuple[float, float, float] | None = None) -> None:
+    def _entry(self, holder: ttk.Frame, field: Field, width: int) -> None:
+        """A text field, a spin box for a number (its range and step from the schema), and the
+        key's help beside it."""
         var = tk.StringVar()
         self.vars[field] = var
         widget: ttk.Entry
-        if spin is not None:
-            low, high, step = spin
-            widget = ttk.Spinbox(holder, textvariable=var, width=width, from_=low, to=high,
-                                 increment=step, font=self.fonts["body"],
-                                 format="%.2f" if step % 1 else "%.0f")
+        kind, after = schema.BY_FIELD[field].kind, schema.BY_FIELD[field].help_text
+        if isinstance(kind, Whole | Number):
+            widget = ttk.Spinbox(holder, textvariable=var, width=width, from_=kind.low,
+                                 to=kind.high, increment=kind.step, font=self.fonts["body"],
+                                 format="%.2f" if kind.step % 1 else "%.0f")
         else:
             widget = ttk.Entry(holder, textvariable=var, width=width, font=self.fonts["body"])
         widget.pack(side="left")
@@ -139,7 +147,11 @@ class SettingsWindow:
         if after:
             ttk.Label(holder, text=after, style="Muted.TLabel").pack(side="left", padx=(6, 0))
 
-    def _choices(self, holder: ttk.Frame, field: Field, options: list[tuple[str, Any]]) -> None:
+    def _choices(self, holder: ttk.Frame, field: Field) -> None:
+        """A radio button for each of the key's choices, with the schema's words for it."""
+        kind = schema.BY_FIELD[field].kind
+        assert isinstance(kind, Choice)
+        options = [(text, kind.to_file(value)) for value, text in kind.options]
         var: tk.Variable = tk.IntVar() if isinstance(options[0][1], int) else tk.StringVar()
         self.vars[field] = var
         for number, (text, value) in enumerate(options):
@@ -159,21 +171,19 @@ class SettingsWindow:
 
     def _schedule(self, parent: ttk.Frame) -> None:
         frame = self._group(parent, "Schedule")
-        holder = self._row(frame, "Break after", "b", ("breaks", "interval_minutes"))
-        self._entry(holder, ("breaks", "interval_minutes"), 5, "minutes of work (15 to 240)",
-                    spin=(15, 240, 5))
-        holder = self._row(frame, "Active hours", "h", ("active_hours", "start"))
+        holder = self._key_row(frame, ("breaks", "interval_minutes"))
+        self._entry(holder, ("breaks", "interval_minutes"), 5)
+        holder = self._key_row(frame, ("active_hours", "start"))
         self._entry(holder, ("active_hours", "start"), 6)
         ttk.Label(holder, text=" to ").pack(side="left")
-        self._entry(holder, ("active_hours", "end"), 6, "HH:MM")
+        self._entry(holder, ("active_hours", "end"), 6)
         self._error_row(frame, ("active_hours", "end"))
-        holder = self._row(frame, "Active days", "", ("active_hours", "days"))
+        holder = self._key_row(frame, ("active_hours", "days"))
         self.days_row = holder
         for label, var in zip(DAY_LABELS, self.days, strict=True):
             ttk.Checkbutton(holder, text=label, variable=var).pack(side="left", padx=(0, 6))
-        holder = self._row(frame, "Prompts a day", "p", ("breaks", "daily_cap"))
-        self._entry(holder, ("breaks", "daily_cap"), 3, "at most (1 to 5: the routine's "
-                    "guidance)", spin=(1, 5, 1))
+        holder = self._key_row(frame, ("breaks", "daily_cap"))
+        self._entry(holder, ("breaks", "daily_cap"), 3)
 
     def _routine(self, parent: ttk.Frame) -> None:
         from routines.routine import load_all
@@ -181,7 +191,7 @@ class SettingsWindow:
 
         frame = self._group(parent, "Routine")
         routines, _ = load_all(routines_folder(self.where))
-        holder = self._row(frame, "Routine", "r", ("routine", "name"))
+        holder = self._key_row(frame, ("routine", "name"))
         var = tk.StringVar()
         self.vars[("routine", "name")] = var
         # Shown by title, kept in the file by name.
@@ -190,22 +200,20 @@ class SettingsWindow:
                            values=sorted(self.routine_titles.values()), font=self.fonts["body"])
         box.pack(side="left")
         self.widgets[("routine", "name")] = box
-        holder = self._row(frame, "Rounds", "n", ("routine", "rounds"))
-        self._choices(holder, ("routine", "rounds"), [("3 rounds", 3), ("4 rounds", 4)])
-        holder = self._row(frame, "Sound", "o", ("routine", "sound"))
-        self._check(holder, ("routine", "sound"), "A soft sound at each step")
-        holder = self._row(frame, "Text size", "x", ("routine", "font_scale"))
-        self._entry(holder, ("routine", "font_scale"), 5, "0.75 to 3.0 (2.0 is twice the size)",
-                    spin=(0.75, 3.0, 0.25))
-        holder = self._row(frame, "Theme", "e", ("routine", "theme"))
-        self._choices(holder, ("routine", "theme"), [("Light", "light"), ("Dark", "dark")])
+        holder = self._key_row(frame, ("routine", "rounds"))
+        self._choices(holder, ("routine", "rounds"))
+        holder = self._key_row(frame, ("routine", "sound"))
+        self._check(holder, ("routine", "sound"), schema.BY_FIELD[("routine", "sound")].help_text)
+        holder = self._key_row(frame, ("routine", "font_scale"))
+        self._entry(holder, ("routine", "font_scale"), 5)
+        holder = self._key_row(frame, ("routine", "theme"))
+        self._choices(holder, ("routine", "theme"))
 
     def _behaviour(self, parent: ttk.Frame) -> None:
         frame = self._group(parent, "Behaviour")
-        holder = self._row(frame, "After a sleep", "a", ("behaviour", "after_sleep"))
-        self._choices(holder, ("behaviour", "after_sleep"),
-                      [("it was a break", "break"), ("work time goes on", "continue")])
-        holder = self._row(frame, "Hold prompts while", "w", ("do_not_disturb", "fullscreen"))
+        holder = self._key_row(frame, ("behaviour", "after_sleep"))
+        self._choices(holder, ("behaviour", "after_sleep"))
+        holder = self._key_row(frame, ("do_not_disturb", "fullscreen"))
         on_mac, on_windows = sys.platform == "darwin", sys.platform == "win32"
         self._check(holder, ("do_not_disturb", "fullscreen"), "a window is fullscreen"
                     + (" (not on macOS)" if on_mac else ""), enabled=not on_mac)
@@ -214,9 +222,8 @@ class SettingsWindow:
                     enabled=not (on_mac or on_windows))
         self._check(holder, ("do_not_disturb", "calls"), "the microphone or camera is in use"
                     + (" (not on macOS)" if on_mac else ""), enabled=not on_mac)
-        holder = self._row(frame, "Hold at most", "m", ("do_not_disturb", "hold_minutes"))
-        self._entry(holder, ("do_not_disturb", "hold_minutes"), 4,
-                    "minutes, then a notification only (1 to 120)", spin=(1, 120, 5))
+        holder = self._key_row(frame, ("do_not_disturb", "hold_minutes"))
+        self._entry(holder, ("do_not_disturb", "hold_minutes"), 4)
         holder = self._row(frame, "Start at login", "l", None)
         self.autostart = tk.BooleanVar(value=autostart_is_on())
         box = ttk.Checkbutton(holder, text="Start Pointbreak when I log in (applies at once)",
@@ -247,12 +254,10 @@ class SettingsWindow:
             value = values[field]
             if isinstance(var, tk.BooleanVar | tk.IntVar):
                 var.set(value)
-            elif field in edit.NUMBERS:
-                var.set(f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.1f}")
             elif field == ("routine", "name"):
                 var.set(self.routine_titles.get(value, value))
             else:
-                var.set(str(value))
+                var.set(schema.BY_FIELD[field].kind.as_text(value))
         chosen = set(values[("active_hours", "days")])
         for index, var in enumerate(self.days):
             var.set(DAY_NAMES[index] in chosen)
