@@ -4,6 +4,7 @@ real Tk window on the same display) for the messages beside the fields."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tkinter as tk
 import tomllib
@@ -174,6 +175,42 @@ def test_each_field_says_what_is_wrong_beside_it(form, profile) -> None:
     data = tomllib.loads(profile.settings.read_text())
     assert data["active_hours"]["start"] == "18:00" and data["breaks"]["interval_minutes"] == 30
     assert window.message.get() == "Saved. Pointbreak uses the new settings now."
+
+
+def _widgets(widget):
+    yield widget
+    for child in widget.winfo_children():
+        yield from _widgets(child)
+
+
+def test_the_rows_are_the_schemas_words_ranges_and_choices(form) -> None:
+    from tkinter import ttk
+
+    from tray.config import kinds, schema
+
+    window, _ = form
+    texts = {}
+    for widget in _widgets(window.root):
+        with contextlib.suppress(tk.TclError):  # a frame has no text
+            texts.setdefault(str(widget.cget("text")), []).append(widget)
+    for key in schema.KEYS:
+        if key.label:  # the row's label, its access letter underlined and bound
+            (label,) = [w for w in texts.get(key.label, []) if isinstance(w, ttk.Label)]
+            assert int(str(label.cget("underline"))) == (
+                key.label.lower().index(key.access) if key.access else -1)
+            assert not key.access or window.root.bind(f"<Alt-{key.access}>")
+        if key.help_text:  # beside the field, or a box's own words
+            assert any(text.startswith(key.help_text) for text in texts), key.name
+        widget = window.widgets.get(key.field)
+        if isinstance(key.kind, kinds.Whole | kinds.Number):
+            assert isinstance(widget, ttk.Spinbox)
+            assert [float(str(widget.cget(o))) for o in ("from", "to", "increment")] == [
+                key.kind.low, key.kind.high, key.kind.step]
+        if isinstance(key.kind, kinds.Choice):
+            buttons = [w for w in widget.master.winfo_children() if isinstance(w, ttk.Radiobutton)]
+            assert [str(b.cget("text")) for b in buttons] == [t for _, t in key.kind.options]
+    assert [str(w.cget("text")) for w in window.days_row.winfo_children()] == [
+        "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def test_restore_defaults_keeps_comments(form, profile, monkeypatch) -> None:
