@@ -214,13 +214,15 @@ class SettingsWindow:
         holder = self._key_row(frame, ("behaviour", "after_sleep"))
         self._choices(holder, ("behaviour", "after_sleep"))
         holder = self._key_row(frame, ("do_not_disturb", "fullscreen"))
+        words = {name: schema.BY_FIELD[("do_not_disturb", name)].help_text
+                 for name in ("fullscreen", "system", "calls")}
         on_mac, on_windows = sys.platform == "darwin", sys.platform == "win32"
-        self._check(holder, ("do_not_disturb", "fullscreen"), "a window is fullscreen"
+        self._check(holder, ("do_not_disturb", "fullscreen"), words["fullscreen"]
                     + (" (not on macOS)" if on_mac else ""), enabled=not on_mac)
-        self._check(holder, ("do_not_disturb", "system"), "the desktop's do not disturb is on"
+        self._check(holder, ("do_not_disturb", "system"), words["system"]
                     + (" (GNOME only)" if not (on_mac or on_windows) else " (not on this system)"),
                     enabled=not (on_mac or on_windows))
-        self._check(holder, ("do_not_disturb", "calls"), "the microphone or camera is in use"
+        self._check(holder, ("do_not_disturb", "calls"), words["calls"]
                     + (" (not on macOS)" if on_mac else ""), enabled=not on_mac)
         holder = self._key_row(frame, ("do_not_disturb", "hold_minutes"))
         self._entry(holder, ("do_not_disturb", "hold_minutes"), 4)
