@@ -30,7 +30,7 @@ from tray.config.kinds import (
     Whole,
 )
 from tray.core.hours import ActiveHours
-from tray.core.model import AfterSleep
+from tray.core.model import AfterSleep, Rules
 
 
 class Theme(StrEnum):
@@ -101,7 +101,7 @@ KEYS = (
     Key("breaks", "interval_minutes", "interval", Minutes(15, 240, step=5), unit="minutes",
         label="Break after", access="b", help="minutes of work ({allowed})",
         comment="Minutes of work inside active hours before a break is offered ({allowed})."),
-    Key("breaks", "daily_cap", "daily_cap", Whole(1, 5), unit="prompts a day",
+    Key("breaks", "daily_cap", "daily_cap", Whole(1, Rules.guidance_per_day), unit="prompts a day",
         label="Prompts a day", access="p", help="at most ({allowed}: the routine's guidance)",
         comment="Prompts a day at most, {allowed}. The routine's guidance is up to 5 sessions "
                 "a day."),
@@ -164,7 +164,7 @@ def toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, str):
-        return json.dumps(value)  # JSON's escapes are TOML's basic string escapes
+        return json.dumps(value).replace("\x7f", "\\u007f")  # JSON's escapes, and TOML's DEL
     return repr(value)
 
 
