@@ -3,7 +3,7 @@ comments, layout and unknown keys (tomlkit round-trips the file), atomically.
 
 The file stays the single source of truth: the window reads it, shows it, writes it back;
 nothing else is stored. Validation is settings.py's own, so the window can never accept a value
-the tray would refuse.
+the tray would refuse; the keys, their defaults and how a typed text is read are the schema's.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ from typing import Any
 from tray.base import guard
 from tray.base.atomic import write_atomically
 from tray.config.kinds import Invalid
-from tray.config.schema import BY_FIELD, KEYS, Field, Settings, values_of
+from tray.config.schema import BY_FIELD, Field, Settings, values_of
 from tray.config.settings import DEFAULT_TEXT, MAX_BYTES, _validate
 
-__all__ = ["DEFAULTS", "FIELDS", "Field", "Saved", "check", "from_text", "read_document", "save",
+__all__ = ["DEFAULTS", "Field", "Saved", "check", "from_text", "read_document", "save",
            "values_of"]
 
-FIELDS: tuple[Field, ...] = tuple(key.field for key in KEYS)
 DEFAULTS = values_of(Settings())
 
 
