@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tray import cli
+from tray.core.choices import Pause, Snooze
+from tray.ipc.commands import Command, Request
 
 LONG = "9" * 100_000
 
@@ -59,5 +61,29 @@ def test_any_arguments_parse_or_exit_2(argv: list[str]) -> None:
         return
     if getattr(args, "date", None) is not None:
         assert cli.FIRST_DAY <= args.date <= cli.LAST_DAY
-    if getattr(args, "minutes", None) is not None:
-        assert 1 <= args.minutes <= 120
+    sent = getattr(args, "command_args", None)
+    if isinstance(sent, Snooze):
+        assert sent.minutes is not None and 1 <= sent.minutes <= 120
+    if isinstance(sent, Pause) and sent.minutes is not None:
+        assert 1 <= sent.minutes <= 1440 and not sent.until_tomorrow
+
+
+@pytest.mark.parametrize(("argv", "sent"), [
+    (["snooze"], Request(Command.SNOOZE, Snooze(10))),
+    (["snooze", "120"], Request(Command.SNOOZE, Snooze(120))),
+    (["pause"], Request(Command.PAUSE, Pause())),
+    (["pause", "1h30m"], Request(Command.PAUSE, Pause(90))),
+    (["pause", "24h"], Request(Command.PAUSE, Pause(1440))),
+    (["pause", "1m"], Request(Command.PAUSE, Pause(1))),
+    (["pause", "tomorrow"], Request(Command.PAUSE, Pause(until_tomorrow=True))),
+    (["now"], Request(Command.NOW)),
+    (["quit"], Request(Command.QUIT)),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+def test_the_command_line_sends_the_typed_request(argv: list[str], sent: Request) -> None:
+    args = cli.build_parser().parse_args(argv)
+    assert Request(Command(args.command), args.command_args) == sent
+
+
+def test_the_tray_commands_of_the_command_line_come_from_the_table() -> None:
+    assert cli.TRAY_COMMANDS == (Command.NOW, Command.SNOOZE, Command.SKIP, Command.PAUSE,
+                                 Command.RESUME, Command.QUIT)

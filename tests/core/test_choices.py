@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, minutes_label
+import pytest
+
+from tray.core.choices import (
+    PAUSE_CHOICES,
+    PAUSE_LIMITS,
+    SNOOZE_LIMITS,
+    SNOOZE_MINUTES,
+    Pause,
+    Snooze,
+    minutes_label,
+)
+from tray.core.events import PauseRequested, SnoozeRequested
 from tray.core.model import DEFAULT_SNOOZE, SNOOZE_RANGE
 
 
@@ -22,6 +33,21 @@ def test_durations_read_as_a_person_says_them() -> None:
 
 
 def test_the_pauses_and_their_command_arguments() -> None:
-    assert [(c.label, c.args()) for c in PAUSE_CHOICES] == [
-        ("30 min", {"minutes": 30}), ("1 hour", {"minutes": 60}), ("2 hours", {"minutes": 120}),
-        ("Until tomorrow", {"until": "tomorrow"}), ("Until resumed", {})]
+    assert [(c.label, c.pause) for c in PAUSE_CHOICES] == [
+        ("30 min", Pause(30)), ("1 hour", Pause(60)), ("2 hours", Pause(120)),
+        ("Until tomorrow", Pause(until_tomorrow=True)), ("Until resumed", Pause())]
+    assert [c.pause.event() for c in PAUSE_CHOICES] == [
+        PauseRequested(timedelta(minutes=30)), PauseRequested(timedelta(minutes=60)),
+        PauseRequested(timedelta(minutes=120)), PauseRequested(until_next_period=True),
+        PauseRequested()]
+
+
+def test_a_snooze_is_its_minutes_or_the_default_and_names_its_prompt() -> None:
+    assert Snooze().event() == SnoozeRequested(DEFAULT_SNOOZE)
+    assert Snooze(5).event(seq=3) == SnoozeRequested(timedelta(minutes=5), 3)
+    assert SNOOZE_LIMITS == (1, 120) and PAUSE_LIMITS == (1, 1440)
+
+
+def test_a_pause_is_minutes_or_until_tomorrow_not_both() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        Pause(30, until_tomorrow=True)

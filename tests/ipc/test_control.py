@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tray.core.choices import Pause, Snooze
 from tray.ipc import client, protocol
-from tray.ipc.protocol import AlreadyRunning, Request, TrayNotRunning, parse_request
+from tray.ipc.commands import BadRequest, Command, Reply, Request, parse_request
+from tray.ipc.protocol import AlreadyRunning, TrayNotRunning
 from tray.ipc.server import DEADLINE_SECONDS, ControlServer
 
 
@@ -32,9 +34,9 @@ def runtime() -> Iterator[Path]:
 def server(runtime: Path) -> Iterator[tuple[ControlServer, list[Request]]]:
     seen: list[Request] = []
 
-    def handle(request: Request) -> dict:
+    def handle(request: Request) -> Reply:
         seen.append(request)
-        return {"ok": True, "message": f"did {request.command}", "args": request.args}
+        return Reply.done(f"did {request.command}")
 
     srv = ControlServer(runtime, handle)
     srv.start()
@@ -45,14 +47,25 @@ def server(runtime: Path) -> Iterator[tuple[ControlServer, list[Request]]]:
 
 
 def still_answers(runtime: Path) -> None:
-    assert client.send(runtime, "ping")["ok"] is True
+    assert client.ask(runtime, Request(Command.PING)).is_ok is True
 
 
 def test_a_request_and_its_reply(server, runtime: Path) -> None:
     _, seen = server
-    reply = client.send(runtime, "snooze", {"minutes": 15})
-    assert reply == {"ok": True, "message": "did snooze", "args": {"minutes": 15}}
-    assert seen == [Request("snooze", {"minutes": 15})]
+    reply = client.ask(runtime, Request(Command.SNOOZE, Snooze(15)))
+    assert reply == Reply.done("did snooze")
+    assert seen == [Request(Command.SNOOZE, Snooze(15))]
+
+
+def test_the_wire_shaped_send_checks_as_the_tray_does(server, runtime: Path) -> None:
+    """send(): the name and arguments as the wire has them (the settings window, doctor)."""
+    _, seen = server
+    assert client.send(runtime, "pause", {"until": "tomorrow"}) == {"ok": True,
+                                                                     "message": "did pause"}
+    assert seen == [Request(Command.PAUSE, Pause(until_tomorrow=True))]
+    with pytest.raises(BadRequest, match="snooze: minutes must be a whole number from 1 to 120"):
+        client.send(runtime, "snooze", {"minutes": 0})
+    assert len(seen) == 1
 
 
 def test_the_socket_and_key_are_private(server, runtime: Path) -> None:
@@ -168,7 +181,7 @@ def test_a_peer_without_the_key_is_refused(server, runtime: Path) -> None:
     real = key.read_text()
     key.write_text("00" * 32)  # a client holding the wrong key gets a clear error
     with pytest.raises(TrayNotRunning, match="refused this key"):
-        client.send(runtime, "status")
+        client.ask(runtime, Request(Command.STATUS))
     key.write_text(real)
     assert seen == []
     still_answers(runtime)
@@ -208,7 +221,7 @@ def test_a_peer_speaking_another_protocol_is_dropped(server, runtime: Path) -> N
 def test_many_peers_at_once(server, runtime: Path) -> None:
     results: list[bool] = []
     threads = [threading.Thread(target=lambda: results.append(
-        client.send(runtime, "status")["ok"])) for _ in range(30)]
+        client.ask(runtime, Request(Command.STATUS)).is_ok)) for _ in range(30)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -218,7 +231,7 @@ def test_many_peers_at_once(server, runtime: Path) -> None:
 
 def test_a_second_server_finds_the_first(server, runtime: Path) -> None:
     with pytest.raises(AlreadyRunning):
-        ControlServer(runtime, lambda r: {"ok": True}).start()
+        ControlServer(runtime, lambda r: Reply.done("")).start()
     still_answers(runtime)
 
 
@@ -229,42 +242,43 @@ def test_a_stale_socket_is_cleaned_up(runtime: Path) -> None:
     stale.close()
     assert os.path.exists(protocol.address(runtime))
     with pytest.raises(TrayNotRunning):
-        client.send(runtime, "status")
-    srv = ControlServer(runtime, lambda r: {"ok": True, "message": "fresh"})
+        client.ask(runtime, Request(Command.STATUS))
+    srv = ControlServer(runtime, lambda r: Reply.done("fresh"))
     srv.start()
     try:
-        assert client.send(runtime, "status")["message"] == "fresh"
+        assert client.ask(runtime, Request(Command.STATUS)).text == "fresh"
     finally:
         srv.stop()
 
 
 def test_no_tray_means_tray_not_running(runtime: Path) -> None:
     with pytest.raises(TrayNotRunning):
-        client.send(runtime, "status")
+        client.ask(runtime, Request(Command.STATUS))
 
 
 def test_a_handler_that_fails_gives_an_error_reply(runtime: Path) -> None:
-    def broken(request: Request) -> dict:
+    def broken(request: Request) -> Reply:
         raise RuntimeError("engine on fire")
 
     srv = ControlServer(runtime, broken)
     srv.start()
     try:
-        reply = client.send(runtime, "status")
-        assert reply["ok"] is False and "engine on fire" in reply["error"]
-        assert client.send(runtime, "ping")["ok"] is False  # still serving
+        reply = client.ask(runtime, Request(Command.STATUS))
+        assert reply.is_ok is False and "engine on fire" in reply.text
+        assert client.ask(runtime, Request(Command.PING)).is_ok is False  # still serving
     finally:
         srv.stop()
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    (b'{"command": "pause"}', Request("pause", {})),
-    (b'{"command": "pause", "args": {"minutes": 90}}', Request("pause", {"minutes": 90})),
+    (b'{"command": "pause"}', Request(Command.PAUSE, Pause())),
+    (b'{"command": "pause", "args": {"minutes": 90}}', Request(Command.PAUSE, Pause(90))),
     (b'{"command": "pause", "args": {"until": "tomorrow"}}',
-     Request("pause", {"until": "tomorrow"})),
-    (b'{"command": "snooze", "args": {}}', Request("snooze", {})),
-    (b'{"command": "now"}', Request("now", {})),
-], ids=["pause", "pause-90", "pause-tomorrow", "snooze-default", "now"])
+     Request(Command.PAUSE, Pause(until_tomorrow=True))),
+    (b'{"command": "snooze", "args": {}}', Request(Command.SNOOZE, Snooze())),
+    (b'{"command": "snooze", "args": {"minutes": 120}}', Request(Command.SNOOZE, Snooze(120))),
+    (b'{"command": "now"}', Request(Command.NOW)),
+], ids=["pause", "pause-90", "pause-tomorrow", "snooze-default", "snooze-120", "now"])
 def test_valid_requests_parse(raw: bytes, expected: Request) -> None:
     assert parse_request(raw) == expected
 
@@ -277,3 +291,12 @@ def test_the_client_library_is_not_used_with_pickles(server, runtime: Path) -> N
     assert conn.recv_bytes() == b"denied"
     conn.close()
     still_answers(runtime)
+
+
+def test_the_pauses_offered_go_over_the_wire_as_before() -> None:
+    from tray.core.choices import PAUSE_CHOICES
+    from tray.ipc.commands import COMMANDS
+
+    assert [(c.label, COMMANDS[Command.PAUSE].write(c.pause)) for c in PAUSE_CHOICES] == [
+        ("30 min", {"minutes": 30}), ("1 hour", {"minutes": 60}), ("2 hours", {"minutes": 120}),
+        ("Until tomorrow", {"until": "tomorrow"}), ("Until resumed", {})]

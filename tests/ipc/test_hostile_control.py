@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import struct
 import tempfile
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from tray.base.lockfile import InstanceLock
 from tray.ipc import client, protocol
-from tray.ipc.protocol import BadRequest, Request, parse_request
+from tray.ipc.commands import COMMANDS, BadRequest, Command, Reply, Request, parse_request
 from tray.ipc.server import MAX_WAITING, ControlServer
 
 
@@ -28,7 +29,7 @@ def runtime() -> Iterator[Path]:
 
 @pytest.fixture
 def server(runtime: Path) -> Iterator[ControlServer]:
-    srv = ControlServer(runtime, lambda request: {"ok": True, "message": request.command})
+    srv = ControlServer(runtime, lambda request: Reply.done(request.command))
     srv.start()
     try:
         yield srv
@@ -74,7 +75,7 @@ def trusted(runtime: Path) -> socket.socket:
 def test_two_hundred_silent_connections_do_not_keep_status_out(server, runtime: Path) -> None:
     silent = [connect(runtime) for _ in range(200)]
     try:
-        assert client.send(runtime, "status") == {"ok": True, "message": "status"}
+        assert client.ask(runtime, Request(Command.STATUS)) == Reply.done("status")
     finally:
         for sock in silent:
             sock.close()
@@ -84,7 +85,7 @@ def test_a_flood_past_the_limit_closes_the_oldest_and_still_serves(server,
                                                                    runtime: Path) -> None:
     flood = [connect(runtime) for _ in range(MAX_WAITING + 40)]
     try:
-        assert client.send(runtime, "status")["ok"] is True
+        assert client.ask(runtime, Request(Command.STATUS)).is_ok is True
         oldest = flood[0]
         oldest.settimeout(30)
         read_frame(oldest)  # its greeting, then the end: closed to make room
@@ -121,7 +122,7 @@ def test_slow_peers_are_closed_at_one_deadline_for_the_whole_exchange(server,
     for peer in peers:
         peer.start()
     try:
-        assert client.send(runtime, "status")["ok"] is True
+        assert client.ask(runtime, Request(Command.STATUS)).is_ok is True
     finally:
         for peer in peers:
             peer.join(len(request) * 0.2 + 30)
@@ -132,15 +133,15 @@ def test_slow_peers_are_closed_at_one_deadline_for_the_whole_exchange(server,
 def test_a_quit_reply_reaches_the_asker_before_the_channel_closes(runtime: Path) -> None:
     holder: list[ControlServer] = []
 
-    def handle(request: Request) -> dict:
+    def handle(request: Request) -> Reply:
         stopper = threading.Thread(target=holder[0].stop)  # as the tray's quit does
         stopper.start()
-        return {"ok": True, "message": "Pointbreak quits."}
+        return Reply.done("Pointbreak quits.")
 
     srv = ControlServer(runtime, handle)
     holder.append(srv)
     srv.start()
-    assert client.send(runtime, "quit") == {"ok": True, "message": "Pointbreak quits."}
+    assert client.ask(runtime, Request(Command.QUIT)) == Reply.done("Pointbreak quits.")
     srv.stop()
     assert not os.path.exists(protocol.address(runtime))
 
@@ -148,13 +149,13 @@ def test_a_quit_reply_reaches_the_asker_before_the_channel_closes(runtime: Path)
 def test_busy_is_told_from_not_running(runtime: Path) -> None:
     protocol.prepare_runtime(runtime)
     with pytest.raises(protocol.TrayNotRunning) as nothing:
-        client.send(runtime, "status")
+        client.ask(runtime, Request(Command.STATUS))
     assert not isinstance(nothing.value, protocol.TrayNotAnswering)
     lock = InstanceLock(client.instance_lock(runtime))  # a tray that runs but does not answer
     assert lock.acquire()
     try:
         with pytest.raises(protocol.TrayNotAnswering, match="running but its control channel"):
-            client.send(runtime, "status")
+            client.ask(runtime, Request(Command.STATUS))
     finally:
         lock.release()
 
@@ -192,7 +193,7 @@ _json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()
                      lambda inner: st.lists(inner, max_size=3)
                      | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
 _requests = st.fixed_dictionaries(
-    {"command": st.sampled_from(sorted(protocol.COMMANDS)) | st.text(max_size=10)},
+    {"command": st.sampled_from(sorted(COMMANDS)) | st.text(max_size=10)},
     optional={"args": st.dictionaries(st.sampled_from(["minutes", "until", "x"]),
                                       _json | st.integers(-5, 2000), max_size=2) | _json})
 
@@ -209,8 +210,9 @@ def test_any_message_is_a_valid_request_or_a_bad_one(raw: bytes) -> None:
     except BadRequest as error:
         assert len(str(error)) < 400
         return
-    assert request.command in protocol.COMMANDS
-    minutes = request.args.get("minutes")
+    assert request.command in COMMANDS
+    assert isinstance(request.args, COMMANDS[request.command].kind)
+    minutes = getattr(request.args, "minutes", None)
     assert minutes is None or (isinstance(minutes, int) and 1 <= minutes <= 1440)
 
 
@@ -227,7 +229,7 @@ def test_the_live_server_answers_any_message_and_goes_on(server, runtime: Path,
     finally:
         sock.close()
     assert isinstance(reply, dict) and isinstance(reply.get("ok"), bool)
-    assert client.send(runtime, "ping")["ok"] is True
+    assert client.ask(runtime, Request(Command.PING)).is_ok is True
 
 
 def test_a_peer_closed_to_make_room_in_the_same_round_does_not_stop_the_server(
@@ -237,7 +239,7 @@ def test_a_peer_closed_to_make_room_in_the_same_round_does_not_stop_the_server(
     monkeypatch.setattr("tray.ipc.server.MAX_WAITING", 4)
     # only making room closes anything here
     monkeypatch.setattr("tray.ipc.server.DEADLINE_SECONDS", 60.0)
-    srv = ControlServer(runtime, lambda request: {"ok": True, "message": request.command})
+    srv = ControlServer(runtime, lambda request: Reply.done(request.command))
     srv.start()
     try:
         waiting = [connect(runtime) for _ in range(4)]
@@ -245,7 +247,8 @@ def test_a_peer_closed_to_make_room_in_the_same_round_does_not_stop_the_server(
             waiting.append(connect(runtime))
             waiting.pop(0).close()
         first = waiting[0]
-        assert client.send(runtime, "status")["ok"] is True  # the serving thread lives
+        # the serving thread lives:
+        assert client.ask(runtime, Request(Command.STATUS)).is_ok is True
         first.settimeout(30)
         read_frame(first)  # its greeting; then closed to make room, long before 60 s
         for _ in range(4):
@@ -311,7 +314,88 @@ def test_a_foreign_peer_holding_the_socket_while_a_tray_runs_is_not_taken_for_no
     assert lock.acquire()
     try:
         with pytest.raises(protocol.TrayNotAnswering, match="is not a Pointbreak tray"):
-            client.send(runtime, "now")  # `now` must not start a session of its own then
+            # `now` must not start a session of its own then:
+            client.ask(runtime, Request(Command.NOW))
     finally:
         lock.release()
         listener.close()
+
+
+def _peer_replying(runtime: Path, reply: bytes) -> socket.socket:
+    """A peer on the tray's socket that takes any key and answers `reply`."""
+    protocol.prepare_runtime(runtime)
+    protocol.key_path(runtime).write_text("00" * 32)
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(protocol.address(runtime))
+    listener.listen(1)
+
+    def answer() -> None:
+        peer, _ = listener.accept()
+        with peer:
+            peer.sendall(frame(protocol.GREETING + b"x" * 32))
+            read_frame(peer)
+            peer.sendall(frame(b"ok"))
+            read_frame(peer)
+            peer.sendall(frame(reply))
+
+    threading.Thread(target=answer, daemon=True).start()
+    return listener
+
+
+@pytest.mark.parametrize(("reply", "says"), [
+    (b"[1, 2]", "the tray's reply was not an object"),
+    (b'{"message": "hi"}', "the tray's reply has no ok true or false, got None"),
+    (b'{"ok": "yes", "message": "hi"}', "the tray's reply has no ok true or false, got 'yes'"),
+    (b'{"ok": true, "message": 5}', "the tray's reply's text is not a string: int"),
+    (b'{"ok": false, "error": {"a": 1}}', "the tray's reply's text is not a string: dict"),
+    (b"[" * 5000, "did not answer in time or hung up"),
+], ids=["not-object", "no-ok", "ok-not-bool", "message-not-text", "error-not-text", "deep"])
+def test_a_reply_that_is_not_a_reply_is_no_answer(runtime: Path, reply: bytes,
+                                                   says: str) -> None:
+    listener = _peer_replying(runtime, reply)
+    try:
+        with pytest.raises(protocol.TrayNotAnswering, match=re.escape(says)):
+            client.ask(runtime, Request(Command.STATUS))
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    (b'{"ok": true}', Reply.done("")),
+    (b'{"ok": false}', Reply.refused("The tray refused.")),
+    (b'{"ok": false, "message": "old words"}', Reply.refused("old words")),
+    (b'{"ok": true, "message": "fine", "newer": [1]}', Reply.done("fine")),
+], ids=["ok-alone", "refused-alone", "refused-with-message", "unknown-field-left"])
+def test_replies_of_other_versions_are_read(runtime: Path, reply: bytes, expected: Reply) -> None:
+    listener = _peer_replying(runtime, reply)
+    try:
+        assert client.ask(runtime, Request(Command.STATUS)) == expected
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("request_", [Request(c, COMMANDS[c].read({})) for c in Command],
+                         ids=[c.value for c in Command])
+def test_every_request_goes_over_the_wire_and_back_unchanged(request_: Request) -> None:
+    assert parse_request(request_.to_json()) == request_
+
+
+def test_the_wire_keeps_the_bytes_an_older_pointbreak_sends_and_reads() -> None:
+    from tray.core.choices import Pause, Snooze
+
+    assert Request(Command.SNOOZE, Snooze(10)).to_json() == \
+        b'{"command": "snooze", "args": {"minutes": 10}}'
+    assert Request(Command.PAUSE, Pause(until_tomorrow=True)).to_json() == \
+        b'{"command": "pause", "args": {"until": "tomorrow"}}'
+    assert Request(Command.PAUSE, Pause(90)).to_json() == \
+        b'{"command": "pause", "args": {"minutes": 90}}'
+    assert Request(Command.STATUS).to_json() == b'{"command": "status", "args": {}}'
+    assert json.dumps(Reply.done("hi").to_json()) == '{"ok": true, "message": "hi"}'
+    assert json.dumps(Reply.refused("no").to_json()) == '{"ok": false, "error": "no"}'
+
+
+def test_a_request_holds_its_command_to_its_arguments() -> None:
+    from tray.core.choices import Snooze
+
+    with pytest.raises(TypeError, match="pause takes Pause, not Snooze"):
+        Request(Command.PAUSE, Snooze(5))

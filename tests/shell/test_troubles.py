@@ -165,14 +165,3 @@ def test_a_test_knob_that_is_not_a_number_is_ignored(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("POINTBREAK_TEST_INTERVAL_SECONDS", text)
     assert testhooks.seconds("INTERVAL") == expected
     assert testhooks.seconds_or("INTERVAL", 7.0) == (7.0 if expected is None else expected)
-
-
-def test_every_command_of_the_channel_has_an_answer_in_the_tray(profile) -> None:
-    """One list of commands: a command the channel takes and the tray does not answer would
-    fall into another's answer (it once fell into resume)."""
-    from tray.ipc import protocol
-
-    home = profile.home
-    tray = TrayApp(Folders(config=home / "c", data=home / "d", log=home / "l",
-                           runtime=home / "run"))
-    assert set(tray.answers.table()) | {"ping"} == set(protocol.COMMANDS)

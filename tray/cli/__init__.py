@@ -13,54 +13,33 @@ import argparse
 import contextlib
 import re
 import sys
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from tray import APP_NAME, __version__
 from tray.base import guard
 from tray.base.exits import Exit
 from tray.config.localtime import use_locale
 from tray.core.codec import FIRST_DAY, LAST_DAY, in_range
-from tray.core.model import SNOOZE_RANGE
+from tray.ipc.commands import COMMANDS, NO_ARGS, BadArgument, Command, shown, whole_number
+
+T = TypeVar("T")
 
 WINDOW_MODULES = ("routines", "tray.ui.panel", "tray.ui.settings_window", "tray.ui.history_window")
-TRAY_COMMANDS = ("now", "snooze", "skip", "pause", "resume", "quit")
-SNOOZE_MINUTES = (SNOOZE_RANGE[0] // timedelta(minutes=1), SNOOZE_RANGE[1] // timedelta(minutes=1))
+# The commands sent to the running tray, with nothing to do without one.
+TRAY_COMMANDS = tuple(c for c, spec in COMMANDS.items() if spec.help and spec.needs_tray)
 
 
-def _shown(text: str) -> str:
-    """An argument as a message repeats it: quoted, and cut when long."""
-    return repr(guard.shorten(text))
-
-
-def _whole_number(text: str, low: int, high: int, what: str) -> int:
-    """ASCII digits only: int() would also take "１０" or "٣"."""
-    if not re.fullmatch(r"[0-9]{1,4}", text) or not low <= int(text) <= high:
-        raise argparse.ArgumentTypeError(f"{what} takes {low} to {high}, got {_shown(text)}")
-    return int(text)
-
-
-def snooze_minutes(text: str) -> int:
-    return _whole_number(text, *SNOOZE_MINUTES, "snooze")
-
-
-_DURATION = re.compile(r"^(?:([0-9]{1,2})h)?(?:([0-9]{1,4})m)?$")
-
-
-def pause_length(text: str) -> timedelta | str:
-    """'30m', '1h', '1h30m' (up to 24 hours) or 'tomorrow'."""
-    if text == "tomorrow":
-        return text
-    match = _DURATION.match(text.strip().lower())
-    if match is None or not any(match.groups()):
-        raise argparse.ArgumentTypeError(
-            f"pause takes a duration such as 30m, 1h or 1h30m, or 'tomorrow'; got {_shown(text)}")
-    length = timedelta(hours=int(match.group(1) or 0), minutes=int(match.group(2) or 0))
-    if not timedelta(minutes=1) <= length <= timedelta(hours=24):
-        raise argparse.ArgumentTypeError(f"a pause lasts 1 minute to 24 hours, got {_shown(text)}")
-    return length
+def _checked(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """A parse that says what is allowed (BadArgument) as argparse's own message: exit 2."""
+    def check(text: str) -> T:
+        try:
+            return parse(text)
+        except BadArgument as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return check
 
 
 def iso_day(text: str) -> date:
@@ -69,10 +48,10 @@ def iso_day(text: str) -> date:
         with contextlib.suppress(ValueError):
             day = date.fromisoformat(text)
     if day is None:
-        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, got {_shown(text)}")
+        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, got {shown(text)}")
     if not in_range(day):
         raise argparse.ArgumentTypeError(f"a date is from {FIRST_DAY} to {LAST_DAY}, "
-                                         f"got {_shown(text)}")
+                                         f"got {shown(text)}")
     return day
 
 
@@ -80,12 +59,25 @@ def export_path(text: str) -> Path:
     path = Path(text)
     if path.suffix.lower() not in (".csv", ".json"):
         raise argparse.ArgumentTypeError(f"the export file's name must end in .csv or .json, "
-                                         f"got {_shown(text)}")
+                                         f"got {shown(text)}")
     return path
 
 
 def day_count(text: str) -> int:
-    return _whole_number(text, 1, 400, "--days")
+    return _checked(lambda t: whole_number(t, 1, 400, "--days"))(text)
+
+
+def _add_command(commands: Any, command: Command) -> None:
+    """A subcommand of the command table (tray.ipc.commands), with its help and argument."""
+    spec = COMMANDS[command]
+    parser = commands.add_parser(command.value, help=spec.help)
+    argument = spec.argument
+    if argument is None:
+        parser.set_defaults(command_args=NO_ARGS)
+    else:
+        parser.add_argument("command_args", metavar=argument.name, nargs="?",
+                            type=_checked(argument.parse), default=argument.default,
+                            help=argument.help)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -106,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-welcome", action="store_true",
                         help="start without the first-run welcome (for scripted installs)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("status", help="next break, today's count, pause or snooze")
+    _add_command(commands, Command.STATUS)
     history = commands.add_parser("history", help="prompts and routines of the last days")
     history.add_argument("--days", type=day_count, default=7, help="how many days (1-400)")
     history.add_argument("--until", type=iso_day, default=None, metavar="YYYY-MM-DD",
@@ -129,16 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--date", type=iso_day, default=None, help="YYYY-MM-DD (default: today)")
     plan.add_argument("--answer", choices=("completed", "skipped", "snoozed", "ignored"),
                       default="completed", help="how every prompt is answered")
-    commands.add_parser("now", help="start a session now")
-    snooze = commands.add_parser("snooze", help="snooze the prompt, or move the next break")
-    snooze.add_argument("minutes", nargs="?", type=snooze_minutes, default=10,
-                        help="1-120 (default 10)")
-    commands.add_parser("skip", help="skip the prompt on screen, or the next break")
-    pause = commands.add_parser("pause", help="pause prompts")
-    pause.add_argument("duration", nargs="?", type=pause_length, default=None,
-                       help="30m, 1h, 1h30m or tomorrow (default: until resumed)")
-    commands.add_parser("resume", help="end a pause")
-    commands.add_parser("quit", help="quit the running tray")
+    for command in TRAY_COMMANDS:
+        _add_command(commands, command)
     commands.add_parser("doctor", help="what is set up, what is wrong, and how to fix it")
     autostart = commands.add_parser("autostart", help="start Pointbreak when you log in")
     autostart.add_argument("action", choices=("on", "off", "status"))

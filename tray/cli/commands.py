@@ -15,6 +15,7 @@ from tray import APP_NAME
 from tray.base.exits import Exit
 from tray.config.localtime import day_and_clock
 from tray.core.model import Kind
+from tray.ipc.commands import Command, Reply, Request
 
 if TYPE_CHECKING:
     from tray.config.profile import Profile
@@ -51,7 +52,6 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 def run_autostart(args: argparse.Namespace) -> int:
     from tray.adapters import autostart
-
     entry = autostart.backend()
     if args.action == "on":
         try:
@@ -60,7 +60,7 @@ def run_autostart(args: argparse.Namespace) -> int:
             print(f"Start at login could not be turned on: {error}", file=sys.stderr)
             return Exit.REFUSED
         print(f"Start at login is on ({where}).")
-        _tell_tray("reload")  # the running tray's menu shows the change
+        _tell_tray(Command.RELOAD)  # the running tray's menu shows the change
     elif args.action == "off":
         try:
             autostart.turn(False)
@@ -68,7 +68,7 @@ def run_autostart(args: argparse.Namespace) -> int:
             print(f"Start at login could not be turned off: {error}", file=sys.stderr)
             return Exit.REFUSED
         print("Start at login is off.")
-        _tell_tray("reload")
+        _tell_tray(Command.RELOAD)
     else:
         command = entry.command()
         if entry.is_enabled():
@@ -79,19 +79,12 @@ def run_autostart(args: argparse.Namespace) -> int:
 
 
 def run_tray_command(args: argparse.Namespace) -> int:
-    payload: dict[str, object] = {}
-    if args.command == "snooze":
-        payload = {"minutes": args.minutes}
-    elif args.command == "pause" and args.duration == "tomorrow":
-        payload = {"until": "tomorrow"}
-    elif args.command == "pause" and args.duration is not None:
-        payload = {"minutes": int(args.duration.total_seconds() // 60)}
     try:
-        reply = _ask_tray(args.command, payload)
+        reply = _ask_tray(Request(Command(args.command), args.command_args))
     except _NoAnswer as error:
         print(error, file=sys.stderr)
         return Exit.REFUSED
-    if reply is None and args.command == "now" and _has_display():
+    if reply is None and args.command == Command.NOW and _has_display():
         return _session_alone()  # no tray at all (its lock is free): never a second session
     if reply is None:
         print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
@@ -114,24 +107,24 @@ def _session_alone() -> int:
     return Exit.OK if code in (0, 3) else Exit.REFUSED  # completed, or stopped by the person
 
 
-def _tell_tray(command: str) -> None:
+def _tell_tray(command: Command) -> None:
     """A request whose answer nobody waits for (a tray that does not answer learns later)."""
     with contextlib.suppress(_NoAnswer):
-        _ask_tray(command)
+        _ask_tray(Request(command))
 
 
 class _NoAnswer(Exception):
     """A tray runs but did not answer: busy, starting or quitting (it may still act)."""
 
 
-def _ask_tray(command: str, payload: dict[str, object] | None = None) -> dict[str, object] | None:
+def _ask_tray(request: Request) -> Reply | None:
     """The running tray's reply, or None when no tray runs. Raises _NoAnswer when one runs
     but did not answer."""
     from tray.config.paths import folders
     from tray.ipc import client, protocol
 
     try:
-        return client.send(folders().runtime, command, payload)
+        return client.ask(folders().runtime, request)
     except protocol.TrayNotAnswering as error:
         raise _NoAnswer(f"{APP_NAME} is running but did not answer: it may be busy, starting "
                         f"or quitting; try again in a moment. ({error})") from None
@@ -139,13 +132,12 @@ def _ask_tray(command: str, payload: dict[str, object] | None = None) -> dict[st
         return None
 
 
-def _print_reply(reply: dict[str, object]) -> int:
-    if reply.get("ok"):
-        message = reply.get("message")
-        if message:
-            print(message)
+def _print_reply(reply: Reply) -> int:
+    if reply.is_ok:
+        if reply.text:
+            print(reply.text)
         return Exit.OK
-    print(reply.get("error") or reply.get("message") or "The tray refused.", file=sys.stderr)
+    print(reply.text, file=sys.stderr)
     return Exit.REFUSED
 
 
@@ -173,7 +165,7 @@ def read_profile() -> Profile:
 
 def run_status(args: argparse.Namespace) -> int:
     try:
-        reply = _ask_tray("status")
+        reply = _ask_tray(Request(Command.STATUS))
     except _NoAnswer as error:
         print(error, file=sys.stderr)
         return Exit.REFUSED

@@ -1,25 +1,57 @@
-"""The snoozes and pauses a person is offered, one list for every place that offers them: the
-tray menu, the control window, and the prompt card's Snooze button."""
+"""Snoozes and pauses: what a person asks for (`Snooze`, `Pause`: the one shape the command
+line, the control window, the tray menu and the prompt card all send, and the engine event
+each means), and the choices every place that offers them shows (the tray menu, the control
+window, the prompt card's Snooze button)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
 
+from tray.core.events import PauseRequested, SnoozeRequested
+from tray.core.model import DEFAULT_SNOOZE, SNOOZE_RANGE
+
+MINUTE = timedelta(minutes=1)
+SNOOZE_LIMITS = (SNOOZE_RANGE[0] // MINUTE, SNOOZE_RANGE[1] // MINUTE)  # minutes: 1 to 120
+PAUSE_LIMITS = (1, 24 * 60)  # minutes: a timed pause lasts 1 minute to 24 hours
 SNOOZE_MINUTES = (5, 10, 30)
+
+
+@dataclass(frozen=True)
+class Snooze:
+    """Snooze the open prompt, or with none open move the next break, by `minutes` (None: the
+    default snooze). The limits are checked where it comes in (SNOOZE_LIMITS)."""
+
+    minutes: int | None = None
+
+    def event(self, seq: int | None = None) -> SnoozeRequested:
+        """The engine's event; `seq` names the prompt when it came from that prompt's card."""
+        length = DEFAULT_SNOOZE if self.minutes is None else self.minutes * MINUTE
+        return SnoozeRequested(length, seq)
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Pause for `minutes`, until tomorrow (the start of the next active period), or, with
+    neither, until resumed. The limits are checked where it comes in (PAUSE_LIMITS)."""
+
+    minutes: int | None = None
+    until_tomorrow: bool = False
+
+    def __post_init__(self) -> None:
+        if self.until_tomorrow and self.minutes is not None:
+            raise ValueError("a pause lasts minutes or until tomorrow, not both")
+
+    def event(self) -> PauseRequested:
+        if self.until_tomorrow:
+            return PauseRequested(until_next_period=True)
+        return PauseRequested(None if self.minutes is None else self.minutes * MINUTE)
 
 
 @dataclass(frozen=True)
 class PauseChoice:
     label: str
-    minutes: int | None = None      # None: until resumed, or until tomorrow
-    until_tomorrow: bool = False
-
-    def args(self) -> dict[str, Any]:
-        """The pause command's arguments (the control channel's and the menu's)."""
-        if self.until_tomorrow:
-            return {"until": "tomorrow"}
-        return {} if self.minutes is None else {"minutes": self.minutes}
+    pause: Pause
 
 
 def minutes_label(minutes: int) -> str:
@@ -30,6 +62,6 @@ def minutes_label(minutes: int) -> str:
     return f"{hours} hour" if hours == 1 else f"{hours} hours"
 
 
-PAUSE_CHOICES = (*(PauseChoice(minutes_label(m), m) for m in (30, 60, 120)),
-                 PauseChoice("Until tomorrow", until_tomorrow=True),
-                 PauseChoice("Until resumed"))
+PAUSE_CHOICES = (*(PauseChoice(minutes_label(m), Pause(m)) for m in (30, 60, 120)),
+                 PauseChoice("Until tomorrow", Pause(until_tomorrow=True)),
+                 PauseChoice("Until resumed", Pause()))

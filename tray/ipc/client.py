@@ -1,10 +1,9 @@
-"""A command's side of the control channel: send() is what `pointbreak <command>`, a second
-start and the windows use to talk to the running tray; is_running() and instance_lock() say
-whether a tray holds this user's instance lock."""
+"""A command's side of the control channel: ask() is what `pointbreak <command>`, a second
+start and the windows use to talk to the running tray (send() is the same in the wire's dicts);
+is_running() and instance_lock() say whether a tray holds this user's instance lock."""
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import struct
@@ -15,11 +14,11 @@ from typing import Any
 
 from tray.base import guard
 from tray.base.lockfile import is_held
+from tray.ipc.commands import Command, Reply, Request, request_from
 from tray.ipc.protocol import (
     APP,
     GREETING,
     IS_WINDOWS,
-    Reply,
     TrayNotAnswering,
     TrayNotRunning,
     _mac,
@@ -38,7 +37,15 @@ def _read_key(runtime: Path) -> bytes:
 
 
 def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
-         timeout: float = 10.0) -> Reply:
+         timeout: float = 10.0) -> dict[str, Any]:
+    """ask(), in the wire's own shapes: the command's name and arguments checked as the tray
+    checks them (BadRequest), the reply as the tray's JSON object. For the callers that still
+    speak dicts (the settings window, doctor)."""
+    return ask(runtime, request_from({"command": command, "args": args or {}}),
+               timeout).to_json()
+
+
+def ask(runtime: Path, request: Request, timeout: float = 10.0) -> Reply:
     """Send one request to the running tray and return its reply, all within `timeout`.
 
     Raises TrayNotRunning when no tray holds this user's instance lock, and TrayNotAnswering
@@ -63,11 +70,12 @@ def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
         conn.send_bytes(_mac(key, greeting[len(GREETING):]))
         if _receive_client(conn, 16, deadline) != b"ok":
             raise _unless_running(runtime, f"the tray refused this key ({key_path(runtime)})")
-        conn.send_bytes(json.dumps({"command": command, "args": args or {}}).encode())
+        conn.send_bytes(request.to_json())
         reply = guard.parse_json(_receive_client(conn, 1 << 20, deadline))
-        if not isinstance(reply, dict):
-            raise TrayNotAnswering("the tray's reply was not an object")
-        return reply
+        try:
+            return Reply.from_json(reply)
+        except ValueError as error:
+            raise TrayNotAnswering(str(error)) from None
     except TrayNotRunning:
         raise
     except (OSError, EOFError, ValueError) as error:
@@ -135,6 +143,6 @@ def _receive_client(conn: Connection, limit: int, deadline: float) -> bytes:
 
 def _answers(runtime: Path) -> bool:
     try:
-        return bool(send(runtime, "ping", timeout=2.0).get("ok"))
+        return ask(runtime, Request(Command.PING), timeout=2.0).is_ok
     except TrayNotRunning:
         return False

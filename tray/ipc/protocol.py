@@ -15,6 +15,8 @@ Protocol (all messages are framed byte strings):
     tray -> peer   b"ok" (or b"denied", then it hangs up)
     peer -> tray   {"command": "snooze", "args": {"minutes": 10}}
     tray -> peer   {"ok": true, "message": "..."}   or   {"ok": false, "error": "..."}
+
+The commands, their arguments, requests and replies are tray.ipc.commands.
 """
 
 from __future__ import annotations
@@ -24,24 +26,13 @@ import os
 import struct
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
-
-from tray.base import guard
 
 APP = "Pointbreak"
 GREETING = b"pointbreak-control-1 "
 MAX_MESSAGE = 4096
 IS_WINDOWS = sys.platform == "win32"
-
-Reply = dict[str, Any]
-
-
-class BadRequest(ValueError):
-    """A message that is not a valid request; the text says what is wrong."""
 
 
 class TrayNotRunning(Exception):
@@ -54,72 +45,6 @@ class TrayNotAnswering(TrayNotRunning):
 
 class AlreadyRunning(Exception):
     """Another tray of this user holds the channel."""
-
-
-@dataclass(frozen=True)
-class Request:
-    command: str
-    args: dict[str, Any] = field(default_factory=dict)
-
-
-def _no_args(args: dict[str, Any]) -> dict[str, Any]:
-    if args:
-        raise BadRequest(f"takes no arguments, got {guard.shorten(', '.join(sorted(args)))}")
-    return {}
-
-
-def _minutes(low: int, high: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    def check(args: dict[str, Any]) -> dict[str, Any]:
-        if set(args) - {"minutes"}:
-            raise BadRequest(f"takes only minutes, got {guard.shorten(', '.join(sorted(args)))}")
-        minutes = args.get("minutes")
-        if minutes is None:
-            return {}
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
-            raise BadRequest(f"minutes must be a whole number from {low} to {high}, "
-                             f"got {guard.shorten(repr(minutes))}")
-        return {"minutes": minutes}
-    return check
-
-
-def _pause_args(args: dict[str, Any]) -> dict[str, Any]:
-    if "until" in args:
-        if set(args) != {"until"} or args["until"] != "tomorrow":
-            raise BadRequest(f'until must be "tomorrow", alone; got {guard.shorten(repr(args))}')
-        return {"until": "tomorrow"}
-    return _minutes(1, 1440)(args)
-
-
-COMMANDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "ping": _no_args, "status": _no_args, "show": _no_args, "now": _no_args,
-    "snooze": _minutes(1, 120), "skip": _no_args, "pause": _pause_args, "resume": _no_args,
-    "quit": _no_args, "reload": _no_args, "forget": _no_args,
-}
-
-
-def parse_request(raw: bytes) -> Request:
-    """Validate one request message. Raises BadRequest naming what is wrong."""
-    try:
-        data = guard.parse_json(raw, max_depth=4)
-    except guard.Refused as error:
-        raise BadRequest(f"not a usable JSON message: it {error}") from None
-    if not isinstance(data, dict):
-        raise BadRequest(f"a request is a JSON object, got {type(data).__name__}")
-    if set(data) - {"command", "args"}:
-        unknown = ", ".join(sorted(set(data) - {"command", "args"}))
-        raise BadRequest(f"unknown fields {guard.shorten(unknown)}")
-    command = data.get("command")
-    if not isinstance(command, str) or command not in COMMANDS:
-        is_short = isinstance(command, str) and len(command) < 40
-        shown = command if is_short else type(command).__name__
-        raise BadRequest(f"unknown command {shown!r}; known: {', '.join(sorted(COMMANDS))}")
-    args = data.get("args", {})
-    if not isinstance(args, dict):
-        raise BadRequest(f"args must be a JSON object, got {type(args).__name__}")
-    try:
-        return Request(command, COMMANDS[command](args))
-    except BadRequest as error:
-        raise BadRequest(f"{command}: {error}") from None
 
 
 # --- where ---------------------------------------------------------------------------------

@@ -18,14 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from tray.ipc.client import _answers
+from tray.ipc.commands import BadRequest, Reply, Request, parse_request
 from tray.ipc.protocol import (
     GREETING,
     IS_WINDOWS,
     MAX_MESSAGE,
     AlreadyRunning,
-    BadRequest,
-    Reply,
-    Request,
     _frame,
     _mac,
     _receive,
@@ -34,7 +32,6 @@ from tray.ipc.protocol import (
     _unframe,
     address,
     key_path,
-    parse_request,
     prepare_runtime,
 )
 
@@ -65,7 +62,7 @@ class ControlServer:
     trickles. Connections waiting for their peer cost a file descriptor and a few bytes; when
     too many wait at once, the oldest is closed, so a flood can never keep out a command
     that answers at once. `handle` runs on the answer thread; it must only post to the
-    engine (or ask it with a timeout) and return a reply dict.
+    engine (or ask it with a timeout) and return a Reply.
     """
 
     def __init__(self, runtime: Path, handle: Callable[[Request], Reply]) -> None:
@@ -257,7 +254,7 @@ class ControlServer:
             reply = self._reply_to(raw)
             sock.setblocking(True)
             sock.settimeout(DEADLINE_SECONDS)
-            sock.sendall(_frame(json.dumps(reply).encode("utf-8")))
+            sock.sendall(_frame(json.dumps(reply.to_json()).encode("utf-8")))
         except OSError as error:
             log.info("control channel: the reply could not be sent (%s)", error)
         finally:
@@ -270,12 +267,12 @@ class ControlServer:
             request = parse_request(raw)
         except BadRequest as error:
             log.warning("control channel: bad request: %s", error)
-            return {"ok": False, "error": str(error)}
+            return Reply.refused(str(error))
         try:
             return self._handle(request)
         except Exception as error:  # the thread's edge: log and answer
             log.exception("control channel: %s failed", request.command)
-            return {"ok": False, "error": f"{request.command} failed: {error}"}
+            return Reply.refused(f"{request.command} failed: {error}")
 
     # --- Windows: a named pipe, a thread per connection ------------------------------------
 
@@ -323,7 +320,7 @@ class ControlServer:
                 return
             conn.send_bytes(b"ok")
             reply = self._reply_to(_receive(conn, MAX_MESSAGE, deadline))
-            conn.send_bytes(json.dumps(reply).encode("utf-8"))
+            conn.send_bytes(json.dumps(reply.to_json()).encode("utf-8"))
         except (OSError, EOFError) as error:
             log.info("control channel: peer dropped (%s)", error.__class__.__name__)
         finally:

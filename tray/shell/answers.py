@@ -1,33 +1,24 @@
-"""The tray's answers to the control channel's commands (on the channel's answer threads):
-one table, held by a test to the channel's own list of commands (tray.ipc.protocol.COMMANDS)."""
+"""The tray's answers to the control channel's commands (on the channel's answer threads): one
+answer per Command of tray.ipc.commands, the engine's events made from the typed arguments."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from tray import APP_NAME
 from tray.core import engine
-from tray.core.events import (
-    PauseRequested,
-    Refuse,
-    ResumeRequested,
-    SkipRequested,
-    SnoozeRequested,
-    StartRequested,
-)
-from tray.core.model import DEFAULT_SNOOZE, Rules, State
-from tray.ipc.protocol import Reply, Request
+from tray.core.choices import Pause, Snooze
+from tray.core.events import Event, Refuse, ResumeRequested, SkipRequested, StartRequested
+from tray.core.model import Rules, State
+from tray.ipc.commands import Command, Reply, Request
 
 if TYPE_CHECKING:
     from tray.shell.effects import Effects
     from tray.shell.troubles import Troubles
 
 log = logging.getLogger(__name__)
-
-Answer = Callable[[dict[str, Any]], Reply]
 
 
 class Host(Protocol):
@@ -50,55 +41,57 @@ class Answers:
         self.app = app
 
     def handle(self, request: Request) -> Reply:
-        if request.command == "ping":
-            return {"ok": True, "message": "pong"}
-        if self.app.runner is None:
-            return {"ok": False, "error": f"{APP_NAME} is still starting; try again."}
-        answer = self.table().get(request.command)
-        if answer is None:  # the channel takes it but this tray has no answer: never another's
-            return {"ok": False, "error": f"{request.command}: this tray cannot do that"}
-        return answer(request.args)
+        if self.app.runner is None and request.command is not Command.PING:
+            return Reply.refused(f"{APP_NAME} is still starting; try again.")
+        return self.answer(request)
 
-    def table(self) -> dict[str, Answer]:
-        """The answer to each command of the control channel but ping, which is answered even
-        while the tray starts."""
-        return {
-            "status": lambda _: {"ok": True, "message": self.app.runner.call(self.status_text)},
-            "show": lambda _: self._show(),
-            "quit": lambda _: self._quit(),
-            "forget": lambda _: {"ok": True, "message": f"{self.app.runner.call(self.forget)} "
-                                                        "history records before today deleted."},
-            "reload": lambda _: self._reload(),
-            "now": lambda _: self._decide(StartRequested()),
-            "snooze": lambda args: self._decide(SnoozeRequested(
-                timedelta(minutes=args["minutes"]) if "minutes" in args else DEFAULT_SNOOZE)),
-            "skip": lambda _: self._decide(SkipRequested()),
-            "pause": lambda args: self._decide(pause_event(args)),
-            "resume": lambda _: self._decide(ResumeRequested()),
-        }
+    def answer(self, request: Request) -> Reply:
+        """The answer to each command of the control channel (tray.ipc.commands.COMMANDS);
+        mypy holds that none is missing (assert_never). Ping is answered even while the tray
+        starts."""
+        command, args, runner = request.command, request.args, self.app.runner
+        match command:
+            case Command.PING:
+                return Reply.done("pong")
+            case Command.STATUS:
+                return Reply.done(runner.call(self.status_text))
+            case Command.SHOW:
+                self.app.windows.open_panel()
+                return Reply.done(f"{APP_NAME} is running; its window is open.")
+            case Command.QUIT:
+                self.app.quit()
+                return Reply.done(f"{APP_NAME} quits.")
+            case Command.FORGET:
+                return Reply.done(f"{runner.call(self.forget)} history records before today "
+                                  "deleted.")
+            case Command.RELOAD:
+                self.app.reload_settings()
+                runner.call(lambda: self.app.effects.show(runner.state))
+                return Reply.done("Settings reloaded.")
+            case Command.NOW:
+                return self._decide(StartRequested())
+            case Command.SNOOZE:
+                assert isinstance(args, Snooze)  # Request holds each command to its arguments
+                return self._decide(args.event())
+            case Command.SKIP:
+                return self._decide(SkipRequested())
+            case Command.PAUSE:
+                assert isinstance(args, Pause)
+                return self._decide(args.event())
+            case Command.RESUME:
+                return self._decide(ResumeRequested())
+            case _:
+                assert_never(command)
 
-    def _decide(self, event: Any) -> Reply:
+    def _decide(self, event: Event) -> Reply:
         try:
             decision = self.app.runner.ask(event)
         except TimeoutError:
-            return {"ok": True, "message": f"{APP_NAME} is busy; it will do that in a moment."}
+            return Reply.done(f"{APP_NAME} is busy; it will do that in a moment.")
         refused = decision.of_type(Refuse)
         if refused:
-            return {"ok": False, "error": refused[0].reason}
-        return {"ok": True, "message": self.summary(decision.state)}
-
-    def _show(self) -> Reply:
-        self.app.windows.open_panel()
-        return {"ok": True, "message": f"{APP_NAME} is running; its window is open."}
-
-    def _quit(self) -> Reply:
-        self.app.quit()
-        return {"ok": True, "message": f"{APP_NAME} quits."}
-
-    def _reload(self) -> Reply:
-        self.app.reload_settings()
-        self.app.runner.call(lambda: self.app.effects.show(self.app.runner.state))
-        return {"ok": True, "message": "Settings reloaded."}
+            return Reply.refused(refused[0].reason)
+        return Reply.done(self.summary(decision.state))
 
     def summary(self, state: State) -> str:
         from tray.shell.texts import next_break_line
@@ -135,9 +128,3 @@ class Answers:
                  dropped)
         return dropped
 
-
-def pause_event(args: dict[str, Any]) -> PauseRequested:
-    if args.get("until") == "tomorrow":
-        return PauseRequested(until_next_period=True)
-    minutes = args.get("minutes")
-    return PauseRequested(None if minutes is None else timedelta(minutes=minutes))

@@ -31,15 +31,15 @@ from tray.config.paths import Folders, folders
 from tray.core.events import (
     ResumeRequested,
     SkipRequested,
-    SnoozeRequested,
     StartRequested,
     TrayStarted,
 )
 from tray.core.model import Rules, State
 from tray.ipc import client, protocol
 from tray.ipc.children import open_window
+from tray.ipc.commands import Command, Request
 from tray.ipc.server import ControlServer
-from tray.shell.answers import Answers, pause_event
+from tray.shell.answers import Answers
 from tray.shell.crash import tell_crash
 from tray.shell.detectors import Detectors
 from tray.shell.effects import Effects
@@ -84,7 +84,7 @@ def _show_the_running_one(runtime: Path) -> int:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:
-            if client.send(runtime, "show", timeout=3).get("ok"):
+            if client.ask(runtime, Request(Command.SHOW), timeout=3).is_ok:
                 print(f"{APP_NAME} is already running; its control window is open.")
                 return Exit.OK
         except protocol.TrayNotRunning:
@@ -310,9 +310,9 @@ class TrayApp:
 
         return Actions(
             start_now=lambda: post(StartRequested()),
-            snooze=lambda minutes: post(SnoozeRequested(timedelta(minutes=minutes))),
+            snooze=lambda snooze: post(snooze.event()),
             skip=lambda: post(SkipRequested()),
-            pause=lambda args: post(pause_event(args)),
+            pause=lambda pause: post(pause.event()),
             resume=lambda: post(ResumeRequested()),
             settings=partial(open_settings, self.where.settings, self._tell),
             history=open_history,

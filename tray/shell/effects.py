@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tray.adapters.icon import View
 from tray.base import testhooks
 from tray.core import engine
-from tray.core.choices import minutes_label
+from tray.core.choices import Snooze, minutes_label
 from tray.core.engine import Decision
-from tray.core.events import ClosePrompt, ShowPrompt, SnoozeRequested, StartRequested, StartRoutine
+from tray.core.events import ClosePrompt, ShowPrompt, StartRequested, StartRoutine
 from tray.core.model import DEFAULT_SNOOZE, Rules, State
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class Effects:
             if action == "start":
                 self.app.runner.post(StartRequested())
             elif action == "snooze":
-                self.app.runner.post(SnoozeRequested(DEFAULT_SNOOZE, seq))
+                self.app.runner.post(Snooze().event(seq))
         return act
 
     def show(self, state: State) -> None:

@@ -13,9 +13,10 @@ from typing import Any
 
 from tray.config.paths import folders
 from tray.config.welcome import mark_welcomed
-from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, minutes_label
+from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Snooze, minutes_label
 from tray.ipc import client, protocol
 from tray.ipc.children import open_window
+from tray.ipc.commands import Command, Reply, Request
 from tray.ui.single import listen_for_raise, raise_on_request
 
 # First thing on import, before Tk loads: a raise request that came early must not kill us.
@@ -23,12 +24,12 @@ listen_for_raise()
 
 REFRESH_MS = 30_000
 
-ACTIONS: list[tuple[str, list[tuple[str, str, dict[str, Any]]]]] = [
-    ("", [("Start a session now", "now", {})]),
-    ("Snooze", [(minutes_label(m), "snooze", {"minutes": m}) for m in SNOOZE_MINUTES]),
-    ("", [("Skip next break", "skip", {})]),
-    ("Pause", [(choice.label, "pause", choice.args()) for choice in PAUSE_CHOICES]),
-    ("", [("Resume", "resume", {})]),
+ACTIONS: list[tuple[str, list[tuple[str, Request]]]] = [
+    ("", [("Start a session now", Request(Command.NOW))]),
+    ("Snooze", [(minutes_label(m), Request(Command.SNOOZE, Snooze(m))) for m in SNOOZE_MINUTES]),
+    ("", [("Skip next break", Request(Command.SKIP))]),
+    ("Pause", [(choice.label, Request(Command.PAUSE, choice.pause)) for choice in PAUSE_CHOICES]),
+    ("", [("Resume", Request(Command.RESUME))]),
 ]
 
 
@@ -37,7 +38,7 @@ def _on_key(action: Callable[[], None]) -> Callable[[Any], None]:
 
 
 class Panel:
-    def __init__(self, root: tk.Tk, send: Callable[[str, dict[str, Any]], dict[str, Any]]):
+    def __init__(self, root: tk.Tk, send: Callable[[Request], Reply]):
         self.root = root
         self.send = send
         root.title("Pointbreak")
@@ -54,8 +55,8 @@ class Panel:
             row.pack(fill="x", pady=2)
             if heading:
                 ttk.Label(row, text=f"{heading}:", width=8).pack(side="left")
-            for label, command, args in buttons:
-                action = self._doer(command, args)
+            for label, request in buttons:
+                action = self._doer(request)
                 button = ttk.Button(row, text=label, command=action)
                 button.bind("<Return>", _on_key(action))
                 button.pack(side="left", padx=(0, 4))
@@ -76,29 +77,26 @@ class Panel:
             first.focus_set()
         self.refresh()
 
-    def _doer(self, command: str, args: dict[str, Any]) -> Callable[[], None]:
-        return lambda: self.act(command, args)
+    def _doer(self, request: Request) -> Callable[[], None]:
+        return lambda: self.act(request)
 
-    def act(self, command: str, args: dict[str, Any]) -> None:
-        reply = self._send(command, args)
-        text = reply.get("message") if reply.get("ok") else reply.get("error")
-        self.message.set(str(text or ""))
+    def act(self, request: Request) -> None:
+        self.message.set(self._send(request).text)
         self.refresh(reschedule=False)
 
-    def _send(self, command: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _send(self, request: Request) -> Reply:
         try:
-            return self.send(command, args)
+            return self.send(request)
         except protocol.TrayNotRunning:
-            return {"ok": False, "error": "Pointbreak is not running. Start it with `pointbreak`."}
+            return Reply.refused("Pointbreak is not running. Start it with `pointbreak`.")
 
     def refresh(self, reschedule: bool = True) -> None:
-        reply = self._send("status", {})
-        self.status.set(str(reply.get("message") if reply.get("ok") else reply.get("error")))
+        self.status.set(self._send(Request(Command.STATUS)).text)
         if reschedule:
             self.root.after(REFRESH_MS, self.refresh)
 
     def _quit(self) -> None:
-        self._send("quit", {})
+        self._send(Request(Command.QUIT))
         self.root.destroy()
 
 
@@ -185,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     elif "--welcome" in argv:
         welcome(root)
     else:
-        Panel(root, lambda command, args: client.send(runtime, command, args))
+        Panel(root, lambda request: client.ask(runtime, request))
     raise_on_request(root)
     root.update_idletasks()
     x = (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2

@@ -24,7 +24,7 @@ from typing import Any
 
 import icons
 from icons import Marker
-from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, minutes_label
+from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Pause, Snooze, minutes_label
 from tray.core.model import Mode
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,9 @@ class View:
 @dataclass(frozen=True)
 class Actions:
     start_now: Callable[[], None]
-    snooze: Callable[[int], None]
+    snooze: Callable[[Snooze], None]
     skip: Callable[[], None]
-    pause: Callable[[dict[str, Any]], None]
+    pause: Callable[[Pause], None]
     resume: Callable[[], None]
     settings: Callable[[], None]
     history: Callable[[], None]
@@ -138,11 +138,11 @@ class TrayIcon:
             # No menu here: a click opens the control window, with the same actions.
             return menu(item("Open Pointbreak", lambda: actions.open_panel(), default=True))
 
-        def pause(args: dict[str, Any]) -> Callable[[], None]:
-            return lambda: actions.pause(args)
+        def pause(choice: Pause) -> Callable[[], None]:
+            return lambda: actions.pause(choice)
 
         def snooze(minutes: int) -> Callable[[], None]:
-            return lambda: actions.snooze(minutes)
+            return lambda: actions.snooze(Snooze(minutes))
 
         return menu(
             item("Start a session now", lambda: actions.start_now(),
@@ -152,7 +152,7 @@ class TrayIcon:
             menu.SEPARATOR,
             item("Snooze", menu(*(item(minutes_label(m), snooze(m)) for m in SNOOZE_MINUTES))),
             item("Skip next break", lambda: actions.skip()),
-            item("Pause", menu(*(item(c.label, pause(c.args())) for c in PAUSE_CHOICES)),
+            item("Pause", menu(*(item(c.label, pause(c.pause)) for c in PAUSE_CHOICES)),
                  visible=lambda _: not self._view.is_paused),
             item("Resume", lambda: actions.resume(), visible=lambda _: self._view.is_paused),
             menu.SEPARATOR,
