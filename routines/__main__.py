@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from tray.base import testhooks
 from tray.ipc.children import open_report
+from tray.ipc.reports import Ended, parse_report_line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,14 +77,12 @@ class _Capture:
     """Stands in for the tray's pipe when the window runs alone: keeps the outcome."""
 
     def __init__(self) -> None:
-        self.outcome: dict[str, object] | None = None
+        self.outcome: Ended | None = None
 
     def write(self, line: str) -> int:
-        import json
-
-        data = json.loads(line)
-        if "outcome" in data:
-            self.outcome = data
+        report = parse_report_line(line.encode())
+        if isinstance(report, Ended):
+            self.outcome = report
         return len(line)
 
     def flush(self) -> None:
@@ -102,7 +101,7 @@ def _record_alone(profile: object, started: datetime, capture: _Capture) -> None
     """No tray: record the session straight into the store (under its lock)."""
     from dataclasses import replace
 
-    from tray.core.model import Kind, Outcome, Record, State
+    from tray.core.model import Kind, Record, State
     from tray.store import Store, StoreWriteError
 
     assert capture.outcome is not None
@@ -111,10 +110,9 @@ def _record_alone(profile: object, started: datetime, capture: _Capture) -> None
     state = store.load_state() or State()
     day = started.astimezone(zone).date()
     seq = max([state.seq, *(r.seq for r in store.records(day, day))]) + 1
-    step = capture.outcome.get("step")
     record = Record(seq=seq, kind=Kind.SESSION, day=day, shown_at=started, started_at=started,
-                    ended_at=datetime.now(UTC), outcome=Outcome(str(capture.outcome["outcome"])),
-                    step=step if isinstance(step, int) else None)
+                    ended_at=datetime.now(UTC), outcome=capture.outcome.outcome,
+                    step=capture.outcome.step)
     try:
         store.save(replace(state, seq=seq), [record])
     except StoreWriteError as error:

@@ -1,19 +1,10 @@
 """The routine window: the prompt card, the guided steps, the end card. Tk/ttk, its own process.
 
-Reports to the tray over the pipe it was handed (tray.ipc.children), one JSON object a line, and
-ends with an exit code that says the same:
-
-    {"event": "started"}                      Start pressed (the card becomes the routine)
-    {"event": "cue", "cue": "step"}           a sound cue was given (also "keep_going", "done")
-    {"event": "tick", "step": 3, "remaining": 57, "paused": false}
-                                              the countdown now on the screen (drawn first): each
-                                              second while it runs, and at a step change, a
-                                              pause or a resume; none while paused
-    {"snooze": 10}                            exit 6
-    {"outcome": "completed"}                  exit 0
-    {"outcome": "stopped_early", "step": 4}   exit 3
-    {"outcome": "skipped"}                    exit 4
-    {"outcome": "ignored"}                    exit 5 (the card closed itself after its time)
+Reports to the tray over the pipe it was handed (tray.ipc.children), typed reports one JSON
+object a line (tray.ipc.reports: started, cue, tick, snooze, outcome), and ends with an exit
+code that says the same: completed 0, stopped_early 3, skipped 4, ignored 5 (the card closed
+itself after its time), snoozed 6. A tick says the countdown now on the screen (drawn first):
+each second while it runs, and at a step change, a pause or a resume; none while paused.
 
 Keys: Space pauses and resumes (bound on the window, so it never also presses the focused
 button), Left/Right go back and on, Escape snoozes 10 minutes on the card (skips once Snooze is
@@ -41,7 +32,10 @@ from routines.options import (
 )
 from routines.routine import Routine
 from routines.session import Cue, Session, View
+from tray.core.choices import MINUTE, Snooze
+from tray.core.model import DEFAULT_SNOOZE, Outcome
 from tray.ipc.children import ReportStream, send_report
+from tray.ipc.reports import Countdown, Cued, Ended, Started
 from tray.ui.look import THEMES
 
 
@@ -186,15 +180,15 @@ class RoutineWindow:
                                  command=self._snoozer(minutes_))
             snooze["menu"] = menu
             snooze.pack(side="left", padx=self._px(6))
-        self._button(row, "Skip", lambda: self._finish({"outcome": "skipped"})).pack(
+        self._button(row, "Skip", lambda: self._finish(Ended(Outcome.SKIPPED))).pack(
             side="left")
         self._label(self.routine.safety, "Muted.Pb.TLabel").pack_configure(pady=(12, 0))
         start.focus_set()
         self._card_timer = self.root.after(int(self.options.card_timeout_seconds * 1000),
-                                           lambda: self._finish({"outcome": "ignored"}))
+                                           lambda: self._finish(Ended(Outcome.IGNORED)))
 
     def _snoozer(self, minutes: int) -> Callable[[], None]:
-        return lambda: self._key(lambda: self._finish({"snooze": minutes}))
+        return lambda: self._key(lambda: self._finish(Snooze(minutes)))
 
     # --- the routine -----------------------------------------------------------------------
 
@@ -202,7 +196,7 @@ class RoutineWindow:
         if self._card_timer is not None:
             self.root.after_cancel(self._card_timer)
             self._card_timer = None
-        send_report(self.report, {"event": "started"})
+        send_report(self.report, Started())
         self.session = Session(self.routine, self.options.rounds, self.clock())
         self._build_step_view()
         self._cue(Cue.STEP)
@@ -278,8 +272,7 @@ class RoutineWindow:
         if not self._is_placed:
             return  # the first drawing, before the window is placed: the next change tells
         self.root.update_idletasks()  # draw it now; Tk then waits for the X server to have it
-        send_report(self.report, {"event": "tick", "step": view.number,
-                                  "remaining": view.remaining, "paused": view.is_paused})
+        send_report(self.report, Countdown(view.number, view.remaining, view.is_paused))
 
     def _schedule(self) -> None:
         assert self.session is not None
@@ -297,7 +290,7 @@ class RoutineWindow:
         self.cues.append(cue)
         if self.options.is_sound_on:
             self.root.bell()
-        send_report(self.report, {"event": "cue", "cue": cue.value})
+        send_report(self.report, Cued(cue))
 
     def _toggle(self) -> None:
         if self.session is None or self.session.is_finished:
@@ -327,7 +320,7 @@ class RoutineWindow:
 
     def _stop(self) -> None:
         assert self.session is not None
-        self._finish({"outcome": "stopped_early", "step": self.session.furthest + 1})
+        self._finish(Ended(Outcome.STOPPED_EARLY, self.session.furthest + 1))
 
     # --- the end ---------------------------------------------------------------------------
 
@@ -335,7 +328,7 @@ class RoutineWindow:
         if self._timer is not None:
             self.root.after_cancel(self._timer)
             self._timer = None
-        self._send_outcome({"outcome": "completed"})
+        self._send_outcome(Ended(Outcome.COMPLETED))
         self._clear()
         count = self.options.completed_today + 1
         rounds = self.options.rounds
@@ -373,18 +366,20 @@ class RoutineWindow:
         if self._is_done:
             self._close()
         elif self.session is None:
-            self._finish({"snooze": 10} if self.options.can_snooze else {"outcome": "skipped"})
+            self._finish(Snooze(DEFAULT_SNOOZE // MINUTE) if self.options.can_snooze
+                         else Ended(Outcome.SKIPPED))
         else:
             self._stop()
 
-    def _send_outcome(self, report: dict[str, Any]) -> None:
+    def _send_outcome(self, report: Snooze | Ended) -> None:
         if self._is_done:
             return
         self._is_done = True
         send_report(self.report, report)
-        self.exit_code = EXIT_CODES["snoozed" if "snooze" in report else report["outcome"]]
+        self.exit_code = EXIT_CODES["snoozed" if isinstance(report, Snooze)
+                                    else report.outcome.value]
 
-    def _finish(self, report: dict[str, Any]) -> None:
+    def _finish(self, report: Snooze | Ended) -> None:
         self._send_outcome(report)
         for timer in (self._timer, self._card_timer):
             if timer is not None:

@@ -7,7 +7,10 @@ behaves as MODE says: complete, snooze, crash (exit without an outcome), hang (n
 import sys
 import time
 
+from tray.core.choices import Snooze
+from tray.core.model import Outcome
 from tray.ipc.children import open_report, send_report
+from tray.ipc.reports import Ended, Started
 
 
 def main() -> None:
@@ -16,20 +19,20 @@ def main() -> None:
     fd = int(args[args.index("--report-fd") + 1])
     report = open_report(fd, None)
     if mode == "complete":
-        send_report(report, {"event": "started"})
-        send_report(report, {"outcome": "completed"})
+        send_report(report, Started())
+        send_report(report, Ended(Outcome.COMPLETED))
     elif mode == "snooze":
-        send_report(report, {"snooze": 5})
+        send_report(report, Snooze(5))
     elif mode == "garbage":
         assert report is not None
         report.write("this is not json\n[1, 2]\n")
         report.flush()
-        send_report(report, {"outcome": "skipped"})
+        send_report(report, Ended(Outcome.SKIPPED))
     elif mode == "crash":
-        send_report(report, {"event": "started"})
+        send_report(report, Started())
         sys.exit(3)
     elif mode == "hang":
-        send_report(report, {"event": "started"})
+        send_report(report, Started())
         time.sleep(600)
 
 

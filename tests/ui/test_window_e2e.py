@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from desktop import wait_for
 
-from tray.ipc import children
+from tray.ipc import children, reports
 
 BIN = Path(sys.executable).parent
 
@@ -45,8 +45,9 @@ class Window:
                            what="the routine window")[0]
 
     def _read(self) -> None:
-        for report in self.child.read_reports():
-            (self.ticks if report.get("event") == "tick" else self.reports).put(report)
+        for report in self.child.read_reports():  # as the pipe said it: the wire is checked
+            line = reports.report_json(report)
+            (self.ticks if line.get("event") == "tick" else self.reports).put(line)
 
     def keys(self, *keys: str) -> None:
         self.desktop.keys(self.id, *keys)

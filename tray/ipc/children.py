@@ -3,7 +3,7 @@
 Every window (the prompt card and routine, the control window) runs in its own short-lived
 process: one process, one GUI toolkit, and a crash or hang of a window never takes the tray down.
 The tray hands each child the write end of a pipe; the child reports what happened there as JSON
-lines (a windowed frozen build on Windows has no stdout).
+lines (a windowed frozen build on Windows has no stdout), made and read by tray.ipc.reports.
 
     python -m routines card --report-fd 7 ...      from a checkout or a venv
     Pointbreak.exe --run-module routines card ...  from a frozen build (cli.main handles it)
@@ -18,9 +18,9 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Protocol
+from typing import IO, Protocol
 
-from tray.base import guard
+from tray.ipc.reports import BadReport, Report, parse_report_line, report_json
 
 log = logging.getLogger(__name__)
 
@@ -63,22 +63,20 @@ class Child:
     process: subprocess.Popen[bytes]
     reports: IO[bytes]
 
-    def read_reports(self) -> Iterator[dict[str, Any]]:
-        """Yield each JSON report until the child closes its end (blocks: use a thread)."""
+    def read_reports(self) -> Iterator[Report]:
+        """Yield each report until the child closes its end (blocks: use a thread); one that
+        means nothing is logged, saying what is wrong, and left out."""
         with self.reports:
             while True:
                 line = self.reports.readline(MAX_REPORT_LINE)
                 if not line:
                     return
                 try:
-                    report = guard.parse_json(line, max_depth=2)
-                except guard.Refused as error:
-                    log.warning("a window sent a report that %s: %r", error, line[:80])
+                    report = parse_report_line(line)
+                except BadReport as error:
+                    log.warning("a window's report was left out: %s (%r)", error, line[:80])
                     continue
-                if isinstance(report, dict):
-                    yield report
-                else:
-                    log.warning("a window sent a report that is not an object: %r", line[:80])
+                yield report
 
 
 def start(module: str, args: Sequence[str] = (), env: dict[str, str] | None = None) -> Child:
@@ -123,11 +121,11 @@ def open_report(report_fd: int | None, report_handle: int | None) -> IO[str] | N
         return None
 
 
-def send_report(stream: ReportStream | None, report: dict[str, Any]) -> None:
+def send_report(stream: ReportStream | None, report: Report) -> None:
     if stream is None:
         return
     try:
-        stream.write(json.dumps(report) + "\n")
+        stream.write(json.dumps(report_json(report)) + "\n")
         stream.flush()
     except OSError:
         pass  # the tray went away; the window finishes on its own

@@ -14,11 +14,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeGuard
+from typing import assert_never
 
+from tray.core.choices import Snooze
 from tray.core.events import Event, PromptEnded, RoutineStarted, SnoozeRequested
-from tray.core.model import SNOOZE_RANGE, Outcome
+from tray.core.model import Outcome
 from tray.ipc import children
+from tray.ipc.reports import Countdown, Cued, Ended, Report, Started
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +104,9 @@ class Windows:
 
     def _supervise(self, window: _Window) -> None:
         for report in window.child.read_reports():
-            if report.get("event") in ("cue", "tick"):
-                continue  # a sound cue, a countdown tick: for the record in tests only
             event = _event_for(window.seq, report)
             if event is None:
-                log.warning("a window sent a report that means nothing: %r", report)
-                continue
+                continue  # a sound cue, a countdown tick: for the record in tests only
             if isinstance(event, PromptEnded | SnoozeRequested):
                 window.has_ended = True
             self._post(event)
@@ -159,24 +158,17 @@ class Windows:
             panel.terminate()
 
 
-def _event_for(seq: int, report: dict[str, object]) -> Event | None:
-    """The engine event a window's report means, or None for one that means nothing (a value
-    out of range included: a window is a process of its own, and may be broken)."""
-    if report.get("event") == "started":
-        return RoutineStarted(seq)
-    snooze = report.get("snooze")
-    if _is_whole(snooze) and SNOOZE_RANGE[0] <= timedelta(minutes=snooze) <= SNOOZE_RANGE[1]:
-        return SnoozeRequested(timedelta(minutes=snooze), seq)
-    outcome = report.get("outcome")
-    if isinstance(outcome, str) and outcome in set(Outcome):
-        step = report.get("step")
-        return PromptEnded(seq, Outcome(outcome),
-                           step if _is_whole(step) and 0 <= step <= MAX_STEP else None)
-    return None
-
-
-MAX_STEP = 1000
-
-
-def _is_whole(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 6
+def _event_for(seq: int, report: Report) -> Event | None:
+    """The engine event a window's report means (None: a cue or a tick, nothing for the
+    engine). The report was checked where it came in (tray.ipc.reports)."""
+    match report:
+        case Started():
+            return RoutineStarted(seq)
+        case Snooze():
+            return report.event(seq)
+        case Ended(outcome, step):
+            return PromptEnded(seq, outcome, step)
+        case Cued() | Countdown():
+            return None
+        case _:
+            assert_never(report)
