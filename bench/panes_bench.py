@@ -32,8 +32,9 @@ import json, time, tkinter as tk
 from datetime import date, timedelta
 from tray.ui.history_window import HistoryWindow
 from tray.config.paths import folders
+from tray.ipc.commands import Reply
 root = tk.Tk()
-window = HistoryWindow(root, folders(), send=lambda c: {"ok": False, "error": "bench"})
+window = HistoryWindow(root, folders(), send=lambda request: Reply.refused("bench"))
 root.update()
 samples = []
 for _ in range(11):

@@ -1,12 +1,12 @@
 """The routine window's options and fixed values: what the launcher hands the window (Options),
-the exit code for each outcome, the snooze choices, the key guard, and the steps' headings."""
+the exit code for each outcome, the key guard, and the steps' headings (the snooze choices are
+tray.core.choices.SNOOZE_MINUTES, the menu's own)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 EXIT_CODES = {"completed": 0, "stopped_early": 3, "skipped": 4, "ignored": 5, "snoozed": 6}
-SNOOZE_CHOICES = (5, 10, 30)
 KEY_GUARD_SECONDS = 2.0
 END_CARD_CLOSES_SECONDS = 120
 ART_SIZE = 200  # at font scale 1 and 96 DPI

@@ -26,13 +26,12 @@ from routines.options import (
     ART_SIZE,
     END_CARD_CLOSES_SECONDS,
     EXIT_CODES,
-    SNOOZE_CHOICES,
     Options,
     heading,
 )
 from routines.routine import Routine
 from routines.session import Cue, Session, View
-from tray.core.choices import MINUTE, Snooze
+from tray.core.choices import MINUTE, SNOOZE_MINUTES, Snooze
 from tray.core.model import DEFAULT_SNOOZE, Outcome
 from tray.ipc.children import ReportStream, send_report
 from tray.ipc.reports import Countdown, Cued, Ended, Started
@@ -175,7 +174,7 @@ class RoutineWindow:
         if self.options.can_snooze:
             snooze = ttk.Menubutton(row, text="Snooze", style="Pb.TMenubutton")
             menu = tk.Menu(snooze, tearoff=False, font=self.fonts["body"])
-            for minutes_ in SNOOZE_CHOICES:
+            for minutes_ in SNOOZE_MINUTES:
                 menu.add_command(label=f"{minutes_} minutes",
                                  command=self._snoozer(minutes_))
             snooze["menu"] = menu

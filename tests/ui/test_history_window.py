@@ -17,6 +17,7 @@ from helpers import BERLIN, sample_year
 from tray.config.paths import folders
 from tray.core import history
 from tray.ipc import client, protocol
+from tray.ipc.commands import Command, Reply, Request
 from tray.store import Store
 
 pytestmark = pytest.mark.e2e
@@ -58,7 +59,7 @@ def window(desktop, profile, monkeypatch):
         monkeypatch.setenv(name, value)
     records = seed(profile, TODAY)
 
-    def not_running(command: str) -> dict:
+    def not_running(request: Request) -> Reply:
         raise protocol.TrayNotRunning("no tray in this test")
 
     root = tk.Tk()
@@ -127,8 +128,8 @@ def test_delete_through_the_running_tray(desktop, start_tray, profile) -> None:
     records = seed(profile, today)
     tray = start_tray("xorg")
     before = sum(1 for r in records if r.day < today)
-    reply = client.send(profile.home / "run" / "pointbreak", "forget")
-    assert reply == {"ok": True, "message": f"{before} history records before today deleted."}
+    reply = client.ask(profile.home / "run" / "pointbreak", Request(Command.FORGET))
+    assert reply == Reply.done(f"{before} history records before today deleted.")
     left = Store(profile.store).records(date.min, date.max)
     assert {r.day for r in left} == {today}
     assert "Today: 1 of 5" in tray.status()  # the day's count still holds

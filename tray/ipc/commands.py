@@ -158,7 +158,7 @@ class Spec(Generic[A]):
     read: Callable[[dict[str, Any]], A]    # the wire's object to them; raises BadRequest
     write: Callable[[A], dict[str, Any]]   # and back
     help: str | None = None                # None: not a command of the command line
-    needs_tray: bool = True                # False: the command line can answer it alone
+    needs_tray: bool = True                # False: the command line answers it without one
     argument: Argument[A] | None = None
 
 

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
-from typing import Any
 
 from tray.config.paths import Folders
 from tray.core import history
 from tray.ipc import client, protocol
+from tray.ipc.commands import Command, Reply, Request
 from tray.store.export import export_to
 from tray.ui import chart
 from tray.ui.single import listen_for_raise, run_window
@@ -34,14 +34,14 @@ MAX_SCALE = 1.25
 
 class HistoryWindow:
     def __init__(self, root: tk.Tk, where: Folders,
-                 send: Callable[[str], dict[str, Any]] | None = None,
+                 send: Callable[[Request], Reply] | None = None,
                  today: date | None = None) -> None:
         from tray.config.profile import load_profile
         from tray.ui import look
 
         self.root = root
         self.where = where
-        self.send = send or (lambda command: client.send(where.runtime, command))
+        self.send = send or (lambda request: client.ask(where.runtime, request))
         profile = load_profile()
         self.zone = profile.zone
         self.cap = profile.settings.daily_cap
@@ -120,12 +120,12 @@ class HistoryWindow:
 
     def _next_break(self) -> str:
         try:
-            reply = self.send("status")
+            reply = self.send(Request(Command.STATUS))
         except protocol.TrayNotAnswering:
             return "Pointbreak did not answer"
         except protocol.TrayNotRunning:
             return "Pointbreak is not running"
-        text = str(reply.get("message", "")) if reply.get("ok") else ""
+        text = reply.text if reply.is_ok else ""
         return text.splitlines()[0] if text else "Pointbreak is starting"
 
     def _range_row(self, parent: ttk.Frame) -> None:
@@ -252,8 +252,7 @@ class HistoryWindow:
     def forget(self) -> str:
         """Delete every record before today: by the tray if it runs, else here."""
         try:
-            reply = self.send("forget")
-            return str(reply.get("message") if reply.get("ok") else reply.get("error"))
+            return self.send(Request(Command.FORGET)).text
         except protocol.TrayNotAnswering as error:  # it may still do it: never both
             return f"Pointbreak did not answer ({error}); look again in a moment."
         except protocol.TrayNotRunning:
