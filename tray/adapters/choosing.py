@@ -5,13 +5,15 @@ A port lists its candidates for this system in order. `POINTBREAK_<PORT>` (a tes
 person debugging) may force one by name, or `none` where a port can go without. An unknown name
 is a mistake: `UnknownChoice` says the variable, the value and the names it takes; the tray
 tells it once and chooses by itself (`AUTO`). Every candidate that fails is logged with its
-reason, and the chosen one is logged too.
+reason, and the chosen one is logged too. `system_of` names the system a `sys.platform` value
+is, for each port's `capabilities()`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
@@ -20,6 +22,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 AUTO = "auto"  # choose by itself, whatever the variable says
 NONE = "none"
+
+
+def system_of(platform: str = sys.platform) -> str:
+    """"windows", "macos", "linux", or "other" (a BSD...) for a `sys.platform` value."""
+    if platform.startswith("linux"):
+        return "linux"
+    return {"win32": "windows", "darwin": "macos"}.get(platform, "other")
 
 
 class UnknownChoice(ValueError):

@@ -11,9 +11,13 @@ import platform
 import shutil
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tray import APP_NAME as APP
 from tray import __version__
+
+if TYPE_CHECKING:
+    from tray.adapters.quiet import Capabilities, Detection
 
 
 @dataclass
@@ -102,12 +106,11 @@ def _tray_backend(report: Report) -> None:
         report.problem("pystray cannot load a tray backend here.",
                        "run Pointbreak inside a desktop session")
         return
-    from tray.adapters.icon import backend_name
+    from tray.adapters import icon
 
-    icon = pystray.Icon
-    name = backend_name(icon)
-    report.fact("Tray backend", f"{name} (menu: {'yes' if icon.HAS_MENU else 'no'})")
-    if not icon.HAS_MENU and sys.platform == "linux":
+    can = icon.capabilities(pystray.Icon)
+    report.fact("Tray backend", f"{can.backend} (menu: {'yes' if can.has_menu else 'no'})")
+    if can.can_install_menu:
         report.problem("The tray icon has no menu (pystray's X11 backend): a click opens the "
                        "control window instead.", GTK_PACKAGES)
 
@@ -148,35 +151,43 @@ def _idle(report: Report) -> None:
                        "GNOME's Mutter or a desktop with org.freedesktop.ScreenSaver")
     else:
         report.fact("Idle time", reader.name)
+        reader.close()
 
 
 def _do_not_disturb(report: Report) -> None:
     """One line per detector: what holds prompts here, what is off, what cannot work."""
+    from tray.adapters import quiet
     from tray.config import paths
     from tray.config import settings as settings_file
 
     settings, _ = settings_file.load(paths.folders().settings)
+    can = quiet.capabilities()
     for name, is_on, works in (
             ("fullscreen", settings.hold_when_fullscreen, _fullscreen_detector),
             ("desktop setting", settings.hold_when_system_quiet, _system_detector),
             ("microphone", settings.hold_during_calls, _microphone_detector),
             ("camera", settings.hold_during_calls, _camera_detector)):
-        report.fact(f"Do not disturb: {name}", works() if is_on else "off in the settings")
+        report.fact(f"Do not disturb: {name}", works(can) if is_on else "off in the settings")
 
 
-def _fullscreen_detector() -> str:
-    if sys.platform == "win32":
+def _not_detected(detection: Detection) -> str:
+    return (f"not detected: {detection.why_not}" if detection.why_not
+            else "not detected on this system")
+
+
+def _fullscreen_detector(can: Capabilities) -> str:
+    if can.fullscreen.how == "windows":
         return "watched (a fullscreen app or presentation mode, asked once a minute)"
-    if sys.platform == "darwin":
-        return "not detected: macOS offers no public API for it"
+    if can.fullscreen.how != "x11":
+        return _not_detected(can.fullscreen)
     if os.environ.get("DISPLAY"):
         return "watched (X11)"
     return "not detected: needs X11 (Wayland offers no way to see other apps' windows)"
 
 
-def _system_detector() -> str:
-    if sys.platform in ("win32", "darwin"):
-        return "not detected: this system offers no public API for its own do not disturb"
+def _system_detector(can: Capabilities) -> str:
+    if can.system.how != "gnome":
+        return _not_detected(can.system)
     from tray.adapters.quiet import GnomeBannersWatcher
 
     try:
@@ -195,11 +206,11 @@ def _system_detector() -> str:
     return f"watched (GNOME's do not disturb, now {now})"
 
 
-def _microphone_detector() -> str:
-    if sys.platform == "win32":
+def _microphone_detector(can: Capabilities) -> str:
+    if can.calls.how == "windows":
         return "watched (Windows' privacy indicator, asked once a minute)"
-    if sys.platform != "linux":
-        return "not detected on this system"
+    if can.calls.how != "linux":
+        return _not_detected(can.calls)
     import subprocess
 
     pactl = shutil.which("pactl")
@@ -212,11 +223,11 @@ def _microphone_detector() -> str:
     return "watched (PulseAudio/PipeWire recording streams)"
 
 
-def _camera_detector() -> str:
-    if sys.platform == "win32":
+def _camera_detector(can: Capabilities) -> str:
+    if can.calls.how == "windows":
         return "watched (Windows' privacy indicator, asked once a minute)"
-    if sys.platform != "linux":
-        return "not detected on this system"
+    if can.calls.how != "linux":
+        return _not_detected(can.calls)
     from pathlib import Path
 
     count = len(list(Path("/dev").glob("video*")))

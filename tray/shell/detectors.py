@@ -5,7 +5,6 @@ its events to the engine; none is needed for prompts to come."""
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -44,10 +43,10 @@ class Detectors:
 
     def start(self, rules: Rules, settings: Settings) -> None:
         self._watch_presence(rules)
-        if sys.platform.startswith("linux"):
-            from tray.adapters.session import SessionWatcher
+        from tray.adapters import session
 
-            self.session_watch = SessionWatcher(self.runner.post)
+        if session.capabilities().can_watch:
+            self.session_watch = session.SessionWatcher(self.runner.post)
             self.session_watch.start()
         self.watch_quiet(settings)
 
@@ -95,3 +94,5 @@ class Detectors:
         for watcher in (self.presence, self.session_watch, self.quiet_watchers):
             if watcher is not None:
                 watcher.stop()
+        if self.presence is not None:
+            self.presence.reader.close()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from tkinter import messagebox, ttk
 from typing import Any
 
+from tray.adapters import quiet
 from tray.adapters.autostart import is_on as autostart_is_on
 from tray.config import schema
 from tray.config import settings as settings_file
@@ -214,16 +215,12 @@ class SettingsWindow:
         holder = self._key_row(frame, ("behaviour", "after_sleep"))
         self._choices(holder, ("behaviour", "after_sleep"))
         holder = self._key_row(frame, ("do_not_disturb", "fullscreen"))
-        words = {name: schema.BY_FIELD[("do_not_disturb", name)].help_text
-                 for name in ("fullscreen", "system", "calls")}
-        on_mac, on_windows = sys.platform == "darwin", sys.platform == "win32"
-        self._check(holder, ("do_not_disturb", "fullscreen"), words["fullscreen"]
-                    + (" (not on macOS)" if on_mac else ""), enabled=not on_mac)
-        self._check(holder, ("do_not_disturb", "system"), words["system"]
-                    + (" (GNOME only)" if not (on_mac or on_windows) else " (not on this system)"),
-                    enabled=not (on_mac or on_windows))
-        self._check(holder, ("do_not_disturb", "calls"), words["calls"]
-                    + (" (not on macOS)" if on_mac else ""), enabled=not on_mac)
+        can = quiet.capabilities()
+        for name in ("fullscreen", "system", "calls"):
+            detection = getattr(can, name)
+            words = schema.BY_FIELD[("do_not_disturb", name)].help_text
+            self._check(holder, ("do_not_disturb", name), detection.label(words),
+                        enabled=detection.can_detect)
         holder = self._key_row(frame, ("do_not_disturb", "hold_minutes"))
         self._entry(holder, ("do_not_disturb", "hold_minutes"), 4)
         holder = self._row(frame, "Start at login", "l", None)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tray.adapters import choosing
 
@@ -20,25 +21,55 @@ log = logging.getLogger(__name__)
 
 
 class Backend(Protocol):
-    NAME: str
+    """The port: this system's login entry. Called on the engine's thread (`is_on`, for the
+    menu's check mark), on pystray's (the menu's switch), on `pointbreak-control-answer` and in
+    the windows' and command line's own processes; each call reads or writes one small file or
+    registry value and never blocks on it (a FIFO in its place is refused, not opened), except
+    macOS's `disable`, which waits for `launchctl` (at most 10 s)."""
 
-    def is_enabled(self) -> bool: ...
+    NAME: str  # the name POINTBREAK_AUTOSTART takes for it
 
-    def enable(self, command: list[str]) -> Path | str: ...
+    def is_enabled(self) -> bool:
+        """Whether the entry is there and switched on, read each time. An entry that cannot be
+        read (missing, damaged, not a file) is off; never raises for it."""
+        ...
 
-    def disable(self) -> None: ...
+    def enable(self, command: list[str]) -> Path | str:
+        """Write the entry that runs `command` at login (replacing one that is there) and say
+        where it is. Idempotent. Raises OSError when it cannot be written."""
+        ...
 
-    def command(self) -> list[str] | None: ...
+    def disable(self) -> None:
+        """Remove the entry, leaving nothing behind. Idempotent: no entry is no error. Raises
+        OSError when it cannot be removed."""
+        ...
+
+    def command(self) -> list[str] | None:
+        """The command the entry runs, split back into arguments; None without an entry."""
+        ...
 
 
 SYSTEMS = ("linux", "macos", "windows")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """Which of the SYSTEMS' login entries a system has (every system has one)."""
+
+    system: str
+
+
+def capabilities(platform: str = sys.platform) -> Capabilities:
+    """This system's (`platform`: a `sys.platform` value); pure."""
+    system = choosing.system_of(platform)
+    return Capabilities(system if system in SYSTEMS else "linux")  # XDG's is everybody else's
 
 
 def backend(choice: str | None = None) -> Backend:
     """This system's login entry, or the system `choice` (else POINTBREAK_AUTOSTART) names.
     Raises UnknownChoice for an unknown name."""
     forced = choosing.forced("POINTBREAK_AUTOSTART", SYSTEMS, choice)
-    chosen = forced or {"win32": "windows", "darwin": "macos"}.get(sys.platform, "linux")
+    chosen = forced or capabilities().system
     # Only this system's module: macOS's alone would load plistlib and expat into every tray.
     module = importlib.import_module(f"tray.adapters.autostart.{chosen}")
     entry: Backend = module.Autostart()
@@ -85,3 +116,9 @@ def launch_command(*, windowless: bool = True) -> list[str]:
     if windowless and sys.platform == "win32" and (scripts / "pythonw.exe").is_file():
         interpreter = scripts / "pythonw.exe"
     return [str(interpreter), "-m", "tray"]
+
+
+if TYPE_CHECKING:  # mypy holds each system's entry to the port's Protocol
+    from tray.adapters.autostart import linux, macos, windows
+
+    _ENTRIES: tuple[type[Backend], ...] = (linux.Autostart, macos.Autostart, windows.Autostart)

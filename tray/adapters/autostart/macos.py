@@ -8,6 +8,7 @@ import os
 import plistlib
 import shutil
 import subprocess
+from contextlib import suppress
 from pathlib import Path
 
 from tray.base import guard
@@ -64,6 +65,9 @@ class Autostart:
 
     def disable(self) -> None:
         if self.launchctl and self.path.exists():
-            subprocess.run([self.launchctl, "bootout", f"gui/{os.getuid()}/{LABEL}"],
-                           capture_output=True, check=False)
+            # A launchctl that hangs is left: the file goes all the same, so it is not loaded
+            # at the next login.
+            with suppress(subprocess.TimeoutExpired):
+                subprocess.run([self.launchctl, "bootout", f"gui/{os.getuid()}/{LABEL}"],
+                               capture_output=True, check=False, timeout=10)
         self.path.unlink(missing_ok=True)

@@ -20,10 +20,11 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import icons
 from icons import Marker
+from tray.adapters.choosing import system_of
 from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Pause, Snooze, minutes_label
 from tray.core.model import Mode
 
@@ -76,6 +77,31 @@ def backend_name(icon_class: type) -> str:
     return icon_class.__module__.rsplit("_", 1)[-1]
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What the tray icon can do here: pystray's flags of its backend (HAS_MENU and the rest)
+    and whether a backend with a menu can be installed (GTK's AppIndicator, on Linux)."""
+
+    backend: str
+    has_menu: bool
+    has_default_action: bool
+    has_notification: bool
+    can_install_menu: bool
+
+    def __str__(self) -> str:
+        return (f"backend={self.backend} HAS_MENU={self.has_menu} "
+                f"HAS_DEFAULT_ACTION={self.has_default_action} "
+                f"HAS_NOTIFICATION={self.has_notification}")
+
+
+def capabilities(icon_class: Any, platform: str = sys.platform) -> Capabilities:
+    """The capabilities of a pystray Icon class (pure: its flags and `platform`)."""
+    has_menu = bool(icon_class.HAS_MENU)
+    return Capabilities(backend_name(icon_class), has_menu,
+                        bool(icon_class.HAS_DEFAULT_ACTION), bool(icon_class.HAS_NOTIFICATION),
+                        can_install_menu=not has_menu and system_of(platform) == "linux")
+
+
 def _icon_class(pystray: Any) -> Any:
     """pystray's Icon, or for its xorg backend the mended subclass (see the module doc)."""
     base = pystray.Icon
@@ -110,6 +136,33 @@ def _icon_class(pystray: Any) -> Any:
     return _MendedXorgIcon
 
 
+class Icon(Protocol):
+    """The port: the tray icon and its menu. Made on the main thread, before anything else
+    of the tray starts."""
+
+    has_menu: bool  # False where the backend has no menu: a click opens the control window
+
+    def run(self, setup: Callable[[], None]) -> None:
+        """Show the icon and run the GUI loop on the main thread until `stop`: it blocks for
+        the tray's whole life. `setup` runs once on `pointbreak-start` as the loop is ready."""
+        ...
+
+    def show(self, view: View) -> None:
+        """Make the icon, tooltip and menu show `view`, the newest view winning. Any thread;
+        never blocks (the change is applied on `pointbreak-icon`); never raises for a GUI that
+        is stuck or gone (that is logged there)."""
+        ...
+
+    def stop(self) -> None:
+        """End the loop, so `run` returns. Any thread (a menu callback's, `pointbreak-quit`);
+        idempotent; does not wait for the loop."""
+        ...
+
+    def capabilities(self) -> Capabilities:
+        """What this icon's backend can do (any thread; pure)."""
+        ...
+
+
 class TrayIcon:
     def __init__(self, actions: Actions) -> None:
         import pystray
@@ -126,11 +179,8 @@ class TrayIcon:
         self._submitted: View | None = None
         self._updater: threading.Thread | None = None
 
-    def capabilities(self) -> str:
-        icon = self.icon
-        return (f"backend={backend_name(type(icon))} HAS_MENU={icon.HAS_MENU} "
-                f"HAS_DEFAULT_ACTION={icon.HAS_DEFAULT_ACTION} "
-                f"HAS_NOTIFICATION={icon.HAS_NOTIFICATION}")
+    def capabilities(self) -> Capabilities:
+        return capabilities(type(self.icon))
 
     def _menu(self) -> Any:
         item, menu, actions = self._pystray.MenuItem, self._pystray.Menu, self._actions
@@ -224,3 +274,7 @@ class TrayIcon:
 
     def stop(self) -> None:
         self.icon.stop()
+
+
+if TYPE_CHECKING:  # mypy holds the icon to the port's Protocol
+    _TRAY_ICON: type[Icon] = TrayIcon

@@ -19,6 +19,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tray.adapters import choosing
@@ -27,31 +29,53 @@ log = logging.getLogger(__name__)
 
 
 class IdleReader(Protocol):
-    name: str
+    """How long since the last input, from one source. Made by `select` on `pointbreak-start`
+    (making one may block up to 5 s: a first reading proves it works here)."""
+
+    name: str  # the name POINTBREAK_IDLE takes for it
 
     def idle_seconds(self) -> float:
-        """Seconds since the last input. May block briefly (a D-Bus or X round trip), so never
-        on the engine's thread. Safe from two threads at once (the presence watcher's and the
-        typing-pause wait's): a reader with a connection reads under its own lock. Raises
-        OSError if it fails."""
+        """Seconds since the last input, >= 0. Runs on `pointbreak-presence` and
+        `pointbreak-typing-pause`, often both at once: a reader with a connection reads under
+        its own lock. Blocks for one round trip (X, D-Bus: at most 2 s; `ioreg`: at most
+        5 s), so never on the engine's thread. A source that fails or has gone away (the X
+        server, the bus, the service) raises OSError, nothing else; after `close`, too."""
         ...
 
-
+    def close(self) -> None:
+        """Let go of the source's connection (at quit, on the thread that quits; `doctor`
+        after its look). Idempotent; never blocks, never raises."""
+        ...
 class X11Idle:
     name = "x11"
 
     def __init__(self, display_name: str | None = None) -> None:
         from Xlib import display
 
-        self._display = display.Display(display_name)
+        self._display: Any = display.Display(display_name)
         if not self._display.has_extension("MIT-SCREEN-SAVER"):
+            self._display.close()
             raise OSError("the X server has no MIT-SCREEN-SAVER extension")
         self._root = self._display.screen().root
         self._lock = threading.Lock()  # one X connection: one request at a time
 
     def idle_seconds(self) -> float:
         with self._lock:
-            return float(self._root.screensaver_query_info().idle) / 1000.0
+            if self._display is None:
+                raise OSError("the X connection is closed")
+            try:
+                return float(self._root.screensaver_query_info().idle) / 1000.0
+            except OSError:
+                raise
+            except Exception as error:  # python-xlib's own errors: the server went away
+                raise OSError(f"the X server does not answer: {error!r}") from error
+
+    def close(self) -> None:
+        with self._lock:
+            display, self._display = self._display, None
+        if display is not None:
+            with suppress(Exception):
+                display.close()
 
 
 class _DBusIdle:
@@ -65,20 +89,41 @@ class _DBusIdle:
         from jeepney import DBusAddress
         from jeepney.io.blocking import open_dbus_connection
 
-        self._connection = open_dbus_connection(bus="SESSION")
+        self._connection: Any = open_dbus_connection(bus="SESSION")
         self._lock = threading.Lock()  # a blocking jeepney connection: one call at a time
         self._address = DBusAddress(self.PATH, bus_name=self.BUS_NAME, interface=self.INTERFACE)
-        self.idle_seconds()  # it must answer now, or it is not usable here
+        try:
+            self.idle_seconds()  # it must answer now, or it is not usable here
+        except OSError:
+            self.close()
+            raise
 
     def idle_seconds(self) -> float:
         from jeepney import MessageType, new_method_call
 
         with self._lock:
-            reply = self._connection.send_and_get_reply(
-                new_method_call(self._address, self.METHOD), timeout=2)
+            if self._connection is None:
+                raise OSError("the D-Bus connection is closed")
+            try:
+                reply = self._connection.send_and_get_reply(
+                    new_method_call(self._address, self.METHOD), timeout=2)
+            except OSError:  # the bus went away (a reset connection), or no reply in time
+                raise
+            except Exception as error:  # jeepney's own: the bus closed the connection
+                raise OSError(f"the session bus does not answer: {error!r}") from error
         if reply.header.message_type is MessageType.error:
             raise OSError(f"{self.BUS_NAME}.{self.METHOD}: {reply.body}")
-        return float(reply.body[0]) / 1000.0
+        try:
+            return float(reply.body[0]) / 1000.0
+        except (IndexError, TypeError, ValueError) as error:
+            raise OSError(f"{self.BUS_NAME}.{self.METHOD} answered {reply.body!r}") from error
+
+    def close(self) -> None:
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            with suppress(Exception):
+                connection.close()
 
 
 class MutterIdle(_DBusIdle):
@@ -111,6 +156,9 @@ class WindowsIdle:
     def idle_seconds(self) -> float:
         last, now = self._api()
         return windows_idle_ms(last, now) / 1000.0
+
+    def close(self) -> None:
+        """Nothing to let go of: each reading is two calls into user32 and kernel32."""
 
 
 def _win32_api() -> Callable[[], tuple[int, int]]:
@@ -148,13 +196,22 @@ class MacIdle:
     name = "macos"
 
     def __init__(self, run: Callable[[], str] | None = None) -> None:
-        self._run = run or (lambda: subprocess.run(
-            ["ioreg", "-c", "IOHIDSystem", "-d", "4"], capture_output=True, text=True,
-            check=True, timeout=5).stdout)
+        self._run = run or _ioreg
         self.idle_seconds()
 
     def idle_seconds(self) -> float:
         return parse_ioreg(self._run())
+
+    def close(self) -> None:
+        """Nothing to let go of: each reading is an `ioreg` of its own."""
+
+
+def _ioreg() -> str:
+    try:
+        return subprocess.run(["ioreg", "-c", "IOHIDSystem", "-d", "4"], capture_output=True,
+                              text=True, check=True, timeout=5).stdout
+    except subprocess.SubprocessError as error:  # it failed or hung: no reading
+        raise OSError(f"ioreg: {error}") from error
 
 
 READERS: dict[str, Callable[[], IdleReader]] = {
@@ -162,12 +219,25 @@ READERS: dict[str, Callable[[], IdleReader]] = {
     "windows": WindowsIdle, "macos": MacIdle}
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """The readers a system has (whether each works is found by trying it)."""
+
+    readers: tuple[str, ...]
+
+
+def capabilities(platform: str = sys.platform) -> Capabilities:
+    """This system's (`platform`: a `sys.platform` value); pure."""
+    system = choosing.system_of(platform)
+    return Capabilities((system,) if system in ("windows", "macos")
+                        else ("x11", "mutter", "screensaver"))
+
+
 def _candidates() -> list[str]:
     """This system's readers, best first (a name may come twice; it is tried once)."""
-    if sys.platform == "win32":
-        return ["windows"]
-    if sys.platform == "darwin":
-        return ["macos"]
+    readers = capabilities().readers
+    if "x11" not in readers:
+        return list(readers)
     found: list[str] = []
     if os.environ.get("WAYLAND_DISPLAY") and "GNOME" in os.environ.get(
             "XDG_CURRENT_DESKTOP", "").upper():

@@ -21,7 +21,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from tray.adapters import choosing
 
@@ -35,18 +36,42 @@ class NotifyError(Exception):
     pass
 
 
+class NotificationPath(Protocol):
+    """The port: one way to show desktop notifications. Made by `select` on `pointbreak-start`
+    (making one may block up to 5 s: a D-Bus path asks the server what it can do). The tray
+    calls it only through `SafeNotifier`, so `notify` and `close` run on
+    `pointbreak-notify-send`, one at a time, and may block up to 5 s each."""
+
+    name: str  # the name POINTBREAK_NOTIFY takes for it
+    has_actions: bool  # whether its notifications can carry buttons
+
+    def notify(self, key: int, title: str, message: str, actions: dict[str, str],
+               on_action: OnAction) -> None:
+        """Show one notification; a second with the same `key` replaces the first where the
+        path can. `actions` maps an action's name to its button's text (shown only when
+        `has_actions`); `on_action(name)` is called on `pointbreak-notify` when one is
+        pressed, and must only post. A server that fails or has gone away raises (NotifyError,
+        OSError, SubprocessError): SafeNotifier logs it once."""
+        ...
+
+    def close(self, key: int) -> None:
+        """Withdraw the notification of `key` if it is still up. Idempotent: an unknown or
+        withdrawn key does nothing; a server gone away is logged, not raised."""
+        ...
+
+
 class Notifier:
-    """The base: a path that shows nothing. Subclasses say whether they can show buttons."""
+    """The silent path, and the base of the others: shows nothing, withdraws nothing."""
 
     name = "none"
     has_actions = False
 
     def notify(self, key: int, title: str, message: str, actions: dict[str, str],
                on_action: OnAction) -> None:
-        """Show one notification (from any thread; must not block for long)."""
+        """Show nothing."""
 
     def close(self, key: int) -> None:
-        """Withdraw the notification of `key`, if it is still up."""
+        """Nothing to withdraw: a path that cannot withdraw leaves it to the server's timeout."""
 
 
 class DBusNotifier(Notifier):
@@ -189,22 +214,26 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _paths(icon: Any) -> dict[str, Callable[[], Notifier]]:
+def _paths(icon: Any) -> dict[str, Callable[[], NotificationPath]]:
     """Every path by name (`icon`: pystray's, for its own notifications)."""
     return {"dbus": DBusNotifier, "notify-send": NotifySendNotifier, "plyer": PlyerNotifier,
             "osascript": OsascriptNotifier, "pystray": lambda: PystrayNotifier(icon)}
 
 
-def _candidates() -> list[str]:
-    """This system's paths, best first."""
-    if sys.platform == "win32":
-        return ["pystray"]
-    if sys.platform == "darwin":
-        return ["osascript"]
-    return ["dbus", "notify-send", "plyer"]
+@dataclass(frozen=True)
+class Capabilities:
+    """The paths a system has, best first (whether each works is found by trying it)."""
+
+    paths: tuple[str, ...]
 
 
-def select(icon: Any = None, choice: str | None = None) -> Notifier:
+def capabilities(platform: str = sys.platform) -> Capabilities:
+    """This system's (`platform`: a `sys.platform` value); pure."""
+    return Capabilities({"windows": ("pystray",), "macos": ("osascript",)}.get(
+        choosing.system_of(platform), ("dbus", "notify-send", "plyer")))
+
+
+def select(icon: Any = None, choice: str | None = None) -> NotificationPath:
     """The first path that works here, or the one `choice` (else POINTBREAK_NOTIFY) names;
     a silent Notifier where none works or `none` is asked. Raises UnknownChoice for an unknown
     name."""
@@ -213,7 +242,7 @@ def select(icon: Any = None, choice: str | None = None) -> Notifier:
     if name == choosing.NONE:
         return Notifier()
     notifier = choosing.first_that_works(
-        "notifications", [(n, paths[n]) for n in ([name] if name else _candidates())])
+        "notifications", [(n, paths[n]) for n in ([name] if name else capabilities().paths)])
     if notifier is None:
         log.warning("notifications: no path works here; prompts still come as the prompt card")
         return Notifier()
@@ -226,7 +255,7 @@ class SafeNotifier:
     """Wraps a path: calls return at once (a thread of its own talks to the notification
     server, so a slow D-Bus never holds up the engine), and a failure is logged once."""
 
-    def __init__(self, inner: Notifier) -> None:
+    def __init__(self, inner: NotificationPath) -> None:
         self.inner = inner
         self._has_failed = False
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()

@@ -8,6 +8,9 @@ every detector that works here and the settings allow.
   at start and again only when dconf announces a change on the session bus (its Writer's
   Notify signal), so nothing runs while nothing changes. Windows and macOS have no public API.
 - A call: the microphone or the camera in use (tray.adapters.quiet.calls).
+
+`capabilities()` says which of them exist on this system (the settings window and `doctor` ask
+it, not `sys.platform`).
 """
 
 from __future__ import annotations
@@ -21,14 +24,61 @@ import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from tray.adapters.choosing import system_of
 from tray.adapters.quiet.reasons import Reason
 from tray.core.events import Event, QuietEnded, QuietStarted
 
 log = logging.getLogger(__name__)
 
 FULLSCREEN = "fullscreen"
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One kind of detection on a system: `how` it is done ("windows", "x11", "gnome", "linux";
+    None where it cannot be), `where` it works in the settings window's words ("" when nothing
+    needs saying), and `why_not` in doctor's ("" for plainly "not on this system")."""
+
+    how: str | None
+    where: str = ""
+    why_not: str = ""
+
+    @property
+    def can_detect(self) -> bool:
+        return self.how is not None
+
+    def label(self, text: str) -> str:
+        """A settings checkbox's text: `text`, with where it works."""
+        return f"{text} ({self.where})" if self.where else text
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What do not disturb can see on a system (like pystray's HAS_MENU): from the platform
+    alone, so it is pure; whether the X server or the sound server answers is for later."""
+
+    fullscreen: Detection
+    system: Detection
+    calls: Detection
+
+
+_NO_SYSTEM_API = "this system offers no public API for its own do not disturb"
+
+
+def capabilities(platform: str = sys.platform) -> Capabilities:
+    """This system's detections (`platform`: a `sys.platform` value)."""
+    system, os_name = Detection(None, "not on this system", _NO_SYSTEM_API), system_of(platform)
+    if os_name == "windows":
+        return Capabilities(Detection("windows"), system, Detection("windows"))
+    if os_name == "macos":
+        return Capabilities(Detection(None, "not on macOS", "macOS offers no public API for it"),
+                            system, Detection(None, "not on macOS"))
+    if os_name == "linux":
+        return Capabilities(Detection("x11"), Detection("gnome", "GNOME only"),
+                            Detection("linux"))
+    return Capabilities(Detection("x11"), system, Detection(None, "not on this system"))
 
 
 class X11FullscreenWatcher:
@@ -99,6 +149,37 @@ class X11FullscreenWatcher:
                 self._check()
 
 
+class Watcher(Protocol):
+    """A detector that watches on its own (X or D-Bus events, a child, inotify) and sets its
+    quiet/reasons.Reason, which posts QuietStarted and QuietEnded. Made on the thread that
+    starts the detectors (`pointbreak-start`, or whichever thread reloads the settings: an
+    APScheduler worker, `pointbreak-control-answer`); one that cannot work here raises
+    OSError (or any error, which `Watchers.start` logs) while made or started."""
+
+    def start(self) -> None:
+        """Look once and post what is so now, then watch on a thread of its own, named
+        `pointbreak-<what>`. Blocks for that first look (a round trip to the X server, a
+        `gsettings` or `pactl` of at most 5 s), never longer."""
+        ...
+
+    def stop(self) -> None:
+        """Stop watching (at quit, or when its switch goes off); its thread ends soon after,
+        posting nothing more. Any thread; idempotent; never blocks for long; a peer already
+        gone (the X server, the bus, the sound server) is no error."""
+        ...
+
+
+class Poll(Protocol):
+    """A detector the system answers only when asked (Windows): no thread of its own."""
+
+    def check(self) -> None:
+        """Ask now and post what changed since the last answer (only changes). Runs on the
+        minute tick (an APScheduler worker), first on the thread that starts the detectors;
+        one system call, never blocks. A failed answer is logged and counts as not quiet;
+        it never raises."""
+        ...
+
+
 @dataclass
 class Watchers:
     names: list[str] = field(default_factory=list)
@@ -112,7 +193,7 @@ class Watchers:
             except Exception:  # it is being stopped anyway: not a detector that stopped
                 log.warning("a do-not-disturb watcher did not stop cleanly", exc_info=True)
 
-    def start(self, name: str, make: Callable[[], Any]) -> None:
+    def start(self, name: str, make: Callable[[], Watcher]) -> None:
         """A detector that watches on its own (X or D-Bus events, a child, inotify); one that
         cannot work here (no X server, no sound server, not GNOME) is logged and left out."""
         try:
@@ -124,7 +205,7 @@ class Watchers:
         self.stops.append(watcher.stop)
         self.names.append(name)
 
-    def poll(self, name: str, poll: Any) -> None:
+    def poll(self, name: str, poll: Poll) -> None:
         """A detector the system only answers when asked: asked now, then once a minute."""
         poll.check()
         self.minute_checks.append(poll.check)
@@ -134,25 +215,26 @@ class Watchers:
 def start_watchers(post: Callable[[Event], None], *, fullscreen: bool = True,
                    system: bool = True, calls: bool = True) -> Watchers:
     """Start every do-not-disturb detector that works here and is switched on."""
-    watchers = Watchers()
-    if fullscreen and sys.platform == "win32":
+    watchers, can = Watchers(), capabilities()
+    if fullscreen and can.fullscreen.how == "windows":
         watchers.poll("fullscreen and presentation mode (Windows)", WindowsQuietPoll(post))
-    if fullscreen and os.environ.get("DISPLAY"):
+    if fullscreen and can.fullscreen.how == "x11" and os.environ.get("DISPLAY"):
         watchers.start("fullscreen (X11)", lambda: X11FullscreenWatcher(post))
-    if system and sys.platform.startswith("linux"):
+    if system and can.system.how == "gnome":
         watchers.start("do not disturb (GNOME)", lambda: GnomeBannersWatcher(post))
     if calls:
-        _start_call_watchers(post, watchers)
+        _start_call_watchers(post, watchers, can.calls.how)
     log.info("do not disturb: watching %s", ", ".join(watchers.names) or "nothing")
     return watchers
 
 
-def _start_call_watchers(post: Callable[[Event], None], watchers: Watchers) -> None:
+def _start_call_watchers(post: Callable[[Event], None], watchers: Watchers,
+                         how: str | None) -> None:
     from tray.adapters.quiet import calls
 
-    if sys.platform == "win32":
+    if how == "windows":
         watchers.poll("microphone and camera (Windows)", calls.WindowsCallPoll(post))
-    elif sys.platform.startswith("linux"):
+    elif how == "linux":
         watchers.start("microphone (PulseAudio/PipeWire)",
                        lambda: calls.PulseMicrophoneWatcher(post))
         watchers.start("camera (/dev/video*)", lambda: calls.CameraWatcher(post))

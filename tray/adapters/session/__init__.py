@@ -8,17 +8,21 @@ own and what works is logged. Every system also has the clock watchdog (tray.she
 sees a sleep after the fact; the engine takes both without double counting.
 
 Threads: one router thread per bus (jeepney) and one listener per bus that only posts events.
+`capabilities()` says whether this system has them at all (Linux only).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from tray.adapters.choosing import system_of
 from tray.core.events import AwayEnded, AwayStarted, Event
 from tray.core.model import Away
 
@@ -28,6 +32,19 @@ LOGIN1 = "org.freedesktop.login1"
 LOGIN1_PATH = "/org/freedesktop/login1"
 SCREENSAVERS = (("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
                 ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver"))
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What this port can watch on a system: lock and sleep come from logind and the
+    ScreenSaver on D-Bus, which only Linux desktops have."""
+
+    can_watch: bool
+
+
+def capabilities(platform: str = sys.platform) -> Capabilities:
+    """This system's (`platform`: a `sys.platform` value); pure."""
+    return Capabilities(can_watch=system_of(platform) == "linux")
 
 
 def event_for(interface: str, member: str, body: tuple[Any, ...],
@@ -40,6 +57,24 @@ def event_for(interface: str, member: str, body: tuple[Any, ...],
     if member == "ActiveChanged" and interface.endswith("ScreenSaver") and body:
         return AwayStarted(Away.LOCKED, now) if body[0] else AwayEnded(Away.LOCKED)
     return None
+
+
+class LockAndSleep(Protocol):
+    """The port: lock and sleep as AwayStarted/AwayEnded (LOCKED, ASLEEP) posted to the engine.
+    Made and started on `pointbreak-start`, stopped at quit."""
+
+    watching: list[str]  # what is watched ("logind", "screensaver"), after `start`
+
+    def start(self) -> None:
+        """Subscribe to every source that answers here; one that does not is logged and left
+        out (never raises for it). Blocks for the subscriptions (D-Bus round trips of at most
+        5 s each). Its signals are read and posted on `pointbreak-session-watch`."""
+        ...
+
+    def stop(self) -> None:
+        """Stop watching (at quit, on the thread that quits): nothing is posted after it.
+        Idempotent; never blocks; a bus already gone is no error."""
+        ...
 
 
 class SessionWatcher:
@@ -135,3 +170,7 @@ class SessionWatcher:
                 continue
             if event is not None:
                 self._post(event)
+
+
+if TYPE_CHECKING:  # mypy holds the watcher to the port's Protocol
+    _SESSION_WATCHER: type[LockAndSleep] = SessionWatcher

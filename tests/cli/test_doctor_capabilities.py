@@ -1,0 +1,76 @@
+"""`doctor` says what each do-not-disturb detector does from the quiet port's capabilities, not
+from `sys.platform`: the same words as before on each system."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from tray.adapters import quiet
+from tray.cli import doctor
+
+WINDOWS_CALLS = "watched (Windows' privacy indicator, asked once a minute)"
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    ("win32", ["watched (a fullscreen app or presentation mode, asked once a minute)",
+               "not detected: this system offers no public API for its own do not disturb",
+               WINDOWS_CALLS, WINDOWS_CALLS]),
+    ("darwin", ["not detected: macOS offers no public API for it",
+                "not detected: this system offers no public API for its own do not disturb",
+                "not detected on this system", "not detected on this system"]),
+    ("freebsd14", ["watched (X11)",
+                   "not detected: this system offers no public API for its own do not disturb",
+                   "not detected on this system", "not detected on this system"]),
+], ids=["windows", "macos", "other"])
+def test_the_detectors_doctor_names_follow_the_capabilities(platform, expected,
+                                                             monkeypatch) -> None:
+    monkeypatch.setenv("DISPLAY", ":0")
+    can = quiet.capabilities(platform)
+    said = [doctor._fullscreen_detector(can), doctor._system_detector(can),
+            doctor._microphone_detector(can), doctor._camera_detector(can)]
+    assert said == expected
+
+
+def test_on_linux_the_x11_watch_needs_a_display(monkeypatch) -> None:
+    can = quiet.capabilities("linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert doctor._fullscreen_detector(can) == "watched (X11)"
+    monkeypatch.delenv("DISPLAY")
+    assert doctor._fullscreen_detector(can).startswith("not detected: needs X11")
+    assert doctor._camera_detector(can).startswith("watched (")
+
+
+def test_doctors_report_asks_the_port(monkeypatch, profile) -> None:
+    """The whole do-not-disturb section, with the port answering as it would on a Mac."""
+    on_a_mac = quiet.capabilities("darwin")
+    monkeypatch.setattr(quiet, "capabilities", lambda: on_a_mac)
+    report = doctor.Report()
+    doctor._do_not_disturb(report)
+    assert dict(report.facts) == {
+        "Do not disturb: fullscreen": "not detected: macOS offers no public API for it",
+        "Do not disturb: desktop setting":
+            "not detected: this system offers no public API for its own do not disturb",
+        "Do not disturb: microphone": "not detected on this system",
+        "Do not disturb: camera": "not detected on this system"}
+
+
+def test_doctor_suggests_the_gtk_menu_only_where_the_icon_port_says_it_can_be_had(
+        monkeypatch) -> None:
+    from tray.adapters import icon
+
+    class Bare:
+        __module__ = "pystray._xorg"
+        HAS_MENU, HAS_DEFAULT_ACTION, HAS_NOTIFICATION = False, True, False
+
+    # pystray as doctor imports it, with an X11 backend's flags (no display needed).
+    monkeypatch.setitem(sys.modules, "pystray", types.SimpleNamespace(Icon=Bare))
+    real = icon.capabilities
+    for platform, suggested in (("linux", True), ("darwin", False)):
+        monkeypatch.setattr(icon, "capabilities", lambda cls, p=platform: real(cls, p))
+        report = doctor.Report()
+        doctor._tray_backend(report)
+        assert report.facts == [("Tray backend", "xorg (menu: no)")]
+        assert bool(report.problems) is suggested
