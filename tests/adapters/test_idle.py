@@ -1,13 +1,14 @@
-"""Idle time: the X11 reader for real under Xvfb; Windows and macOS through their one seam with
-recorded values; the presence watcher's decisions as a table, and its thread for real."""
+"""Idle time: Windows' and macOS's arithmetic and parsing with recorded values; the presence
+watcher's decisions as a table, and its thread for real. (What every reader promises, the X11
+one under Xvfb among them, is in contract/test_idle_contract.py.)"""
 
 from __future__ import annotations
 
 import queue
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fake_ports import IOREG_SAMPLE, ScriptedIdle
 
 from tray.adapters import idle
 from tray.adapters.idle.presence import Polling, PresenceWatcher, step
@@ -17,18 +18,6 @@ from tray.core.model import Away
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 
-@pytest.mark.e2e
-def test_the_x11_reader_counts_up_and_resets_when_the_pointer_moves(desktop) -> None:
-    reader = idle.X11Idle(desktop.display)
-    desktop.run("xdotool", "mousemove", "10", "10")
-    first = reader.idle_seconds()
-    time.sleep(1.2)
-    later = reader.idle_seconds()
-    assert later >= first + 1.0
-    desktop.run("xdotool", "mousemove", "200", "200")
-    assert reader.idle_seconds() < 0.5
-
-
 # Recorded from GetLastInputInfo/GetTickCount's documented behaviour: both are milliseconds
 # since boot in a 32-bit counter, so the difference wraps after 49.7 days.
 @pytest.mark.parametrize(("last", "now", "expected"), [
@@ -36,19 +25,6 @@ def test_the_x11_reader_counts_up_and_resets_when_the_pointer_moves(desktop) -> 
     ids=["plain", "just-now", "tick-count-wrapped"])
 def test_the_windows_reader_through_its_seam(last: int, now: int, expected: float) -> None:
     assert idle.WindowsIdle(api=lambda: (last, now)).idle_seconds() == expected
-
-
-# Written from ioreg's documented output format for IOHIDSystem (not captured: no Mac here).
-IOREG_SAMPLE = """\
-+-o Root  <class IORegistryEntry, id 0x100000100, retain 12>
-  +-o IOResources  <class IOResources, id 0x100000103, registered, matched, active>
-    +-o IOHIDSystem  <class IOHIDSystem, id 0x100000321, registered, matched, active>
-        {
-          "IOClass" = "IOHIDSystem"
-          "HIDIdleTime" = 4512345678
-          "HIDParameters" = {"HIDClickTime"=500000000}
-        }
-"""
 
 
 def test_the_macos_reader_parses_ioreg() -> None:
@@ -72,28 +48,9 @@ def test_the_presence_decisions(is_away: bool, idle_seconds: float, expected) ->
     assert step(is_away, idle_seconds, NOW, Polling()) == expected
 
 
-class ScriptedIdle:
-    name = "scripted"
-
-    def __init__(self, values: list[float]) -> None:
-        self.values = values
-
-    def idle_seconds(self) -> float:
-        if len(self.values) > 1:
-            return self.values.pop(0)
-        return self.values[0]
-
-
 def test_the_watcher_posts_away_then_back_and_survives_a_failing_reader() -> None:
-    class Flaky(ScriptedIdle):
-        def idle_seconds(self) -> float:
-            if self.values and self.values[0] < 0:
-                self.values.pop(0)
-                raise OSError("the bus went away")
-            return super().idle_seconds()
-
     events: queue.Queue = queue.Queue()
-    watcher = PresenceWatcher(Flaky([-1, 0.1, 2.5, 3.0, 0.2]), events.put,
+    watcher = PresenceWatcher(ScriptedIdle([-1, 0.1, 2.5, 3.0, 0.2]), events.put,
                               Polling(away_after=2.0, while_present=0.05, while_away=0.05))
     watcher.start()
     try:

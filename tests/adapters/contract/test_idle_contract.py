@@ -1,0 +1,198 @@
+"""The idle port's contract (tray.adapters.idle.IdleReader), run against every reader: X11 for
+real on an Xvfb of its own; Mutter's and the ScreenSaver's over a real private bus with a small
+real service (tests/fake_idle_monitor.py); Windows through its one seam (GetLastInputInfo and
+GetTickCount's two numbers); macOS through a stand-in `ioreg` on PATH printing IOKit's
+documented output, so its real subprocess path runs; and the tests' own ScriptedIdle.
+
+Each harness can make the person touch the keyboard (`touch`), let time pass without input
+(`leave`), and make its source vanish, step by step (`vanishings`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from buses import private_bus, private_x
+from fake_ports import ScriptedIdle, ioreg_output
+
+from tray.adapters import idle
+
+TESTS = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Harness:
+    reader: idle.IdleReader
+    touch: Callable[[], None]  # an input now: the next reading is near 0
+    leave: Callable[[float], None]  # no input for this long: the next reading is at least it
+    vanishings: list[Callable[[], None]] = field(default_factory=list)
+
+
+def x11() -> Iterator[Harness]:
+    with private_x() as x:
+        env = dict(os.environ, DISPLAY=x.address)
+        reader = idle.X11Idle(x.address)
+
+        def touch() -> None:
+            for where in ("10", "200"):  # a move for certain, wherever the pointer was
+                subprocess.run(["xdotool", "mousemove", where, where], env=env, check=True)
+
+        yield Harness(reader, touch, time.sleep, [x.vanish])  # the X server's own clock
+        reader.close()
+
+
+def dbus(kind: type[idle.IdleReader]) -> Callable[[pytest.MonkeyPatch], Iterator[Harness]]:
+    def make(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+        with private_bus() as bus:
+            monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+            service = subprocess.Popen([sys.executable, str(TESTS / "fake_idle_monitor.py"),
+                                        bus.address], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, text=True, bufsize=1)
+            assert service.stdout is not None and service.stdin is not None
+            assert service.stdout.readline().strip() == "ready"
+
+            def set_ms(ms: int) -> None:
+                assert service.stdin is not None and service.stdout is not None
+                service.stdin.write(f"{ms}\n")
+                assert service.stdout.readline().strip() == f"set {ms}"
+
+            def service_ends() -> None:
+                service.kill()
+                service.wait()
+
+            reader = kind()
+            try:
+                yield Harness(reader, lambda: set_ms(0), lambda s: set_ms(round(s * 1000)),
+                              [service_ends, bus.vanish])
+            finally:
+                reader.close()
+                service.kill()
+                service.wait()
+    return make
+
+
+def windows() -> Iterator[Harness]:
+    ticks = {"last": 50_000, "now": 50_000}
+    is_gone = threading.Event()
+
+    def api() -> tuple[int, int]:  # the two numbers the real read() takes from user32/kernel32
+        if is_gone.is_set():
+            raise OSError("GetLastInputInfo failed")  # what the real read() raises
+        return ticks["last"], ticks["now"]
+
+    def touch() -> None:
+        ticks["last"] = ticks["now"]
+
+    def leave(seconds: float) -> None:
+        ticks["now"] = (ticks["now"] + round(seconds * 1000)) % (1 << 32)
+
+    yield Harness(idle.WindowsIdle(api=api), touch, leave, [is_gone.set])
+
+
+def macos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    output = tmp_path / "ioreg.out"
+    output.write_text(ioreg_output(0))
+    fake = tmp_path / "bin" / "ioreg"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\n[ "$*" = "-c IOHIDSystem -d 4" ] || exit 2\n'
+                    f'exec cat "{output}"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    reader = idle.MacIdle()
+
+    def leave(seconds: float) -> None:
+        output.write_text(ioreg_output(round(seconds * 1e9)))
+
+    yield Harness(reader, lambda: leave(0), leave,
+                  [output.unlink, fake.unlink])  # ioreg fails; then there is no ioreg
+
+
+def scripted() -> Iterator[Harness]:
+    reader = ScriptedIdle([0.0])
+
+    def leave(seconds: float) -> None:
+        reader.values[:] = [seconds]
+
+    def vanish() -> None:
+        reader.values[:] = [-1.0]
+
+    yield Harness(reader, lambda: leave(0.0), leave, [vanish])
+
+
+MAKERS: dict[str, Callable[..., Iterator[Harness]]] = {
+    "x11": x11, "mutter": dbus(idle.MutterIdle), "screensaver": dbus(idle.ScreenSaverIdle),
+    "windows": windows, "macos": macos, "scripted": scripted}
+
+
+def test_every_reader_of_the_port_is_held_to_the_contract() -> None:
+    assert set(idle.READERS) <= set(MAKERS)
+
+
+@pytest.fixture(params=sorted(MAKERS))
+def harness(request, tmp_path, monkeypatch) -> Iterator[Harness]:
+    make = MAKERS[request.param]
+    arguments = {"tmp_path": tmp_path, "monkeypatch": monkeypatch}
+    names = make.__code__.co_varnames[:make.__code__.co_argcount]
+    yield from make(**{name: arguments[name] for name in names})
+
+
+def test_it_has_the_name_its_variable_takes(harness: Harness) -> None:
+    name = harness.reader.name
+    assert isinstance(name, str)
+    assert name in idle.READERS or name == "scripted"
+
+
+def test_a_reading_is_seconds_since_the_last_input(harness: Harness) -> None:
+    harness.touch()
+    first = harness.reader.idle_seconds()
+    assert isinstance(first, float) and 0.0 <= first < 0.5
+    harness.leave(1.2)
+    assert harness.reader.idle_seconds() >= 1.0
+    harness.touch()
+    assert harness.reader.idle_seconds() < 0.5
+
+
+def test_two_threads_may_read_at_once(harness: Harness) -> None:
+    """The presence watcher and the typing-pause wait read the same reader."""
+    readings: list[object] = []
+
+    def read() -> None:
+        for _ in range(25):
+            try:
+                readings.append(harness.reader.idle_seconds())
+            except Exception as error:  # recorded: the assertion says which
+                readings.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(readings) == 50 and all(isinstance(r, float) for r in readings), readings[:3]
+
+
+def test_a_vanished_source_is_an_oserror_and_said_at_once(harness: Harness) -> None:
+    for vanish in harness.vanishings:
+        vanish()
+        started = time.monotonic()
+        with pytest.raises(OSError):
+            harness.reader.idle_seconds()
+        assert time.monotonic() - started < 3.0  # never a hang: at most one round trip
+    harness.reader.close()  # and it still closes
+
+
+def test_close_is_idempotent_and_later_readings_fail_only_as_oserror(harness: Harness) -> None:
+    harness.reader.close()
+    harness.reader.close()
+    try:
+        reading = harness.reader.idle_seconds()
+    except OSError:
+        return
+    assert isinstance(reading, float)  # a reader with nothing to close reads on

@@ -1,0 +1,67 @@
+"""Private peers for the ports' contract tests, each started here and ended here: a D-Bus bus
+(dbus-daemon), a bare X server (Xvfb), so a test can make them vanish under a live adapter."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from desktop import wait_for
+
+
+@dataclass
+class Peer:
+    address: str  # the bus address, or the X display
+    pid: int
+
+    def vanish(self) -> None:
+        """End it (idempotent), and wait until it is gone."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)  # ours (Xvfb); dbus-daemon forked away, so not ours
+
+        def gone() -> bool:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return True
+            return False
+
+        wait_for(gone, what=f"process {self.pid} to end")
+
+
+@contextlib.contextmanager
+def private_bus(env: dict[str, str] | None = None) -> Iterator[Peer]:
+    """A dbus-daemon of its own (session configuration: it starts services such as
+    dconf-service on demand, in `env`)."""
+    out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
+                          "--print-pid=1"], capture_output=True, text=True, check=True,
+                         env=env).stdout.split()
+    bus = Peer(out[0], int(out[1]))
+    try:
+        yield bus
+    finally:
+        bus.vanish()
+
+
+@contextlib.contextmanager
+def private_x() -> Iterator[Peer]:
+    """A bare Xvfb (no window manager) on a free display."""
+    read_fd, write_fd = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-noreset", "-screen", "0",
+                               "640x480x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as reader:
+        number = reader.readline().strip()
+    x = Peer(f":{number}", server.pid)
+    try:
+        yield x
+    finally:
+        x.vanish()
+        server.wait()

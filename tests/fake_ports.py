@@ -1,0 +1,44 @@
+"""Fakes of the ports that tests drive by hand, each held to its port's contract by the suites
+in tests/adapters/contract/, and the recorded outputs the OS-facing fakes replay."""
+
+from __future__ import annotations
+
+# Written from ioreg's documented output format for IOHIDSystem (not captured: no Mac here).
+IOREG_SAMPLE = """\
++-o Root  <class IORegistryEntry, id 0x100000100, retain 12>
+  +-o IOResources  <class IOResources, id 0x100000103, registered, matched, active>
+    +-o IOHIDSystem  <class IOHIDSystem, id 0x100000321, registered, matched, active>
+        {
+          "IOClass" = "IOHIDSystem"
+          "HIDIdleTime" = 4512345678
+          "HIDParameters" = {"HIDClickTime"=500000000}
+        }
+"""
+
+
+def ioreg_output(idle_ns: int) -> str:
+    """IOREG_SAMPLE with another HIDIdleTime (nanoseconds)."""
+    return IOREG_SAMPLE.replace("4512345678", str(idle_ns))
+
+
+class ScriptedIdle:
+    """An idle reader that answers from a script: each reading takes the next value, the last
+    one stays; a value below zero is a failed reading (OSError), as the real readers fail."""
+
+    name = "scripted"
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = values
+        self.is_closed = False
+
+    def idle_seconds(self) -> float:
+        if self.values and self.values[0] < 0:
+            if len(self.values) > 1:
+                self.values.pop(0)
+            raise OSError("the scripted source went away")
+        if len(self.values) > 1:
+            return self.values.pop(0)
+        return self.values[0]
+
+    def close(self) -> None:
+        self.is_closed = True
