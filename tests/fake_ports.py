@@ -42,3 +42,13 @@ class ScriptedIdle:
 
     def close(self) -> None:
         self.is_closed = True
+
+
+# Commands a login entry must carry whole, each a trap for one system's quoting.
+COMMANDS = {
+    "plain": ["/usr/bin/pointbreak"],
+    "spaces": ["/home/Jo Doe/My Apps/venv/bin/pointbreak"],
+    "non-ascii": ["/home/zoë/Prögramme/pointbreak", "--flag"],
+    "specials": ['/opt/we"ird/$HOME/back\\slash/50%/pointbreak'],
+    "windows": [r"C:\Users\Jo Doe\AppData\Local\Programs\Pointbreak\pointbreak-tray.exe"],
+}

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from contextlib import suppress
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from tray.base import guard
 
@@ -43,7 +44,8 @@ class Autostart:
         try:
             raw = guard.read_file(self.path, limit=MAX_BYTES)
             data = None if raw is None else plistlib.loads(raw)
-        except (guard.Refused, plistlib.InvalidFileException, ValueError, RecursionError):
+        except (guard.Refused, plistlib.InvalidFileException, ValueError, RecursionError,
+                ExpatError):  # an XML plist cut short or not XML at all
             return None
         return data if isinstance(data, dict) else None
 
