@@ -9,6 +9,7 @@ import signal
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from desktop import wait_for
 
@@ -25,12 +26,12 @@ class Peer:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)  # ours (Xvfb); dbus-daemon forked away, so not ours
 
-        def gone() -> bool:
+        def gone() -> bool:  # no such process, or only its exit status is left (a zombie)
             try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
+                stat = Path(f"/proc/{self.pid}/stat").read_text()
+            except FileNotFoundError:
                 return True
-            return False
+            return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
         wait_for(gone, what=f"process {self.pid} to end")
 

@@ -2,18 +2,20 @@
 `python fake_idle_monitor.py BUS_ADDRESS`.
 
 It owns org.gnome.Mutter.IdleMonitor (GetIdletime, t, milliseconds) and
-org.freedesktop.ScreenSaver (GetSessionIdleTime, u, milliseconds as the reader takes them), and
-each line of standard input sets the idle time in milliseconds ("set N" is printed back).
+org.freedesktop.ScreenSaver (GetSessionIdleTime, u, milliseconds as the reader takes them). Each
+line of standard input sets the idle time in milliseconds ("set N" is printed back), or, as
+`active` or `inactive`, sends the ScreenSaver's ActiveChanged signal ("sent ..." back).
 """
 
 import sys
 import threading
 
-from jeepney import MessageType, new_error, new_method_return
+from jeepney import DBusAddress, MessageType, new_error, new_method_return, new_signal
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
 
 ANSWERS = {"GetIdletime": "t", "GetSessionIdleTime": "u"}
+SCREENSAVER = DBusAddress("/org/freedesktop/ScreenSaver", interface="org.freedesktop.ScreenSaver")
 
 
 def main() -> None:
@@ -25,7 +27,14 @@ def main() -> None:
 
     def commands() -> None:
         for line in sys.stdin:
-            idle_ms[0] = int(line)
+            command = line.strip()
+            if command in ("active", "inactive"):
+                with lock:
+                    connection.send(new_signal(SCREENSAVER, "ActiveChanged", "b",
+                                               (command == "active",)))
+                print(f"sent {command}", flush=True)
+                continue
+            idle_ms[0] = int(command)
             print(f"set {idle_ms[0]}", flush=True)
 
     threading.Thread(target=commands, daemon=True).start()

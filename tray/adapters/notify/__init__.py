@@ -79,12 +79,16 @@ class DBusNotifier(Notifier):
 
     def __init__(self) -> None:
         from jeepney import DBusAddress, HeaderFields, MatchRule, message_bus
-        from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+        from jeepney.io.threading import Proxy
+
+        from tray.adapters.bus import Router
 
         self._address = DBusAddress("/org/freedesktop/Notifications",
                                     bus_name="org.freedesktop.Notifications",
                                     interface="org.freedesktop.Notifications")
-        self._router = DBusRouter(open_dbus_connection(bus="SESSION"))
+        # Thread-safe: `notify` and `close` send on pointbreak-notify-send while the router's
+        # own thread receives and pointbreak-notify reads the signals it hands over.
+        self._router = Router("SESSION")
         self._lock = threading.Lock()
         self._ids: dict[int, int] = {}  # our key -> the server's id
         self._callbacks: dict[int, OnAction] = {}  # the server's id -> callback
@@ -102,8 +106,12 @@ class DBusNotifier(Notifier):
     def _send(self, method: str, signature: str, body: tuple[Any, ...]) -> Any:
         from jeepney import MessageType, new_method_call
 
-        reply = self._router.send_and_get_reply(
-            new_method_call(self._address, method, signature or None, body), timeout=5)
+        try:
+            reply = self._router.send_and_get_reply(
+                new_method_call(self._address, method, signature or None, body), timeout=5)
+        except Exception as error:  # no reply in time, or the bus went away
+            raise NotifyError(f"{method}: the notification server does not answer "
+                              f"({error!r})") from error
         if reply.header.message_type is MessageType.error:
             raise NotifyError(f"{method}: {reply.body}")
         return reply
@@ -135,10 +143,14 @@ class DBusNotifier(Notifier):
     def _listen(self) -> None:
         from jeepney import HeaderFields
 
+        from tray.adapters.bus import LOST, Ended
+
         while True:
-            try:
-                signal = self._signals.get()
-            except Exception:
+            signal = self._signals.get()
+            if isinstance(signal, Ended):
+                if signal is LOST:
+                    log.warning("notifications: the session bus went away (%s); their buttons "
+                                "no longer answer", self._router.lost)
                 return
             try:
                 member = signal.header.fields.get(HeaderFields.member)

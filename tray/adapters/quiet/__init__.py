@@ -283,9 +283,11 @@ class GnomeBannersWatcher:
         from queue import Queue
 
         from jeepney import MatchRule, message_bus
-        from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+        from jeepney.io.threading import Proxy
 
-        self._router = DBusRouter(open_dbus_connection(bus="SESSION"))
+        from tray.adapters.bus import Router
+
+        self._router = Router("SESSION")
         rule = MatchRule(type="signal", interface="ca.desrt.dconf.Writer", member="Notify")
         Proxy(message_bus, self._router, timeout=5).AddMatch(rule)
         queue: Queue[Any] = Queue(maxsize=64)
@@ -295,13 +297,21 @@ class GnomeBannersWatcher:
 
     def stop(self) -> None:
         if self._router is not None:
-            self._router.close()
-            self._router.conn.close()
+            self._router.close()  # its listener ends
 
     def _listen(self, queue: Any) -> None:
+        from tray.adapters.bus import LOST, Ended
+
         while True:
+            message = queue.get()
+            if isinstance(message, Ended):
+                if message is LOST:  # the thread's edge: it stopped watching
+                    log.error("GNOME's do not disturb is no longer watched: the session bus "
+                              "went away (%s)", self._router.lost)
+                    self._state.set(False)
+                return
             try:
-                body = queue.get().body
+                body = message.body
                 if dconf_change_covers(str(body[0]), [str(c) for c in body[1]]):
                     self.check()
             except Exception:  # the thread's edge: a malformed signal, gsettings failing

@@ -97,16 +97,12 @@ class SessionWatcher:
 
     def stop(self) -> None:
         for router in self._routers:
-            try:
-                router.close()
-                router.conn.close()
-            except Exception:
-                pass
+            router.close()  # its listener ends
 
     def _router(self, bus: str) -> Any:
-        from jeepney.io.threading import DBusRouter, open_dbus_connection
+        from tray.adapters.bus import Router
 
-        router = DBusRouter(open_dbus_connection(bus=bus))
+        router = Router(bus)
         self._routers.append(router)
         return router
 
@@ -123,7 +119,7 @@ class SessionWatcher:
             Proxy(message_bus, router, timeout=5).AddMatch(MatchRule(type="signal", **rule))
             local = {k: v for k, v in rule.items() if k != "sender"}
             router.filter(MatchRule(type="signal", **local), queue=queue)
-        threading.Thread(target=self._listen, args=(queue,), daemon=True,
+        threading.Thread(target=self._listen, args=(router, queue), daemon=True,
                          name="pointbreak-session-watch").start()
 
     def _logind(self) -> None:
@@ -154,12 +150,19 @@ class SessionWatcher:
         self._subscribe(router, [{"sender": name, "interface": name, "member": "ActiveChanged",
                                   "path": path} for name, path in SCREENSAVERS])
 
-    def _listen(self, queue: Any) -> None:
+    def _listen(self, router: Any, queue: Any) -> None:
         from jeepney import HeaderFields
 
+        from tray.adapters.bus import LOST, Ended
+
         while True:
+            message = queue.get()
+            if isinstance(message, Ended):
+                if message is LOST:  # the thread's edge: it stopped watching
+                    log.error("lock/sleep: the %s bus went away (%s); what it told is no "
+                              "longer watched", router.bus.lower(), router.lost)
+                return
             try:
-                message = queue.get()
                 fields = message.header.fields
                 event = event_for(str(fields.get(HeaderFields.interface, "")),
                                   str(fields.get(HeaderFields.member, "")),
