@@ -174,3 +174,23 @@ def pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     finally:
         server.terminate()
         server.wait(10)
+
+
+@dataclass
+class SessionBus:
+    env: dict[str, str]  # the profile's, with the bus
+    bus: object  # buses.Peer: its `vanish()` ends it under whoever uses it
+
+
+@pytest.fixture
+def session_bus(profile):
+    """A private session bus in this profile: dconf-service, started by it on demand, writes
+    the profile's dconf database, which gsettings (the watcher's and the test's) reads."""
+    from buses import private_bus
+
+    with private_bus(profile.env) as bus:
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus.address
+        try:
+            yield SessionBus(dict(profile.env, DBUS_SESSION_BUS_ADDRESS=bus.address), bus)
+        finally:
+            del os.environ["DBUS_SESSION_BUS_ADDRESS"]

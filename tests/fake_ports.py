@@ -3,6 +3,12 @@ in tests/adapters/contract/, and the recorded outputs the OS-facing fakes replay
 
 from __future__ import annotations
 
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
 # Written from ioreg's documented output format for IOHIDSystem (not captured: no Mac here).
 IOREG_SAMPLE = """\
 +-o Root  <class IORegistryEntry, id 0x100000100, retain 12>
@@ -52,3 +58,34 @@ COMMANDS = {
     "specials": ['/opt/we"ird/$HOME/back\\slash/50%/pointbreak'],
     "windows": [r"C:\Users\Jo Doe\AppData\Local\Programs\Pointbreak\pointbreak-tray.exe"],
 }
+
+
+HOLDER = "import sys, time; f = open(sys.argv[1], 'rb'); print('open', flush=True); time.sleep(60)"
+
+
+def hold(path: Path) -> subprocess.Popen[str]:
+    """A process that holds the file open (until killed), once it has it open."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE,
+                              text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+    return holder
+
+
+class Posted:
+    """Where a detector posts: each event with the thread it came on."""
+
+    def __init__(self) -> None:
+        self.events: queue.Queue[tuple[object, str]] = queue.Queue()
+
+    def __call__(self, event: object) -> None:
+        self.events.put((event, threading.current_thread().name))
+
+    def next(self, timeout: float = 10) -> tuple[object, str]:
+        return self.events.get(timeout=timeout)
+
+    def none_within(self, seconds: float) -> bool:
+        try:
+            self.events.get(timeout=seconds)
+        except queue.Empty:
+            return True
+        return False

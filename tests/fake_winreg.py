@@ -4,6 +4,8 @@ FileNotFoundError for a missing key or value, access rights checked)."""
 
 from __future__ import annotations
 
+from tray.adapters.quiet import calls
+
 
 class FakeWinreg:
     """winreg's open/set/query/delete semantics, with the errors the real one raises."""
@@ -62,3 +64,68 @@ class FakeWinreg:
         if not match:
             raise FileNotFoundError(2, "The system cannot find the file specified")
         del handle.values[match[0]]
+
+
+class FakeConsentRegistry:
+    """winreg's OpenKey/EnumKey/QueryValueEx over a tree of keys, with its errors: a missing
+    key or value raises FileNotFoundError, EnumKey past the end OSError (ERROR_NO_MORE_ITEMS)."""
+
+    HKEY_CURRENT_USER = 0x80000001
+
+    def __init__(self, tree: dict) -> None:
+        self.tree = tree
+        self.open_handles = 0
+        self.is_denied = False
+
+    class Key:
+        def __init__(self, registry: FakeConsentRegistry, node: dict) -> None:
+            self.registry, self.node = registry, node
+            registry.open_handles += 1
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.registry.open_handles -= 1
+
+    def OpenKey(self, parent, path: str):
+        if self.is_denied:  # as after the user's hive was unloaded, or access was taken away
+            raise PermissionError(5, "Access is denied")
+        node = self.tree if parent == self.HKEY_CURRENT_USER else parent.node
+        for part in path.split("\\"):
+            match = [k for k in node if isinstance(node[k], dict) and k.lower() == part.lower()]
+            if not match:
+                raise FileNotFoundError(2, "The system cannot find the file specified")
+            node = node[match[0]]
+        return self.Key(self, node)
+
+    def EnumKey(self, key, index: int) -> str:
+        names = [k for k, v in key.node.items() if isinstance(v, dict)]
+        if index >= len(names):
+            raise OSError(259, "No more data is available")
+        return names[index]
+
+    def QueryValueEx(self, key, name: str):
+        value = key.node.get(name)
+        if value is None or isinstance(value, dict):
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        return value, 11  # REG_QWORD
+
+
+FILETIME_2026 = 134_000_000_000_000_000  # 100-ns ticks since 1601, a day in 2026
+
+
+def app_entry(start: int, stop: int) -> dict:
+    return {"Value": "Allow", "LastUsedTimeStart": start, "LastUsedTimeStop": stop}
+
+
+def consent_store(microphone: dict, webcam: dict) -> dict:
+    path = calls.CONSENT_STORE.split("\\")
+    root: dict = {}
+    node = root
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = {"microphone": {"Value": "Allow", **microphone},
+                      "webcam": {"Value": "Allow", **webcam},
+                      "location": {"Value": "Allow"}}
+    return root

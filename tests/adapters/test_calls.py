@@ -13,12 +13,13 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from desktop import wait_for
+from fake_ports import hold
+from fake_winreg import FILETIME_2026, FakeConsentRegistry, app_entry, consent_store
 
 from tray.adapters.quiet import calls
 from tray.core.events import QuietEnded, QuietStarted
@@ -84,17 +85,6 @@ def test_the_microphone_watch_needs_pactl_and_a_server(monkeypatch, tmp_path) ->
         watcher.start()  # the tray logs this and goes on without the microphone
 
 
-HOLDER = "import sys, time; f = open(sys.argv[1], 'rb'); print('open', flush=True); time.sleep(60)"
-
-
-def hold(path: Path) -> subprocess.Popen[str]:
-    """A process that holds the file open (until killed), once it has it open."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE,
-                              text=True)
-    assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-    return holder
-
-
 def test_a_process_holding_a_camera_open_holds_and_its_exit_releases(tmp_path: Path) -> None:
     (tmp_path / "video0").write_bytes(b"")
     (tmp_path / "null").write_bytes(b"")
@@ -118,18 +108,6 @@ def test_a_process_holding_a_camera_open_holds_and_its_exit_releases(tmp_path: P
     assert events.empty()
 
 
-def test_a_camera_already_in_use_at_start_is_seen(tmp_path: Path) -> None:
-    (tmp_path / "video0").write_bytes(b"")
-    camera = hold(tmp_path / "video0")
-    try:
-        events, post = _events()
-        calls.CameraWatcher(post, folder=tmp_path).start()
-        assert events.get(timeout=5) == QuietStarted("camera")
-    finally:
-        camera.kill()
-        camera.wait()
-
-
 def test_inotify_events_are_parsed_with_their_padding() -> None:
     raw = calls._EVENT.pack(1, calls.IN_OPEN, 0, 0) + \
         calls._EVENT.pack(2, calls.IN_CREATE, 0, 16) + b"video1".ljust(16, b"\0")
@@ -140,77 +118,17 @@ def test_inotify_events_are_parsed_with_their_padding() -> None:
 # --- Windows: the consent store ----------------------------------------------------------------
 
 
-class FakeConsentRegistry:
-    """winreg's OpenKey/EnumKey/QueryValueEx over a tree of keys, with its errors: a missing
-    key or value raises FileNotFoundError, EnumKey past the end OSError (ERROR_NO_MORE_ITEMS)."""
-
-    HKEY_CURRENT_USER = 0x80000001
-
-    def __init__(self, tree: dict) -> None:
-        self.tree = tree
-        self.open_handles = 0
-
-    class Key:
-        def __init__(self, registry: FakeConsentRegistry, node: dict) -> None:
-            self.registry, self.node = registry, node
-            registry.open_handles += 1
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.registry.open_handles -= 1
-
-    def OpenKey(self, parent, path: str):
-        node = self.tree if parent == self.HKEY_CURRENT_USER else parent.node
-        for part in path.split("\\"):
-            match = [k for k in node if isinstance(node[k], dict) and k.lower() == part.lower()]
-            if not match:
-                raise FileNotFoundError(2, "The system cannot find the file specified")
-            node = node[match[0]]
-        return self.Key(self, node)
-
-    def EnumKey(self, key, index: int) -> str:
-        names = [k for k, v in key.node.items() if isinstance(v, dict)]
-        if index >= len(names):
-            raise OSError(259, "No more data is available")
-        return names[index]
-
-    def QueryValueEx(self, key, name: str):
-        value = key.node.get(name)
-        if value is None or isinstance(value, dict):
-            raise FileNotFoundError(2, "The system cannot find the file specified")
-        return value, 11  # REG_QWORD
-
-
-FILETIME_2026 = 134_000_000_000_000_000  # 100-ns ticks since 1601, a day in 2026
-
-
-def _app(start: int, stop: int) -> dict:
-    return {"Value": "Allow", "LastUsedTimeStart": start, "LastUsedTimeStop": stop}
-
-
-def consent_store(microphone: dict, webcam: dict) -> dict:
-    path = calls.CONSENT_STORE.split("\\")
-    root: dict = {}
-    node = root
-    for part in path[:-1]:
-        node = node.setdefault(part, {})
-    node[path[-1]] = {"microphone": {"Value": "Allow", **microphone},
-                      "webcam": {"Value": "Allow", **webcam},
-                      "location": {"Value": "Allow"}}
-    return root
-
-
 def test_the_consent_store_tells_which_apps_use_the_microphone_and_camera() -> None:
     registry = FakeConsentRegistry(consent_store(
         microphone={
-            "Microsoft.WindowsSoundRecorder_8wekyb3d8bbwe": _app(FILETIME_2026, FILETIME_2026 + 5),
+            "Microsoft.WindowsSoundRecorder_8wekyb3d8bbwe":
+                app_entry(FILETIME_2026, FILETIME_2026 + 5),
             "NonPackaged": {
-                "C:#Program Files#Zoom#bin#Zoom.exe": _app(FILETIME_2026, 0),  # in a call
+                "C:#Program Files#Zoom#bin#Zoom.exe": app_entry(FILETIME_2026, 0),  # in a call
                 "C:#Tools#never-used.exe": {"Value": "Allow"},  # allowed, never used
             }},
-        webcam={"Microsoft.WindowsCamera_8wekyb3d8bbwe": _app(FILETIME_2026, FILETIME_2026 + 9)}))
+        webcam={"Microsoft.WindowsCamera_8wekyb3d8bbwe":
+                app_entry(FILETIME_2026, FILETIME_2026 + 9)}))
     assert calls.apps_in_use(registry, "microphone") == [r"C:\Program Files\Zoom\bin\Zoom.exe"]
     assert calls.apps_in_use(registry, "webcam") == []
     assert calls.apps_in_use(registry, "bluetooth") == []  # no such key: nothing in use
@@ -228,25 +146,11 @@ def test_the_windows_poll_posts_changes_for_each_capability() -> None:
     store = registry.tree
     for part in calls.CONSENT_STORE.split("\\"):
         store = store[part]
-    store["webcam"]["Microsoft.Teams_8wekyb3d8bbwe"] = _app(FILETIME_2026, 0)
-    store["microphone"]["NonPackaged"]["C:#Apps#call.exe"] = _app(FILETIME_2026, 0)
+    store["webcam"]["Microsoft.Teams_8wekyb3d8bbwe"] = app_entry(FILETIME_2026, 0)
+    store["microphone"]["NonPackaged"]["C:#Apps#call.exe"] = app_entry(FILETIME_2026, 0)
     poll.check()
     poll.check()
     assert posted == [QuietStarted("microphone"), QuietStarted("camera")]
     store["webcam"]["Microsoft.Teams_8wekyb3d8bbwe"]["LastUsedTimeStop"] = FILETIME_2026 + 1
     poll.check()
     assert posted[2:] == [QuietEnded("camera")]
-
-
-def test_a_stopped_camera_watch_ends_its_thread_and_posts_nothing(tmp_path: Path) -> None:
-    (tmp_path / "video0").write_bytes(b"")
-    events, post = _events()
-    watcher = calls.CameraWatcher(post, folder=tmp_path)
-    watcher.start()
-    watcher.stop()
-    watcher.thread.join(5)
-    assert not watcher.thread.is_alive()
-    camera = hold(tmp_path / "video0")
-    camera.kill()
-    camera.wait()
-    assert events.empty()

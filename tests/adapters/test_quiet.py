@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import queue
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -58,18 +57,6 @@ def test_windows_notification_states(state: int, reason: str | None) -> None:
     assert windows_quiet_reason(state) == reason
 
 
-def test_the_windows_poll_posts_only_changes() -> None:
-    from tray.adapters.quiet import WindowsQuietPoll
-
-    answers = iter([5, 4, 4, 2, 5])
-    posted: list = []
-    poll = WindowsQuietPoll(posted.append, api=lambda: next(answers))
-    for _ in range(5):
-        poll.check()
-    assert posted == [QuietStarted("presentation"), QuietEnded("presentation"),
-                      QuietStarted(FULLSCREEN), QuietEnded(FULLSCREEN)]
-
-
 # --- GNOME's own do not disturb (show-banners) --------------------------------------------------
 
 
@@ -84,22 +71,6 @@ def test_which_dconf_changes_touch_show_banners(prefix, changes, covers) -> None
     assert dconf_change_covers(prefix, changes) is covers
 
 
-@pytest.fixture
-def session_bus(profile):
-    """A private session bus in this profile: dconf-service, started by it on demand, writes
-    the profile's dconf database, which gsettings (the watcher's and the test's) reads."""
-    out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
-                          "--print-pid=1"], capture_output=True, text=True, check=True,
-                         env=profile.env)
-    address, pid = out.stdout.split()[0], int(out.stdout.split()[1])
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
-    try:
-        yield dict(profile.env, DBUS_SESSION_BUS_ADDRESS=address)
-    finally:
-        del os.environ["DBUS_SESSION_BUS_ADDRESS"]
-        os.kill(pid, signal.SIGTERM)
-
-
 def test_gnome_do_not_disturb_holds_and_releases(session_bus) -> None:
     events: queue.Queue = queue.Queue()
     watcher = GnomeBannersWatcher(events.put)
@@ -107,25 +78,17 @@ def test_gnome_do_not_disturb_holds_and_releases(session_bus) -> None:
     try:
         assert events.empty() and not watcher.is_quiet
         subprocess.run(["gsettings", "set", "org.gnome.desktop.notifications", "show-banners",
-                        "false"], env=session_bus, check=True)
+                        "false"], env=session_bus.env, check=True)
         assert events.get(timeout=10) == QuietStarted(DO_NOT_DISTURB)
         # Another key of the same folder changes: no event.
         subprocess.run(["gsettings", "set", "org.gnome.desktop.notifications",
-                        "show-in-lock-screen", "false"], env=session_bus, check=True)
+                        "show-in-lock-screen", "false"], env=session_bus.env, check=True)
         subprocess.run(["gsettings", "reset", "org.gnome.desktop.notifications", "show-banners"],
-                       env=session_bus, check=True)
+                       env=session_bus.env, check=True)
         assert events.get(timeout=10) == QuietEnded(DO_NOT_DISTURB)
         assert events.empty()
     finally:
         watcher.stop()
-
-
-def test_gnome_do_not_disturb_already_on_at_start(session_bus) -> None:
-    subprocess.run(["gsettings", "set", "org.gnome.desktop.notifications", "show-banners",
-                    "false"], env=session_bus, check=True)
-    events: queue.Queue = queue.Queue()
-    GnomeBannersWatcher(events.put)
-    assert events.get_nowait() == QuietStarted(DO_NOT_DISTURB)
 
 
 def test_no_gnome_setting_means_not_watched(monkeypatch, tmp_path) -> None:

@@ -9,7 +9,6 @@ import logging
 import queue
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from buses import Peer, private_bus
 from desktop import wait_for
+from fake_ports import Posted
 
 from tray.adapters import session
 from tray.core.events import AwayEnded, AwayStarted
@@ -72,16 +72,6 @@ def source(request, monkeypatch) -> Iterator[Source]:
         finally:
             service.kill()
             service.wait()
-
-
-class Posted:
-    """Where the watcher posts: each event with the thread it came on."""
-
-    def __init__(self) -> None:
-        self.events: queue.Queue[tuple[object, str]] = queue.Queue()
-
-    def __call__(self, event: object) -> None:
-        self.events.put((event, threading.current_thread().name))
 
 
 def test_this_system_has_the_port() -> None:

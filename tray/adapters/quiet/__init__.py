@@ -143,6 +143,7 @@ class X11FullscreenWatcher:
             except Exception:  # the X connection is gone: stop watching
                 if not self._stopped:
                     log.info("fullscreen watch ended: the X connection closed")
+                    self._state.set(False)  # what it held is released, never held for ever
                 return
             if event.type in (X.PropertyNotify, X.DestroyNotify) and (
                     event.type == X.DestroyNotify or event.atom in wanted):
