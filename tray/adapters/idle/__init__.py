@@ -39,7 +39,8 @@ class IdleReader(Protocol):
         `pointbreak-typing-pause`, often both at once: a reader with a connection reads under
         its own lock. Blocks for one round trip (X, D-Bus: at most 2 s; `ioreg`: at most
         5 s), so never on the engine's thread. A source that fails or has gone away (the X
-        server, the bus, the service) raises OSError, nothing else; after `close`, too."""
+        server, the bus, the service) raises OSError, nothing else; so may a reading after
+        `close` (a reader with nothing to close reads on)."""
         ...
 
     def close(self) -> None:
