@@ -56,6 +56,14 @@ def x11() -> Iterator[Harness]:
                                       text=True, bufsize=1)
             windows.append(window)
             assert window.stdout is not None and window.stdout.readline().strip() == "shown"
+            wait_for(is_fullscreen, what="the window active and fullscreen")
+
+        def is_fullscreen() -> bool:  # as the window manager says, read with xprop
+            active = subprocess.run(["xprop", "-root", "_NET_ACTIVE_WINDOW"], env=env, text=True,
+                                    capture_output=True).stdout.split()[-1]
+            state = subprocess.run(["xprop", "-id", active, "_NET_WM_STATE"], env=env, text=True,
+                                   capture_output=True).stdout
+            return "_NET_WM_STATE_FULLSCREEN" in state
 
         def end_it() -> None:
             assert windows[-1].stdin is not None
@@ -84,8 +92,11 @@ def gnome(session_bus) -> Iterator[Harness]:
 def microphone(pulse: dict[str, str]) -> Iterator[Harness]:
     recordings: list[subprocess.Popen[bytes]] = []
 
-    def start_it() -> None:
+    def start_it() -> None:  # returns once the server has the recording stream
         recordings.append(subprocess.Popen(["parecord", "-d", "mic", os.devnull], env=pulse))
+        wait_for(lambda: subprocess.run(["pactl", "list", "short", "source-outputs"], env=pulse,
+                                        capture_output=True, text=True).stdout.strip(),
+                 what="the recording stream")
 
     def end_it() -> None:
         recordings[-1].kill()
