@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import subprocess
 import threading
 import time
@@ -51,9 +52,13 @@ class Server:
 
 @pytest.fixture
 def server(tmp_path, monkeypatch) -> Iterator[Server]:
-    """dunst on an X display and a session bus of its own."""
+    """dunst on an X display and a session bus of its own. Its context menu (`dunstctl
+    context`) hands the buttons to a stand-in dmenu, which presses the first "Start"."""
+    picker = tmp_path / "dmenu"
+    picker.write_text("#!/bin/sh\nexec grep -m1 '^#Start '\n")
+    picker.chmod(0o755)
     config = tmp_path / "dunstrc"
-    config.write_text("[global]\n    dmenu = /bin/true\n")
+    config.write_text(f"[global]\n    dmenu = {picker}\n")
     with private_x() as x, private_bus() as bus:
         env = dict(os.environ, DISPLAY=x.address, DBUS_SESSION_BUS_ADDRESS=bus.address)
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
@@ -178,6 +183,18 @@ def test_a_vanished_server_is_an_error_where_the_path_can_tell(harness: Harness)
         path.notify(2, "After", "it went away", {}, lambda _a: None)
     assert time.monotonic() - started < 6  # at most its 5 s
     path.close(1)  # never raises: logged
+
+
+def test_a_pressed_button_calls_back_with_its_action_on_the_listening_thread(
+        server: Server) -> None:
+    """The one path with buttons: what `on_action` gets, and on which thread."""
+    path = notify.DBusNotifier()
+    pressed: queue.Queue[tuple[str, str]] = queue.Queue()
+    path.notify(1, "Time for a back break", "A 5-minute routine.", ACTIONS,
+                lambda action: pressed.put((action, threading.current_thread().name)))
+    wait_for(lambda: server.shown() == 1, what="the notification")
+    subprocess.run(["dunstctl", "context"], env=server.env, check=True, timeout=10)
+    assert pressed.get(timeout=5) == ("start", "pointbreak-notify")
 
 
 # --- SafeNotifier: how the tray calls every path ----------------------------------------------
