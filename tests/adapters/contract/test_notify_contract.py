@@ -187,14 +187,25 @@ def test_a_vanished_server_is_an_error_where_the_path_can_tell(harness: Harness)
 
 def test_a_pressed_button_calls_back_with_its_action_on_the_listening_thread(
         server: Server) -> None:
-    """The one path with buttons: what `on_action` gets, and on which thread."""
+    """The one path with buttons: what `on_action` gets, on which thread, and only from the
+    notification server itself."""
     path = notify.DBusNotifier()
     pressed: queue.Queue[tuple[str, str]] = queue.Queue()
     path.notify(1, "Time for a back break", "A 5-minute routine.", ACTIONS,
                 lambda action: pressed.put((action, threading.current_thread().name)))
     wait_for(lambda: server.shown() == 1, what="the notification")
+    # Another client of the bus sends the same signal first: it presses nothing.
+    from jeepney import DBusAddress, new_signal
+    from jeepney.io.blocking import open_dbus_connection
+
+    server_id = path._ids[1]
+    with open_dbus_connection(bus="SESSION") as other:
+        other.send(new_signal(DBusAddress("/org/freedesktop/Notifications",
+                                          interface="org.freedesktop.Notifications"),
+                              "ActionInvoked", "us", (server_id, "snooze")))
     subprocess.run(["dunstctl", "context"], env=server.env, check=True, timeout=10)
     assert pressed.get(timeout=5) == ("start", "pointbreak-notify")
+    assert pressed.empty()
 
 
 # --- SafeNotifier: how the tray calls every path ----------------------------------------------

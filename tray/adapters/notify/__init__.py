@@ -50,8 +50,10 @@ class NotificationPath(Protocol):
         """Show one notification; a second with the same `key` replaces the first where the
         path can. `actions` maps an action's name to its button's text (shown only when
         `has_actions`); `on_action(name)` is called on `pointbreak-notify` when one is
-        pressed, and must only post. A server that fails or has gone away raises (NotifyError,
-        OSError, SubprocessError): SafeNotifier logs it once."""
+        pressed (as the notification server says, never another client), and must only
+        post. A server that fails or has gone away raises (NotifyError, OSError,
+        SubprocessError) where the path can tell (plyer and pystray cannot): SafeNotifier
+        logs it once."""
         ...
 
     def close(self, key: int) -> None:
