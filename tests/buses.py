@@ -1,5 +1,7 @@
 """Private peers for the ports' contract tests, each started here and ended here: a D-Bus bus
-(dbus-daemon), a bare X server (Xvfb), so a test can make them vanish under a live adapter."""
+(dbus-daemon), a bare X server (Xvfb), so a test can make them vanish under a live adapter.
+On a system that cannot run a peer (Windows and macOS in CI) its tests are skipped, saying
+so, as the end-to-end tests are."""
 
 from __future__ import annotations
 
@@ -7,11 +9,22 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from desktop import wait_for
+
+
+def require(kind: str) -> None:
+    """Skip unless this system can run such a peer: "linux" (Xvfb, dbus-daemon, PulseAudio,
+    inotify) or "posix" (a stand-in command written as a sh script)."""
+    if kind == "linux" and not sys.platform.startswith("linux"):
+        pytest.skip("this peer (Xvfb, D-Bus, PulseAudio or inotify) runs on Linux only")
+    if kind == "posix" and sys.platform == "win32":
+        pytest.skip("the stand-in command is a sh script, and a FIFO needs POSIX")
 
 
 @dataclass
@@ -53,6 +66,7 @@ def private_bus(env: dict[str, str] | None = None) -> Iterator[Peer]:
 @contextlib.contextmanager
 def private_x() -> Iterator[Peer]:
     """A bare Xvfb (no window manager) on a free display."""
+    require("linux")
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-noreset", "-screen", "0",
                                "640x480x24", "-nolisten", "tcp"], pass_fds=(write_fd,),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from buses import require
 from fake_ports import COMMANDS
 from fake_winreg import FakeWinreg
 
@@ -92,6 +93,8 @@ def test_every_system_of_the_port_is_held_to_the_contract() -> None:
 @pytest.fixture(params=sorted(MAKERS))
 def harness(request, tmp_path) -> Iterator[Harness]:
     make = MAKERS[request.param]
+    if request.param == "macos":
+        require("posix")  # its launchctl is a sh script
     yield from (make(tmp_path) if make.__code__.co_argcount else make())
 
 
@@ -137,6 +140,7 @@ def test_a_damaged_entry_reads_as_off_and_on_replaces_it(harness: Harness) -> No
 
 @pytest.mark.parametrize("system", ["linux", "macos"])  # entries that are files
 def test_a_fifo_in_its_place_reads_as_off_without_blocking(system: str, tmp_path) -> None:
+    require("posix")
     harness = next(MAKERS[system](tmp_path))
     assert harness.fifo is not None
     harness.fifo()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from buses import private_bus, private_x
+from buses import private_bus, private_x, require
 from fake_ports import ScriptedIdle, ioreg_output
 
 from tray.adapters import idle
@@ -138,6 +138,8 @@ def test_every_reader_of_the_port_is_held_to_the_contract() -> None:
 @pytest.fixture(params=sorted(MAKERS))
 def harness(request, tmp_path, monkeypatch) -> Iterator[Harness]:
     make = MAKERS[request.param]
+    if request.param == "macos":
+        require("posix")  # its ioreg is a sh script
     arguments = {"tmp_path": tmp_path, "monkeypatch": monkeypatch}
     names = make.__code__.co_varnames[:make.__code__.co_argcount]
     yield from make(**{name: arguments[name] for name in names})

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from buses import Peer, private_bus, private_x
+from buses import Peer, private_bus, private_x, require
 from desktop import wait_for
 
 from tray.adapters import notify
@@ -138,6 +138,8 @@ def test_every_path_of_the_port_is_held_to_the_contract() -> None:
 @pytest.fixture(params=sorted(MAKERS))
 def harness(request) -> Harness:
     make = MAKERS[request.param]
+    if request.param == "osascript":
+        require("posix")  # its osascript is a sh script
     names = make.__code__.co_varnames[:make.__code__.co_argcount]
     return make(**{name: request.getfixturevalue(name) for name in names})
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from buses import private_x
+from buses import private_x, require
 from desktop import wait_for
 from fake_ports import Posted, hold
 from fake_winreg import FILETIME_2026, FakeConsentRegistry, app_entry, consent_store
@@ -141,6 +141,7 @@ WATCHERS: dict[str, Callable[..., Iterator[Harness]]] = {
 
 @pytest.fixture(params=sorted(WATCHERS))
 def harness(request) -> Iterator[Harness]:
+    require("linux")  # each watches a Linux peer (X11, D-Bus, PulseAudio, inotify)
     make = WATCHERS[request.param]
     names = make.__code__.co_varnames[:make.__code__.co_argcount]
     yield from make(**{name: request.getfixturevalue(name) for name in names})
