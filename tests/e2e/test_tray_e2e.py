@@ -18,6 +18,7 @@ from desktop import TRAY_TINT, pixels_unlike, wait_for
 
 from tray.core.model import State
 from tray.ipc import client, protocol
+from tray.ipc.commands import Command, Request
 from tray.store import Store
 
 BIN = Path(sys.executable).parent
@@ -91,8 +92,8 @@ def past(instant: datetime) -> bool:
 def look_again(profile) -> None:
     """Have the engine decide at this instant: a reload ends in a tick the engine handles before
     it answers, so whatever fell due by now has been acted on, however late its own timer."""
-    reply = client.send(profile.home / "run" / "pointbreak", "reload")
-    assert reply["ok"], reply
+    reply = client.ask(profile.home / "run" / "pointbreak", Request(Command.RELOAD))
+    assert reply.is_ok, reply
 
 
 class NotificationBus:
@@ -666,8 +667,8 @@ def test_turning_a_detector_off_releases_the_prompt_it_holds(desktop, start_tray
                  what="the due prompt held")
         with profile.settings.open("a") as file:
             file.write("\n[do_not_disturb]\ncalls = false\n")
-        reply = client.send(profile.home / "run" / "pointbreak", "reload")
-        assert reply["ok"], reply
+        reply = client.ask(profile.home / "run" / "pointbreak", Request(Command.RELOAD))
+        assert reply.is_ok, reply
         wait_for(lambda: "Break on screen now" in tray.status(), what="the prompt released")
         assert "microphone" not in tray.status()
         assert len(records(profile)) == 1

@@ -19,7 +19,7 @@ import pytest
 
 from tray.core.choices import Pause, Snooze
 from tray.ipc import client, protocol
-from tray.ipc.commands import BadRequest, Command, Reply, Request, parse_request
+from tray.ipc.commands import BadRequest, Command, Reply, Request, parse_request, request_from
 from tray.ipc.protocol import AlreadyRunning, TrayNotRunning
 from tray.ipc.server import DEADLINE_SECONDS, ControlServer
 
@@ -57,14 +57,15 @@ def test_a_request_and_its_reply(server, runtime: Path) -> None:
     assert seen == [Request(Command.SNOOZE, Snooze(15))]
 
 
-def test_the_wire_shaped_send_checks_as_the_tray_does(server, runtime: Path) -> None:
-    """send(): the name and arguments as the wire has them (the settings window, doctor)."""
+def test_a_request_in_the_wires_shape_is_checked_as_the_tray_does(server, runtime: Path) -> None:
+    """request_from(): the name and arguments as the wire has them, checked before anything is
+    sent (the same check the tray makes of what it receives)."""
     _, seen = server
-    assert client.send(runtime, "pause", {"until": "tomorrow"}) == {"ok": True,
-                                                                     "message": "did pause"}
+    wired = request_from({"command": "pause", "args": {"until": "tomorrow"}})
+    assert client.ask(runtime, wired).to_json() == {"ok": True, "message": "did pause"}
     assert seen == [Request(Command.PAUSE, Pause(until_tomorrow=True))]
     with pytest.raises(BadRequest, match="snooze: minutes must be a whole number from 1 to 120"):
-        client.send(runtime, "snooze", {"minutes": 0})
+        client.ask(runtime, request_from({"command": "snooze", "args": {"minutes": 0}}))
     assert len(seen) == 1
 
 

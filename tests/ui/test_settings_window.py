@@ -14,6 +14,7 @@ from desktop import wait_for
 
 from tray.config import settings_edit as edit
 from tray.config.paths import folders
+from tray.ipc.commands import Reply
 
 pytestmark = pytest.mark.e2e
 
@@ -131,7 +132,8 @@ def form(desktop, profile, monkeypatch):
     profile.settings.write_text(MINE)
     asked: list[str] = []
     root = tk.Tk()
-    window = SettingsWindow(root, folders(), send=lambda c: asked.append(c) or {"ok": True})
+    window = SettingsWindow(root, folders(), send=lambda request: asked.append(
+        request.command) or Reply.done("Settings reloaded."))
     root.update()
     yield window, asked
     root.destroy()

@@ -295,11 +295,12 @@ def _folders_and_store(report: Report) -> None:
 def _running(report: Report) -> None:
     from tray.config.paths import folders
     from tray.ipc import client, protocol
+    from tray.ipc.commands import Command, Request
 
     try:
-        reply = client.send(folders().runtime, "status", timeout=5.0)
+        reply = client.ask(folders().runtime, Request(Command.STATUS), timeout=5.0)
         report.fact("Tray", "running")
-        for line in str(reply.get("message", "")).splitlines():
+        for line in reply.text.splitlines():
             if line.startswith("Problem: "):  # what stopped working in the running tray
                 report.problem(line.removeprefix("Problem: "),
                                f"see the log; quitting and starting {APP} again retries it")

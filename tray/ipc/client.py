@@ -1,5 +1,5 @@
 """A command's side of the control channel: ask() is what `pointbreak <command>`, a second
-start and the windows use to talk to the running tray (send() is the same in the wire's dicts);
+start and the windows use to talk to the running tray (a typed Request in, a typed Reply out);
 is_running() and instance_lock() say whether a tray holds this user's instance lock."""
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ import struct
 import time
 from multiprocessing.connection import Client, Connection
 from pathlib import Path
-from typing import Any
 
 from tray.base import guard
 from tray.base.lockfile import is_held
-from tray.ipc.commands import Command, Reply, Request, request_from
+from tray.ipc.commands import Command, Reply, Request
 from tray.ipc.protocol import (
     APP,
     GREETING,
@@ -34,15 +33,6 @@ def _read_key(runtime: Path) -> bytes:
     except (guard.Refused, ValueError) as error:
         raise _unless_running(runtime, f"no usable key in {key_path(runtime)}") from error
 
-
-
-def send(runtime: Path, command: str, args: dict[str, Any] | None = None,
-         timeout: float = 10.0) -> dict[str, Any]:
-    """ask(), in the wire's own shapes: the command's name and arguments checked as the tray
-    checks them (BadRequest), the reply as the tray's JSON object. For the callers that still
-    speak dicts (the settings window, doctor)."""
-    return ask(runtime, request_from({"command": command, "args": args or {}}),
-               timeout).to_json()
 
 
 def ask(runtime: Path, request: Request, timeout: float = 10.0) -> Reply:

@@ -25,6 +25,7 @@ from tray.config.kinds import Choice, Number, Whole
 from tray.config.paths import Folders
 from tray.core.hours import DAY_NAMES
 from tray.ipc import client, protocol
+from tray.ipc.commands import Command, Reply, Request
 from tray.ui.single import listen_for_raise, run_window
 
 listen_for_raise()
@@ -36,13 +37,13 @@ Field = edit.Field
 
 class SettingsWindow:
     def __init__(self, root: tk.Tk, where: Folders,
-                 send: Callable[[str], dict[str, Any]] | None = None) -> None:
+                 send: Callable[[Request], Reply] | None = None) -> None:
         from tray.ui import look
 
         self.root = root
         self.where = where
         self.path = where.settings
-        self.send = send or (lambda command: client.send(where.runtime, command))
+        self.send = send or (lambda request: client.ask(where.runtime, request))
         loaded, problems = settings_file.load(self.path)
         _, broken = edit.read_document(self.path)
         self.saved = edit.values_of(loaded)
@@ -323,9 +324,9 @@ class SettingsWindow:
         if saved.kept_broken_as is not None:
             text += f" Your unreadable file was kept as {saved.kept_broken_as.name}."
         try:
-            reply = self.send("reload")
-            text += (" Pointbreak uses the new settings now." if reply.get("ok")
-                     else f" Pointbreak could not reload them: {reply.get('error')}")
+            reply = self.send(Request(Command.RELOAD))
+            text += (" Pointbreak uses the new settings now." if reply.is_ok
+                     else f" Pointbreak could not reload them: {reply.text}")
         except protocol.TrayNotAnswering:
             text += " Pointbreak did not answer in time; it reads the file within a minute."
         except protocol.TrayNotRunning:
