@@ -8,8 +8,8 @@ import os
 import socket
 import struct
 import time
-from multiprocessing.connection import Client, Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tray.base import guard
 from tray.base.lockfile import is_held
@@ -24,6 +24,9 @@ from tray.ipc.protocol import (
     address,
     key_path,
 )
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 
 def _read_key(runtime: Path) -> bytes:
@@ -76,7 +79,11 @@ def ask(runtime: Path, request: Request, timeout: float = 10.0) -> Reply:
 
 
 def _connect(where: str, timeout: float) -> Connection:
+    # multiprocessing (a few ms to import) only once there is a tray to talk to: `pointbreak
+    # status` without one never needs it.
     if IS_WINDOWS:
+        from multiprocessing.connection import Client
+
         return Client(where, family="AF_PIPE")
     deadline = time.monotonic() + timeout
     while True:
@@ -85,6 +92,8 @@ def _connect(where: str, timeout: float) -> Connection:
             sock.settimeout(max(0.01, deadline - time.monotonic()))
             sock.connect(where)
             sock.settimeout(None)  # blocking again: Connection reads the bare descriptor
+            from multiprocessing.connection import Connection
+
             return Connection(sock.detach())
         except BlockingIOError:  # the tray's queue is full (EAGAIN): it is there, try again
             sock.close()

@@ -26,8 +26,11 @@ import os
 import struct
 import sys
 import time
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 APP = "Pointbreak"
 GREETING = b"pointbreak-control-1 "
