@@ -14,12 +14,13 @@ from importlib import metadata
 logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(levelname)s %(message)s")
 import pystray
 from tray.adapters import icon
+from tray.adapters.icon import pystray_backend
 assert pystray.Icon.__module__ == "pystray._xorg", pystray.Icon.__module__
-chosen = icon._icon_class(pystray)
+chosen = pystray_backend._icon_class(pystray)
 print("chosen", chosen.__name__, issubclass(chosen, pystray.Icon))
 print("backend", icon.backend_name(chosen))
 metadata.version = lambda name: "0.20.0"
-print("newer", icon._icon_class(pystray) is pystray.Icon)
+print("newer", pystray_backend._icon_class(pystray) is pystray.Icon)
 """
 
 

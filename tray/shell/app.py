@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from tray import APP_NAME, __version__
+from tray.adapters import icon as tray_icon
 from tray.adapters.choosing import AUTO, UnknownChoice
-from tray.adapters.icon import Actions, TrayIcon
+from tray.adapters.icon import Actions, Icon
 from tray.base import testhooks
 from tray.base.exits import Exit
 from tray.base.lockfile import InstanceLock
@@ -98,7 +99,7 @@ class TrayApp:
     def __init__(self, where: Folders, show_welcome: bool = True) -> None:
         self.where = where
         self.show_welcome = show_welcome
-        self.icon: TrayIcon | None = None
+        self.icon: Icon | None = None
         self.runner: Any = None
         self.windows: Any = None
         self.notifier: Any = None
@@ -118,12 +119,17 @@ class TrayApp:
         self.effects = Effects(self)
         self.answers = Answers(self)
         self._tell_keys = itertools.count(-1, -1)  # prompts use their seq, 1 and up
+        self._icon_problem: str | None = None  # an unknown POINTBREAK_TRAY, told at start
 
     def run(self) -> int:
         log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
                  sys.version.split()[0], sys.platform)
         try:
-            self.icon = TrayIcon(self._actions())
+            try:
+                self.icon = tray_icon.select(self._actions())
+            except UnknownChoice as error:
+                self._icon_problem = str(error)
+                self.icon = tray_icon.select(self._actions(), AUTO)
         except Exception as error:  # no display, no backend: say it and stop
             log.exception("cannot create the tray icon")
             print(f"{APP_NAME} cannot create its tray icon: {error}", file=sys.stderr)
@@ -171,7 +177,7 @@ class TrayApp:
         from tray.shell.window_processes import Windows
         from tray.store import Store
 
-        problems: list[str] = []  # the ports' own, said with the profile's
+        problems: list[str] = [self._icon_problem] if self._icon_problem else []
         profile = load_profile(create_settings=True)
         self.profile = profile
         self.rules = testhooks.shorter_times(profile.rules)
@@ -190,12 +196,12 @@ class TrayApp:
             log.info("pruned %s history records older than 400 days", dropped)
         self._check_stopping()
         recorded = tuple(store.day_count(today - timedelta(days=n)) for n in (0, 1))
-        pystray_icon = self.icon.icon if self.icon else None
+        toolkit_icon = self.icon.icon if self.icon else None  # None but for pystray's
         try:
-            chosen = notify.select(pystray_icon)
+            chosen = notify.select(toolkit_icon)
         except UnknownChoice as error:
             problems.append(str(error))
-            chosen = notify.select(pystray_icon, AUTO)
+            chosen = notify.select(toolkit_icon, AUTO)
         self.notifier = notify.SafeNotifier(chosen)
         tick = testhooks.seconds("TICK")  # tests only: a faster minute
         self.runner = EngineRunner(self.rules, state, store, self.effects.on_decision,

@@ -20,7 +20,7 @@ from tray.core.events import ClosePrompt, ShowPrompt, StartRequested, StartRouti
 from tray.core.model import DEFAULT_SNOOZE, Rules, State
 
 if TYPE_CHECKING:
-    from tray.adapters.icon import TrayIcon
+    from tray.adapters.icon import Icon
     from tray.shell.detectors import Detectors
 
 TYPING_PAUSE_SECONDS = 10.0  # no input this long is a pause in typing (not being away)
@@ -36,7 +36,7 @@ class Host(Protocol):
     runner: Any
     detectors: Detectors | None
     stopping: threading.Event
-    icon: TrayIcon | None
+    icon: Icon | None
 
 
 class Effects:

@@ -1,0 +1,132 @@
+"""The SNI item keeps itself registered (tray.adapters.icon.registration), on a private bus with
+a stand-in watcher: one that answers a registration and then drops the item, as GNOME's was
+seen to (issue 13's memo, 3.6), and one whose name goes and comes back. (xfce4-panel's real
+watcher, restarted, is in tests/e2e/test_sni_e2e.py.)"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Iterator
+
+import pytest
+from buses import private_bus, require
+from desktop import wait_for
+from jeepney import MatchRule, new_method_return
+from jeepney.bus_messages import message_bus
+from jeepney.io.threading import Proxy
+
+from tray.adapters.bus import Ended, Router
+from tray.adapters.icon import Actions
+from tray.adapters.icon.sni import SniIcon
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+class StandInWatcher:
+    """Owns the watcher's name; lists what registers, in `form`, unless `drops` is left."""
+
+    def __init__(self, form: str, drops: int = 0) -> None:
+        self.form, self.drops = form, drops
+        self.registered: list[str] = []
+        self.items: list[str] = []
+        self._router = Router("SESSION")
+        self._calls: queue.Queue[object] = queue.Queue()
+        self._router.filter(MatchRule(type="method_call"), queue=self._calls)
+        self._bus = Proxy(message_bus, self._router, timeout=5)
+        assert self._bus.RequestName(WATCHER, 4) == (1,)
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            call = self._calls.get()
+            if isinstance(call, Ended):
+                return
+            member = call.header.fields[3]  # HeaderFields.member
+            if member == "RegisterStatusNotifierItem":
+                sender = call.header.fields[7]  # HeaderFields.sender
+                self.registered.append(call.body[0])
+                if self.drops:
+                    self.drops -= 1  # answered, and not listed
+                else:
+                    entry = call.body[0]
+                    self.items = [f"{sender}@{entry}" if entry.startswith("/") else
+                                  entry if self.form == "name" else
+                                  f"{entry}/StatusNotifierItem"]
+                self._router.send(new_method_return(call))
+            elif member == "Get":
+                self._router.send(new_method_return(call, "v", (("as", self.items),)))
+
+    def leave(self) -> None:
+        self._router.close()
+
+
+@pytest.fixture
+def bus() -> Iterator[str]:
+    require("linux")
+    with private_bus() as peer:
+        saved = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = peer.address
+        try:
+            yield peer.address
+        finally:
+            if saved is None:
+                del os.environ["DBUS_SESSION_BUS_ADDRESS"]
+            else:
+                os.environ["DBUS_SESSION_BUS_ADDRESS"] = saved
+
+
+def running(icon: SniIcon) -> tuple[threading.Thread, threading.Event]:
+    ready = threading.Event()
+    thread = threading.Thread(target=icon.run, args=(ready.set,), daemon=True)
+    thread.start()
+    assert ready.wait(15), "setup did not run"
+    return thread, ready
+
+
+def nothing() -> Actions:
+    return Actions(*[lambda *_a: None] * len(Actions.__dataclass_fields__))
+
+
+def test_without_a_watcher_the_sni_icon_is_not_made(bus: str) -> None:
+    with pytest.raises(RuntimeError, match=r"no org\.kde\.StatusNotifierWatcher"):
+        SniIcon(nothing())
+
+
+@pytest.mark.parametrize("form", ["name", "name/path"])
+def test_an_item_the_watcher_dropped_registers_again_until_listed(bus: str, form: str) -> None:
+    watcher = StandInWatcher(form, drops=2)
+    icon = SniIcon(nothing(), confirm_after_seconds=0.1)
+    thread, _ = running(icon)
+    try:
+        wait_for(lambda: watcher.items, what="the item listed")
+        assert watcher.registered == [icon.bus_name] * 3  # the first, then twice again
+    finally:
+        icon.stop()
+        thread.join(10)
+        watcher.leave()
+    assert not thread.is_alive()
+
+
+def test_a_watcher_that_restarts_gets_the_item_again(bus: str) -> None:
+    first = StandInWatcher("name")
+    icon = SniIcon(nothing(), confirm_after_seconds=0.1)
+    thread, _ = running(icon)
+    try:
+        wait_for(lambda: first.items, what="the first registration")
+        first.leave()
+        second = StandInWatcher("name/path")
+        wait_for(lambda: second.registered == [icon.bus_name], what="a registration again")
+        wait_for(lambda: second.items, what="the item listed by the new watcher")
+    finally:
+        icon.stop()
+        thread.join(10)
+    assert not thread.is_alive()
+    # Quit leaves nothing: the name, and so the item, is off the bus.
+    router = Router("SESSION")
+    try:
+        assert Proxy(message_bus, router, timeout=5).NameHasOwner(icon.bus_name) == (0,)
+    finally:
+        router.close()
+    second.leave()
