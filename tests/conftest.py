@@ -74,16 +74,33 @@ def desktop():
     """Xvfb + openbox + trayer + a D-Bus session with dunst, shared by the end-to-end tests."""
     import desktop as desk
 
+    yield from _desktop_session(desk.start_desktop)
+
+
+def _desktop_session(start, tools: tuple[str, ...] = ()):
+    import desktop as desk
+
     if not sys.platform.startswith("linux"):
-        pytest.skip("the end-to-end tests need Xvfb, trayer and D-Bus: Linux only")
-    missing = desk.missing_tools()
+        pytest.skip("the end-to-end tests need Xvfb, a tray host and D-Bus: Linux only")
+    missing = [tool for tool in tools if shutil.which(tool) is None] + desk.missing_tools()
     if missing:
         pytest.fail(f"missing {', '.join(missing)}: `bash tests/run.sh` installs them")
-    session = desk.start_desktop()
+    session = start()
     try:
         yield session
     finally:
         session.stop()
+
+
+@pytest.fixture(scope="session")
+def panel_desktop():
+    """Xvfb + a D-Bus session + xfce4-panel with only its systray (a StatusNotifierItem
+    watcher and host), shared by the tests of the SNI tray; `start_panel`/`stop_panel` restart
+    its watcher."""
+    import desktop as desk
+
+    yield from _desktop_session(desk.start_panel_desktop,
+                                ("xfce4-panel", "dbus-update-activation-environment"))
 
 
 @dataclass
@@ -149,11 +166,42 @@ def start_tray(desktop, profile):
                 return None
 
             tray.icon = desk.wait_for(shown_icon, what="the tray icon")
-        def answers() -> bool:  # a tray still starting says so on stderr, with status 1
-            result = profile.run("status")
-            return result.returncode == 0 and "not running" not in result.stdout
+        desk.wait_for(lambda: _answers(profile), what="the control channel")
+        return tray
 
-        desk.wait_for(answers, what="the control channel")
+    yield start
+    for tray in started:
+        tray.stop()
+
+
+def _answers(profile: Profile) -> bool:
+    """Whether the tray answers `status` (one still starting says so, with status 1)."""
+    result = profile.run("status")
+    return result.returncode == 0 and "not running" not in result.stdout
+
+
+@pytest.fixture
+def start_sni_tray(panel_desktop, profile):
+    """Start the real `pointbreak` tray on the xfce4-panel desktop: it must choose the
+    StatusNotifierItem by itself, and register it (`Tray.icon` is its bus name)."""
+    import desktop as desk
+
+    started: list[Tray] = []
+
+    def start(desktop=None, **env: str) -> Tray:
+        host = desktop or panel_desktop
+        profile.env.update(host.env)
+        profile.env.update(POINTBREAK_TEST_KEY_GUARD_SECONDS="0", POINTBREAK_IDLE="none",
+                           **env)
+        process = subprocess.Popen([str(BIN / "pointbreak"), "--no-welcome"], env=profile.env,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        name = f"org.kde.StatusNotifierItem-{process.pid}-1"
+        tray = Tray(process, profile, name)
+        started.append(tray)
+        desk.wait_for(lambda: any(item.split("/")[0] == name
+                                  for item in host.registered_items()),
+                      timeout=30, what=f"{name} in the watcher's list")
+        desk.wait_for(lambda: _answers(profile), what="the control channel")
         return tray
 
     yield start

@@ -121,8 +121,9 @@ def _signal(pid: int, number: int) -> None:
             os.kill(pid, number)
 
 
-def start_desktop() -> Desktop:
-    """Xvfb on a free display, openbox, trayer and a private D-Bus session with dunst."""
+def start_desktop(*, with_trayer: bool = True) -> Desktop:
+    """Xvfb on a free display, openbox, trayer (unless not `with_trayer`) and a private D-Bus
+    session with dunst."""
     processes: list[subprocess.Popen[bytes]] = []
 
     logs = Path(tempfile.mkdtemp(prefix="pb-desktop-"))
@@ -167,7 +168,8 @@ def start_desktop() -> Desktop:
                           "request", "--height", "32", "--SetDockType", "true",
                           "--transparent", "false", "--tint", "0x336699"], env)
 
-        for attempt in (1, 2):  # trayer has been seen, rarely, to come up without a window
+        # trayer has been seen, rarely, to come up without a window
+        for attempt in (1, 2) if with_trayer else ():
             trayer = spawn_trayer()
             try:
                 wait_for(lambda: desktop.run("xdotool", "search", "--class", "trayer",
@@ -249,3 +251,143 @@ def start_pulse(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
         process.kill()
         raise
     return process, server
+
+
+# --- xfce4-panel: a StatusNotifierItem host ---------------------------------------------------
+
+PANEL_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<channel name="xfce4-panel" version="1.0">
+  <property name="configver" type="int" value="2"/>
+  <property name="panels" type="array">
+    <value type="int" value="1"/>
+    <property name="panel-1" type="empty">
+      <property name="position" type="string" value="p=6;x=0;y=0"/>
+      <property name="size" type="uint" value="32"/>
+      <property name="icon-size" type="uint" value="24"/>
+      <property name="length" type="uint" value="100"/>
+      <property name="position-locked" type="bool" value="true"/>
+      <property name="plugin-ids" type="array"><value type="int" value="1"/></property>
+    </property>
+  </property>
+  <property name="plugins" type="empty">
+    <property name="plugin-1" type="string" value="systray"/>
+  </property>
+</channel>
+"""
+WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+@dataclass
+class PanelDesktop(Desktop):
+    """Xvfb, a private session bus and xfce4-panel holding only its systray plugin, which is
+    the StatusNotifierWatcher and a host (issue 13's memo, 3.4)."""
+
+    home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="pb-xfce-")))
+    panel: subprocess.Popen[bytes] | None = None
+
+    @property
+    def panel_env(self) -> dict[str, str]:
+        return dict(os.environ, **self.env, HOME=str(self.home),
+                    XDG_CONFIG_HOME=str(self.home / "config"),
+                    XDG_RUNTIME_DIR=str(self.home / "run"),
+                    XDG_CACHE_HOME=str(self.home / "cache"))
+
+    def start_panel(self) -> None:
+        """Start xfce4-panel and wait for its watcher to own its name on the bus."""
+        config = self.home / "config" / "xfce4" / "xfconf" / "xfce-perchannel-xml"
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "xfce4-panel.xml").write_text(PANEL_XML)
+        (self.home / "run").mkdir(mode=0o700, exist_ok=True)
+        env = self.panel_env
+        # xfconfd is started by the bus, with the bus's environment: give it this config.
+        subprocess.run(["dbus-update-activation-environment", "DISPLAY", "HOME",
+                        "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME"], env=env,
+                       check=True, capture_output=True, timeout=30)
+        with open(self.home / "panel.log", "ab") as log:
+            self.panel = subprocess.Popen(["xfce4-panel", "--disable-wm-check"], env=env,
+                                          stdout=log, stderr=subprocess.STDOUT,
+                                          stdin=subprocess.DEVNULL, start_new_session=True)
+        wait_for(lambda: self.watcher_pid() is not None, timeout=30,
+                 what=f"xfce4-panel's StatusNotifierWatcher ({self.home / 'panel.log'})")
+
+    def stop_panel(self) -> None:
+        """End xfce4-panel (its plugin, the watcher, is a child process of its own) and wait
+        for the watcher's name to go."""
+        watcher = self.watcher_pid()
+        if self.panel is not None and self.panel.poll() is None:
+            _signal(self.panel.pid, signal.SIGTERM)
+            try:
+                self.panel.wait(10)
+            except subprocess.TimeoutExpired:
+                _signal(self.panel.pid, signal.SIGKILL)
+        if watcher is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(watcher, signal.SIGTERM)
+        wait_for(lambda: self.watcher_pid() is None, what="the watcher to leave the bus")
+
+    def _bus_call(self, destination: str, path: str, interface: str, member: str,
+                  signature: str | None = None, body: tuple[Any, ...] = ()) -> Any:
+        from jeepney import DBusAddress, MessageType, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+
+        with open_dbus_connection(self.bus) as connection:
+            reply = connection.send_and_get_reply(new_method_call(
+                DBusAddress(path, bus_name=destination, interface=interface), member,
+                signature, body), timeout=10)
+        if reply.header.message_type is MessageType.error:
+            return None
+        return reply.body
+
+    def watcher_pid(self) -> int | None:
+        body = self._bus_call("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s",
+                              (WATCHER,))
+        return None if body is None else int(body[0])
+
+    def registered_items(self) -> list[str]:
+        body = self._bus_call(WATCHER, "/StatusNotifierWatcher",
+                              "org.freedesktop.DBus.Properties", "Get", "ss",
+                              (WATCHER, "RegisteredStatusNotifierItems"))
+        return [] if body is None else list(body[0][1])
+
+    def item_property(self, owner: str, name: str) -> Any:
+        body = self._bus_call(owner, "/StatusNotifierItem", "org.freedesktop.DBus.Properties",
+                              "Get", "ss", ("org.kde.StatusNotifierItem", name))
+        return None if body is None else body[0][1]
+
+    def stop(self) -> None:
+        self.stop_panel() if self.watcher_pid() is not None else None
+        super().stop()
+        # The bus started xfconfd and at-spi for the panel; they outlive it: end them by PID.
+        for pid in _processes_on_bus(self.bus):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+
+def _processes_on_bus(bus: str) -> list[int]:
+    """The processes whose environment names `bus` (those the bus started, left behind)."""
+    found = []
+    wanted = f"DBUS_SESSION_BUS_ADDRESS={bus}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if wanted in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def start_panel_desktop(*, with_trayer: bool = False) -> PanelDesktop:
+    """A desktop whose tray is xfce4-panel's systray (an SNI host); with `with_trayer`, trayer
+    too (an XEmbed host) and no panel yet: `start_panel` then makes a watcher appear."""
+    plain = start_desktop(with_trayer=with_trayer)
+    desktop = PanelDesktop(plain.display, plain.bus, plain.processes)
+    if not with_trayer:
+        try:
+            desktop.start_panel()
+        except BaseException:
+            desktop.stop()
+            raise
+    return desktop

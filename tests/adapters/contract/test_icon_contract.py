@@ -1,9 +1,10 @@
-"""The tray icon port's contract (tray.adapters.icon.Icon), run against each pystray backend
-this system has, on the test desktop (Xvfb, openbox, trayer), each in a process of its own (a
-pystray backend is chosen once, at its import): `show` never blocks, from before the loop runs
-or from another thread, and the newest view wins; `setup` runs on `pointbreak-start`; `stop` is
-idempotent and ends `run` on the main thread; its capabilities are its backend's. (The icon
-clicked for real is in tests/e2e/test_tray_e2e.py.)"""
+"""The tray icon port's contract (tray.adapters.icon.Icon), run against each backend this system
+has, each in a process of its own (a pystray backend is chosen once, at its import): pystray's
+on the test desktop (Xvfb, openbox, trayer), the StatusNotifierItem on xfce4-panel's systray.
+`show` never blocks, from before the loop runs or from another thread, and the newest view wins
+(as the host would read it: for the SNI item, its ToolTip over the bus); `setup` runs on
+`pointbreak-start`; `stop` is idempotent and ends `run` on the main thread; its capabilities
+are its backend's. (The icons clicked for real are in tests/e2e/.)"""
 
 from __future__ import annotations
 
@@ -16,14 +17,29 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 PROBE = r"""
-import threading, time
-from tray.adapters.icon import Actions, Capabilities, TrayIcon, View
+import os, threading, time
+from tray.adapters.icon import Actions, Capabilities, View, select
 from tray.core.model import Mode
 
 def nothing(*_args):
     pass
 
-icon = TrayIcon(Actions(*[nothing] * len(Actions.__dataclass_fields__)))
+BACKEND = os.environ["PROBE_BACKEND"]
+icon = select(Actions(*[nothing] * len(Actions.__dataclass_fields__)),
+              "sni" if BACKEND == "sni" else "xembed")
+
+def shown():
+    if BACKEND != "sni":
+        return icon.icon.title
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+    with open_dbus_connection() as bus:
+        reply = bus.send_and_get_reply(new_method_call(
+            DBusAddress("/StatusNotifierItem", bus_name=icon.bus_name,
+                        interface="org.freedesktop.DBus.Properties"),
+            "Get", "ss", ("org.kde.StatusNotifierItem", "ToolTip")), timeout=5)
+    return reply.body[0][1][3]
+
 started = time.monotonic()
 icon.show(View(mode=Mode.DUE, tooltip="before the loop"))
 print("show before run returns at once:", time.monotonic() - started < 0.5)
@@ -39,9 +55,9 @@ def setup():
     icon.show(View(mode=Mode.DONE, tooltip=LAST))
     print("show from another thread returns at once:", time.monotonic() - started < 0.5)
     deadline = time.monotonic() + 10
-    while icon.icon.title != LAST and time.monotonic() < deadline:
+    while shown() != LAST and time.monotonic() < deadline:
         time.sleep(0.05)
-    print("the newest view is shown:", icon.icon.title == LAST)
+    print("the newest view is shown:", shown() == LAST)
     print("it is applied on:", sorted(t.name for t in threading.enumerate()
                                       if t.name == "pointbreak-icon"))
     icon.stop()
@@ -61,9 +77,11 @@ def _backends() -> list[str]:
     return [*found, "gtk", "appindicator"]
 
 
-@pytest.mark.parametrize("backend", _backends())
-def test_the_icon_keeps_the_ports_promises(backend: str, desktop) -> None:
-    env = {**os.environ, **desktop.env, "PYSTRAY_BACKEND": backend}
+@pytest.mark.parametrize("backend", [*_backends(), "sni"])
+def test_the_icon_keeps_the_ports_promises(backend: str, request) -> None:
+    desktop = request.getfixturevalue("panel_desktop" if backend == "sni" else "desktop")
+    env = {**os.environ, **desktop.env, "PROBE_BACKEND": backend,
+           **({} if backend == "sni" else {"PYSTRAY_BACKEND": backend})}
     result = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
