@@ -130,3 +130,22 @@ def test_a_watcher_that_restarts_gets_the_item_again(bus: str) -> None:
     finally:
         router.close()
     second.leave()
+
+
+def test_the_port_chooses_by_name_and_says_what_it_met(bus: str, monkeypatch) -> None:
+    from tray.adapters import icon
+    from tray.adapters.choosing import UnknownChoice
+
+    monkeypatch.setenv("POINTBREAK_TRAY", "appindicator")
+    with pytest.raises(UnknownChoice, match="POINTBREAK_TRAY=appindicator is not one of sni, "
+                                            "xembed"):
+        icon.select(nothing())
+    with pytest.raises(icon.NoTray, match=r"sni: no org\.kde\.StatusNotifierWatcher on the"):
+        icon.select(nothing(), "sni")  # forced, and no watcher: no fallback
+    watcher = StandInWatcher("name")
+    try:
+        chosen = icon.select(nothing(), "auto")
+        assert chosen.capabilities().backend == "sni" and chosen.icon is None
+        assert chosen.has_menu
+    finally:
+        watcher.leave()

@@ -67,10 +67,12 @@ def test_doctor_suggests_the_gtk_menu_only_where_the_icon_port_says_it_can_be_ha
 
     # pystray as doctor imports it, with an X11 backend's flags (no display needed).
     monkeypatch.setitem(sys.modules, "pystray", types.SimpleNamespace(Icon=Bare))
+    monkeypatch.setattr(icon, "find_host", lambda: icon.Host("xembed"))  # trayer, say
     real = icon.capabilities
     for platform, suggested in (("linux", True), ("darwin", False)):
         monkeypatch.setattr(icon, "capabilities", lambda cls, p=platform: real(cls, p))
         report = doctor.Report()
         doctor._tray_backend(report)
-        assert report.facts == [("Tray backend", "xorg (menu: no)")]
+        assert report.facts == [("Tray host", "XEmbed (a system tray on the X display)"),
+                                ("Tray backend", "xorg (menu: no)")]
         assert bool(report.problems) is suggested

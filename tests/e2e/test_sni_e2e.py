@@ -68,7 +68,9 @@ def test_the_tray_as_a_status_notifier_item_on_xfce(panel_desktop, start_sni_tra
                                                      profile) -> None:
     desktop = panel_desktop
     shots = profile.artifacts("sni")
-    tray = start_sni_tray(POINTBREAK_TEST_TICK_SECONDS="0.5")
+    tray = start_sni_tray(POINTBREAK_TEST_TICK_SECONDS="0.5", POINTBREAK_TRAY="tray")
+    # An unknown name is told, and the tray chooses by itself: SNI, as a watcher runs.
+    assert "POINTBREAK_TRAY=tray is not one of sni, xembed; choosing by itself" in tray.log()
     assert "tray icon: using sni" in tray.log()
     assert desktop.item_property(tray.icon, "Status") == "Active"
 
@@ -182,3 +184,29 @@ def test_an_xembed_tray_moves_to_sni_when_a_watcher_appears(profile) -> None:
                 process.wait(5)
     finally:
         desktop.stop()
+
+
+def test_doctor_names_the_tray_protocol_and_the_watchers_process(panel_desktop, desktop,
+                                                                   profile) -> None:
+    def doctor(env: dict[str, str]) -> str:
+        result = subprocess.run([str(BIN / "pointbreak"), "doctor"], env=env, text=True,
+                                capture_output=True, timeout=60)
+        return result.stdout
+
+    def fact(report: str, name: str) -> str:
+        found = re.search(rf"^{name}\s+(.*)$", report, re.MULTILINE)
+        assert found, report
+        return found.group(1)
+
+    on_xfce = doctor(dict(profile.env, **panel_desktop.env))
+    pid = panel_desktop.watcher_pid()
+    assert fact(on_xfce, "Tray host") == (f"StatusNotifierItem (watcher: panel-1-systray, pid "
+                                          f"{pid}; menus: yes)")
+    assert fact(on_xfce, "Tray backend") == "sni (menu: yes)"
+    on_trayer = doctor(dict(profile.env, **desktop.env))
+    assert fact(on_trayer, "Tray host") == "XEmbed (a system tray on the X display)"
+    nowhere = doctor({k: v for k, v in profile.env.items() if k not in ("DISPLAY",)}
+                     | {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"})
+    assert fact(nowhere, "Tray host").startswith("none (no session bus"), nowhere
+    assert "No tray host here: no StatusNotifierWatcher on the session bus and no XEmbed" \
+        in nowhere, nowhere

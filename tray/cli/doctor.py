@@ -99,6 +99,21 @@ def _session(report: Report) -> None:
 
 
 def _tray_backend(report: Report) -> None:
+    from tray.adapters import icon
+    from tray.adapters.choosing import system_of
+
+    if system_of() == "linux":
+        host = icon.find_host()
+        report.fact("Tray host", str(host))
+        if host.protocol == "sni":
+            report.fact("Tray backend", "sni (menu: yes)")
+            return
+        if host.protocol == "none":
+            report.problem("No tray host here: no StatusNotifierWatcher on the session bus and "
+                           "no XEmbed system tray on the display, so no icon shows (prompts "
+                           "still come; `pointbreak` opens the control window).",
+                           "add a tray to the panel (XFCE, KDE, LXQt, MATE: the system tray "
+                           "or status notifier plugin; GNOME: the AppIndicator extension)")
     try:
         import pystray
     except Exception as error:
@@ -106,8 +121,6 @@ def _tray_backend(report: Report) -> None:
         report.problem("pystray cannot load a tray backend here.",
                        "run Pointbreak inside a desktop session")
         return
-    from tray.adapters import icon
-
     can = icon.capabilities(pystray.Icon)
     report.fact("Tray backend", f"{can.backend} (menu: {'yes' if can.has_menu else 'no'})")
     if can.can_install_menu:

@@ -17,12 +17,14 @@ import sys
 from collections.abc import Callable
 
 from tray.adapters.choosing import first_that_works, forced, system_of
+from tray.adapters.icon.hosts import Host, find_host
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, Entry, View, entries
 from tray.adapters.icon.ports import Capabilities, Icon, backend_name, capabilities
 from tray.adapters.icon.pystray_backend import TrayIcon
 
-__all__ = ["MARKER_OF_MODE", "VARIABLE", "Actions", "Capabilities", "Entry", "Icon", "TrayIcon",
-           "View", "backend_name", "capabilities", "entries", "names", "select"]
+__all__ = ["MARKER_OF_MODE", "VARIABLE", "Actions", "Capabilities", "Entry", "Host", "Icon",
+           "TrayIcon", "View", "backend_name", "capabilities", "entries", "find_host", "names",
+           "select"]
 
 VARIABLE = "POINTBREAK_TRAY"
 
