@@ -1,10 +1,12 @@
 """The tray's figures, beside the floor (bench/floor.py), measured the same way in one run.
 
 - start-up: from Popen to the icon window existing in the tray host (polled every 10 ms with
-  python-xlib), median of N starts, per program and backend;
+  python-xlib), or for the StatusNotifierItem (`sni`, on xfce4-panel's systray) to the item
+  listed by the watcher, median of N starts, per program and backend;
 - idle: resident memory (VmRSS, VmHWM) after 5 minutes; CPU (utime+stime) and wake-ups
   (voluntary context switches summed over threads, per second) over a 10-minute idle window;
-  the programs idle side by side on one Xvfb + trayer desktop;
+  the programs idle side by side on one Xvfb + trayer desktop (the sni one on an Xvfb +
+  xfce4-panel desktop beside it);
 - sessions: resident memory before and after 100 sessions started with `pointbreak now` and
   answered with xdotool (Start, then Stop; the key guard off).
 
@@ -43,7 +45,20 @@ ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
 class Program:
     name: str
     command: list[str]
-    backend: str
+    backend: str  # pystray's, or "sni" for the StatusNotifierItem on xfce4-panel
+
+    def desktop(self, desktops: dict[str, desk.Desktop]) -> desk.Desktop:
+        return desktops["xfce" if self.backend == "sni" else "trayer"]
+
+
+def icon_shown(desktops: dict[str, desk.Desktop], program: Program,
+               process: subprocess.Popen[bytes], before: set[str]) -> bool:
+    """The icon is in its host: a new window in trayer, or the item in the watcher's list."""
+    host = program.desktop(desktops)
+    if isinstance(host, desk.PanelDesktop):
+        name = f"org.kde.StatusNotifierItem-{process.pid}-1"
+        return any(item.split("/")[0] == name for item in host.registered_items())
+    return bool(set(host.tray_icons()) - before)
 
 
 def profile_env(desktop: desk.Desktop, backend: str) -> dict[str, str]:
@@ -56,7 +71,9 @@ def profile_env(desktop: desk.Desktop, backend: str) -> dict[str, str]:
                 XDG_CONFIG_HOME=str(home / ".config"),
                 XDG_DATA_HOME=str(home / ".local" / "share"),
                 XDG_STATE_HOME=str(home / ".local" / "state"),
-                XDG_CACHE_HOME=str(home / ".cache"), PYSTRAY_BACKEND=backend)
+                XDG_CACHE_HOME=str(home / ".cache"),
+                PYSTRAY_BACKEND="xorg" if backend == "sni" else backend,
+                POINTBREAK_TRAY="sni" if backend == "sni" else "xembed")
 
 
 class Tree:
@@ -82,7 +99,8 @@ class Tree:
         return found
 
 
-def start_up(desktop: desk.Desktop, program: Program, runs: int) -> list[float]:
+def start_up(desktops: dict[str, desk.Desktop], program: Program, runs: int) -> list[float]:
+    desktop = program.desktop(desktops)
     times = []
     for _ in range(runs):
         env = profile_env(desktop, program.backend)
@@ -96,8 +114,12 @@ def start_up(desktop: desk.Desktop, program: Program, runs: int) -> list[float]:
         icon_at = None
         deadline = started + 20
         while time.perf_counter() < deadline:
-            new = tree.windows() - seen
-            if new and set(desktop.tray_icons()) - before:
+            if program.backend == "sni":
+                shown = icon_shown(desktops, program, process, before)
+            else:
+                shown = bool(tree.windows() - seen) and icon_shown(desktops, program, process,
+                                                                   before)
+            if shown:
                 icon_at = time.perf_counter()
                 break
             time.sleep(0.01)
@@ -147,23 +169,25 @@ def memory(pid: int) -> tuple[float, float]:
     return values["VmRSS"], values["VmHWM"]
 
 
-def idle(desktop: desk.Desktop, programs: list[Program], rss_after: float,
+def idle(desktops: dict[str, desk.Desktop], programs: list[Program], rss_after: float,
          window: float, settle: float = 30.0) -> None:
     running = []
     for program in programs:
+        desktop = program.desktop(desktops)
         env = profile_env(desktop, program.backend)
         before = set(desktop.tray_icons())
         process = subprocess.Popen(program.command, env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
-        desk.wait_for(lambda before=before: set(desktop.tray_icons()) - before, 30,
-                      f"{program.name}'s icon")
+        desk.wait_for(lambda p=program, pr=process, b=before: icon_shown(desktops, p, pr, b),
+                      30, f"{program.name}'s icon")
         running.append((program, process, env))
     def present_for(seconds: float) -> None:
         """A person at the desk: the pointer moves once a minute (idle detection is on)."""
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            desktop.run("xdotool", "mousemove_relative", "--", "1", "1", check=False)
+            for desktop in desktops.values():
+                desktop.run("xdotool", "mousemove_relative", "--", "1", "1", check=False)
             time.sleep(min(60.0, max(0.0, end - time.monotonic())))
 
     present_for(settle)  # let start-up settle
@@ -248,6 +272,11 @@ def main() -> int:
                      Program("pointbreak (appindicator)",
                              [str(BIN / "pointbreak"), "--no-welcome"], "appindicator")]
     desktop = desk.start_desktop()
+    desktops: dict[str, desk.Desktop] = {"trayer": desktop}
+    if shutil.which("xfce4-panel"):
+        desktops["xfce"] = desk.start_panel_desktop()
+        programs.append(Program("pointbreak (sni)", [str(BIN / "pointbreak"), "--no-welcome"],
+                                "sni"))
     pulse = None
     if shutil.which("pulseaudio"):  # a sound server, so the microphone watch runs too
         pulse, os.environ["PULSE_SERVER"] = desk.start_pulse(
@@ -255,7 +284,7 @@ def main() -> int:
     try:
         print(f"\nStart to icon in the tray, {args.starts} starts each (poll every 10 ms)")
         for program in programs:
-            times = start_up(desktop, program, args.starts)
+            times = start_up(desktops, program, args.starts)
             if times:
                 print(f"{program.name:<28} median {statistics.median(times):.3f} s "
                       f"(min {min(times):.3f}, max {max(times):.3f}, n={len(times)})")
@@ -264,10 +293,11 @@ def main() -> int:
         if args.sessions:
             sessions(desktop, args.sessions)
         if args.idle_minutes:
-            idle(desktop, programs, args.rss_minutes * 60, args.idle_minutes * 60,
+            idle(desktops, programs, args.rss_minutes * 60, args.idle_minutes * 60,
                  args.settle_seconds)
     finally:
-        desktop.stop()
+        for each in desktops.values():
+            each.stop()
         if pulse is not None:
             pulse.terminate()
     return 0

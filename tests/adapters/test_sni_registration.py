@@ -149,3 +149,81 @@ def test_the_port_chooses_by_name_and_says_what_it_met(bus: str, monkeypatch) ->
         assert chosen.has_menu
     finally:
         watcher.leave()
+
+
+def call(bus_name: str, path: str, interface: str, member: str, signature: str | None = None,
+         body: tuple = ()):
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    with open_dbus_connection() as connection:
+        return connection.send_and_get_reply(new_method_call(
+            DBusAddress(path, bus_name=bus_name, interface=interface), member, signature, body),
+            timeout=5)
+
+
+def test_the_item_answers_what_it_serves_and_refuses_the_rest_saying_why(bus: str) -> None:
+    from jeepney import MessageType
+
+    import icons
+    from tray.adapters.icon import View
+    from tray.core.model import Mode
+
+    watcher = StandInWatcher("name")
+    icon = SniIcon(nothing(), confirm_after_seconds=0.1)
+    signals: queue.Queue[object] = queue.Queue()
+    listener = Router("SESSION")
+    rule = MatchRule(type="signal", sender=None)
+    listener.filter(rule, queue=signals)
+    Proxy(message_bus, listener, timeout=5).AddMatch(rule)
+    thread, _ = running(icon)
+    name, props = icon.bus_name, "org.freedesktop.DBus.Properties"
+    try:
+        root = call(name, "/", "org.freedesktop.DBus.Introspectable", "Introspect").body[0]
+        assert '<node name="StatusNotifierItem"/>' in root and '<node name="MenuBar"/>' in root
+        everything = call(name, "/StatusNotifierItem", props, "GetAll", "s",
+                          ("org.kde.StatusNotifierItem",)).body[0]
+        assert everything["Id"] == ("s", "pointbreak") and everything["Menu"] == ("o", "/MenuBar")
+        assert everything["Status"] == ("s", "Active")
+        pixmaps = everything["IconPixmap"][1]
+        assert [(w, h) for w, h, _ in pixmaps] == [(s, s) for s in (16, 22, 24, 32, 48, 64)]
+        shipped = icons.image(icons.Marker.NORMAL, 16).getpixel((8, 8))
+        argb = pixmaps[0][2][(8 * 16 + 8) * 4:(8 * 16 + 8) * 4 + 4]
+        assert tuple(argb) == (shipped[3], *shipped[:3])  # A, R, G, B: network byte order
+        errors = {
+            "UnknownProperty": call(name, "/StatusNotifierItem", props, "Get", "ss",
+                                    ("org.kde.StatusNotifierItem", "Colour")),
+            "UnknownObject": call(name, "/Nowhere", props, "GetAll", "s", ("",)),
+            "UnknownMethod": call(name, "/StatusNotifierItem", "org.kde.StatusNotifierItem",
+                                  "Dance"),
+            "InvalidArgs": call(name, "/MenuBar", "com.canonical.dbusmenu", "GetLayout", "s",
+                                ("everything",)),
+        }
+        for error, reply in errors.items():
+            assert reply.header.message_type is MessageType.error, error
+            assert reply.header.fields[4] == f"org.freedesktop.DBus.Error.{error}"  # error name
+        layout = call(name, "/MenuBar", "com.canonical.dbusmenu", "GetLayout", "iias",
+                      (0, -1, []))  # it goes on answering
+        assert layout.header.message_type is MessageType.method_return
+        icon.show(View(mode=Mode.DUE, tooltip="A break is due", is_autostart_on=True))
+        seen: list[str] = []
+        wait_for(lambda: _drain(signals, seen) >= {"NewIcon", "NewStatus", "NewToolTip",
+                                                   "ItemsPropertiesUpdated", "LayoutUpdated"},
+                 what="the change's signals")
+        assert call(name, "/StatusNotifierItem", props, "Get", "ss", (
+            "org.kde.StatusNotifierItem", "Status")).body[0] == ("s", "NeedsAttention")
+    finally:
+        icon.stop()
+        thread.join(10)
+        listener.close()
+        watcher.leave()
+
+
+def _drain(signals: queue.Queue[object], seen: list[str]) -> set[str]:
+    while True:
+        try:
+            signal = signals.get_nowait()
+        except queue.Empty:
+            return set(seen)
+        if not isinstance(signal, Ended):
+            seen.append(signal.header.fields[3])  # member

@@ -2,7 +2,7 @@
 
 Start-up order keeps the icon fast: take the per-user lock (never two trays), show the icon, and
 only then load the store, the engine, the scheduler, the control channel and notifications (in
-pystray's setup thread).
+the icon's setup thread, `pointbreak-start`).
 
 Every thread of the tray, its owner and what it may touch: the table in docs/architecture.md.
 """
@@ -307,7 +307,7 @@ class TrayApp:
             self.detectors.watch_quiet(profile.settings)
         log.info("settings reloaded from %s", self.where.settings)
 
-    # --- menu actions (pystray's thread) ---------------------------------------------------
+    # --- menu actions (the icon's thread) ---------------------------------------------------
 
     def _actions(self) -> Actions:
         def post(event: Any) -> None:

@@ -214,6 +214,12 @@ class SniIcon:
                 reply = self._reply(message)
             except dbusmenu.Fault as fault:
                 reply = new_error(message, fault.name, "s", (str(fault),))
+            except (ValueError, TypeError, KeyError, IndexError) as error:  # a malformed call
+                log.warning("a malformed D-Bus call to the tray icon: %s (%s, signature %r)",
+                            _describe(message), error, message.header.fields.get(
+                                HeaderFields.signature, ""))
+                reply = new_error(message, "org.freedesktop.DBus.Error.InvalidArgs", "s",
+                                  (f"{error.__class__.__name__}: {error}",))
             except Exception as error:  # the thread's edge: a bad call, answered and logged
                 log.exception("the tray icon's D-Bus call failed: %s", _describe(message))
                 reply = new_error(message, "org.freedesktop.DBus.Error.Failed", "s",
@@ -267,7 +273,9 @@ class SniIcon:
 
     def _item_call(self, member: str) -> None:
         if member == "Activate":  # a left click: the menu's default entry
-            chosen = default_entry(entries(self._view, self._actions))
+            with self._lock:
+                view = self._view
+            chosen = default_entry(entries(view, self._actions))
             if chosen is not None:
                 self._clicked(chosen)
         elif member == "ContextMenu":  # a host without dbusmenu (swaybar): the control window
