@@ -9,8 +9,14 @@ rendered from the port's one menu tree (`menu.entries`).
 pystray's xorg backend (the one Linux gets without PyGObject) creates its icon window without
 ButtonPressMask, so no click ever reaches it under trayer, tint2 or MATE (pystray issue #151),
 and it re-sends the dock request at every icon change, after which trayer drops the clicks.
-`_MendedXorgIcon`, a subclass of that backend's Icon, mends both by overriding two of its
-methods. They are pystray 0.19.5's internals: the fixes apply only to the versions named in
+Its calls from other threads (showing the icon, a new icon or title, stop) all wait on one
+shared queue and send on the loop's own X connection; on a loaded machine that was seen to
+hang, about once in five starts and stops: an answer taken by the wrong caller, the loop missing
+its window's destruction, python-xlib deadlocking the loop's own request. `_MendedXorgIcon`, a
+subclass of that backend's Icon, mends all of it by overriding its methods: each call waits for
+its own answer (5 s at most) and wakes the loop over an X connection of the callers' own, and a
+loop still running 1.5 s after stop is ended by closing its connection's reads. They are pystray
+0.19.5's internals: the fixes apply only to the versions named in
 `MENDED_PYSTRAY` (a newer pystray is logged, and runs unmended), pystray is pinned below 0.20,
 and the end-to-end test changes the icon, then clicks it for real.
 """
@@ -18,6 +24,7 @@ and the end-to-end test changes the icon, then clicks it for real.
 from __future__ import annotations
 
 import logging
+import queue
 import sys
 import threading
 from collections.abc import Callable
@@ -36,6 +43,10 @@ log = logging.getLogger(__name__)
 
 ICON_SIZE = 64
 MENDED_PYSTRAY = ("0.19.5",)  # the versions whose xorg internals the fixes were checked on
+
+
+STOP_GRACE_SECONDS = 1.5  # an X11 icon loop still running this long after stop is ended
+CALL_WAIT_SECONDS = 5.0  # a change the X11 icon loop has not made by then is given up
 
 
 def _icon_class(pystray: Any) -> Any:
@@ -60,6 +71,96 @@ def _icon_class(pystray: Any) -> Any:
             mask = window.get_attributes().your_event_mask
             window.change_attributes(event_mask=mask | X.ButtonPressMask)
             return window
+
+        def _rewrite_implementation(self, *originals: Any) -> None:
+            # pystray's own version has every caller from another thread wait on one shared
+            # queue (an answer can go to the wrong caller) and send on the loop's own X
+            # connection, which python-xlib has been seen to deadlock with the loop's own
+            # requests. Here each call waits for its own answer, and the wake-up is sent over
+            # a connection of the callers' own.
+            self._calls: queue.SimpleQueue[tuple[Callable[[], None], queue.Queue[Any]]] = (
+                queue.SimpleQueue())
+            self._sender: Any = None
+            self._sender_lock = threading.Lock()
+            self._wake = self._display.intern_atom("_POINTBREAK_CALL")
+            for original in originals:
+                setattr(self, original.__name__, self._on_loop(original))
+            self._message_handlers[X.ClientMessage] = self._run_calls
+
+        def _on_loop(self, original: Callable[[], None]) -> Callable[[], None]:
+            def call() -> None:
+                loop = getattr(self, "_thread", None)
+                if loop is None or loop is threading.current_thread():
+                    original()
+                    return
+                if not loop.is_alive():
+                    return  # the loop has ended: there is no icon left to change
+                answer: queue.Queue[Any] = queue.Queue(1)
+                self._calls.put((original, answer))
+                self._send_wake()
+                try:
+                    error = answer.get(timeout=CALL_WAIT_SECONDS)
+                except queue.Empty:
+                    log.warning("the X11 icon loop did not run %s within %s s",
+                                original.__name__, CALL_WAIT_SECONDS)
+                    return
+                if error is not None:
+                    raise error
+            return call
+
+        def _send_wake(self) -> None:
+            import Xlib.display
+            from Xlib.protocol import event
+
+            with self._sender_lock:
+                try:
+                    if self._sender is None:
+                        self._sender = Xlib.display.Display()
+                    window = self._sender.create_resource_object("window", self._window.id)
+                    window.send_event(event.ClientMessage(
+                        window=window, client_type=self._wake, data=(32, (0, 0, 0, 0, 0))),
+                        event_mask=X.NoEventMask)
+                    self._sender.flush()
+                except Exception as error:  # a closed display: the call then times out
+                    log.warning("cannot wake the X11 icon loop: %s", error)
+
+        def _run_calls(self, message: Any) -> None:
+            if message.client_type != self._wake:
+                return
+            while True:
+                try:
+                    original, answer = self._calls.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    original()
+                    answer.put(None)
+                except Exception as error:  # handed to its caller
+                    answer.put(error)
+
+        def stop(self) -> None:
+            super().stop()
+            # python-xlib's threads: the loop has been seen (about once in five stops on a
+            # loaded machine) to miss its own window's destruction and wait for ever for the
+            # next event. Wake it, if it is still waiting a moment later, by ending the reads
+            # of its display connection: the loop then ends as on a lost X server.
+            loop = getattr(self, "_thread", None)
+            if loop is not None and loop is not threading.current_thread():
+                threading.Thread(target=self._end_if_stuck, args=(loop,), daemon=True,
+                                 name="pointbreak-icon-stop").start()
+
+        def _end_if_stuck(self, loop: threading.Thread) -> None:
+            loop.join(STOP_GRACE_SECONDS)
+            if not loop.is_alive():
+                return
+            log.warning("the X11 icon loop did not end %s s after it was stopped; ending its "
+                        "display connection", STOP_GRACE_SECONDS)
+            import socket
+
+            try:
+                self._display.display.socket.shutdown(socket.SHUT_RDWR)
+            except OSError as error:
+                log.warning("cannot end the X11 icon loop's connection: %s", error)
 
         def _assert_docked(self) -> None:
             # Every icon change re-sends the dock request, and trayer then re-embeds the window
@@ -117,12 +218,15 @@ class TrayIcon:
     def run(self, setup: Callable[[], None]) -> None:
         """Show the icon and run pystray's loop on this (the main) thread until `stop`.
 
-        `setup` runs on a thread of its own as soon as pystray's loop is ready, beside the
-        showing of the icon, so neither waits for the other.
+        `setup` runs on a thread of its own once pystray's loop is ready and the icon shows
+        (a round trip to the loop, a few milliseconds). Not beside the showing: a `stop` from
+        `setup` (a quit asked for at once) could then destroy the window before the icon is
+        shown, and the showing would wait for ever for a loop that has ended, keeping the
+        process alive (seen on xorg on a loaded machine).
         """
         def on_ready(icon: Any) -> None:
-            threading.Thread(target=setup, name="pointbreak-start", daemon=True).start()
             icon.visible = True
+            threading.Thread(target=setup, name="pointbreak-start", daemon=True).start()
 
         self.icon.run(on_ready)
 
