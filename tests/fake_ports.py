@@ -32,6 +32,7 @@ class ScriptedIdle:
     one stays; a value below zero is a failed reading (OSError), as the real readers fail."""
 
     name = "scripted"
+    is_event_driven = False
 
     def __init__(self, values: list[float]) -> None:
         self.values = values

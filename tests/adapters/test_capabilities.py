@@ -48,11 +48,12 @@ def test_which_detector_exists_where(platform, fullscreen, system, calls) -> Non
 
 
 @pytest.mark.parametrize(("platform", "readers", "paths", "login_entry", "lock_and_sleep"), [
-    ("linux", ("x11", "mutter", "screensaver"), ("dbus", "notify-send", "plyer"), "linux", True),
+    ("linux", ("x11", "mutter", "wayland", "screensaver"), ("dbus", "notify-send", "plyer"),
+     "linux", True),
     ("win32", ("windows",), ("pystray",), "windows", False),
     ("darwin", ("macos",), ("osascript",), "macos", False),
-    ("freebsd14", ("x11", "mutter", "screensaver"), ("dbus", "notify-send", "plyer"), "linux",
-     False)])
+    ("freebsd14", ("x11", "mutter", "wayland", "screensaver"), ("dbus", "notify-send",
+                                                                 "plyer"), "linux", False)])
 def test_each_ports_capabilities_per_system(platform, readers, paths, login_entry,
                                             lock_and_sleep) -> None:
     assert idle.capabilities(platform).readers == readers

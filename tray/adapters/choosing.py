@@ -50,8 +50,10 @@ def forced(variable: str, choices: Iterable[str], choice: str | None = None) -> 
     return value
 
 
-def first_that_works(what: str, candidates: Sequence[tuple[str, Callable[[], T]]]) -> T | None:
-    """Make each candidate in turn (a name once) and return the first that works."""
+def first_that_works(what: str, candidates: Sequence[tuple[str, Callable[[], T]]],
+                     failures: list[tuple[str, str]] | None = None) -> T | None:
+    """Make each candidate in turn (a name once) and return the first that works; `failures`
+    (if given) gets each one that failed, and why."""
     tried: set[str] = set()
     for name, make in candidates:
         if name in tried:
@@ -61,6 +63,8 @@ def first_that_works(what: str, candidates: Sequence[tuple[str, Callable[[], T]]
             chosen = make()
         except Exception as error:  # any failure: not usable here, and why
             log.info("%s: %s is not usable: %s", what, name, error)
+            if failures is not None:
+                failures.append((name, str(error)))
             continue
         log.info("%s: using %s", what, name)
         return chosen

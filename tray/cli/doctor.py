@@ -148,23 +148,35 @@ def _notifications(report: Report) -> None:
 
 
 def _idle(report: Report) -> None:
+    """Which idle reader runs, and why it (and not another); on Wayland, what cannot be seen."""
     from tray.adapters import idle
     from tray.adapters.choosing import AUTO, UnknownChoice
 
+    failures: list[tuple[str, str]] = []
     try:
-        reader = idle.select()
+        reader = idle.select(failures=failures)
+        why = "forced by POINTBREAK_IDLE" if os.environ.get("POINTBREAK_IDLE", "").strip() \
+            not in ("", AUTO) else idle.candidates()[1]
     except UnknownChoice as error:
         report.problem(str(error), f"unset {error.variable}, or set it to one of those")
-        reader = idle.select(AUTO)
+        reader, why = idle.select(AUTO, failures=failures), idle.candidates()[1]
+    tried = "".join(f"; {name} not usable: {reason}" for name, reason in failures)
     if reader is None:
-        report.fact("Idle time", "none")
+        report.fact("Idle time", f"none ({why}{tried})")
         report.problem("Pointbreak cannot tell when you are away from the keyboard: breaks "
                        "still come, but a long absence does not count as a break.",
                        "on X11 the server needs the MIT-SCREEN-SAVER extension; on Wayland, "
-                       "GNOME's Mutter or a desktop with org.freedesktop.ScreenSaver")
+                       "GNOME's Mutter, or a compositor with ext_idle_notifier_v1 or "
+                       "org_kde_kwin_idle (KWin, sway)")
     else:
-        report.fact("Idle time", reader.name)
+        detail = getattr(reader, "detail", "")
+        report.fact("Idle time", f"{reader.name}{f' ({detail}, events)' if detail else ''}: "
+                                 f"{why}{tried}")
         reader.close()
+    if idle.is_wayland_session():
+        report.fact("Not seen on Wayland", "other apps' windows (a fullscreen video or slides "
+                                           "hold prompts only if they are X11 apps, through "
+                                           "XWayland)")
 
 
 def _do_not_disturb(report: Report) -> None:
@@ -194,6 +206,11 @@ def _fullscreen_detector(can: Capabilities) -> str:
     if can.fullscreen.how != "x11":
         return _not_detected(can.fullscreen)
     if os.environ.get("DISPLAY"):
+        from tray.adapters.idle import is_wayland_session
+
+        if is_wayland_session():  # XWayland: X apps' windows only
+            return "watched for X11 apps only (XWayland; Wayland offers no way to see other " \
+                   "apps' windows)"
         return "watched (X11)"
     return "not detected: needs X11 (Wayland offers no way to see other apps' windows)"
 

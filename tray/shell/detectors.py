@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tray.adapters.choosing import AUTO, UnknownChoice
 from tray.base import testhooks
@@ -15,7 +15,7 @@ from tray.core.model import Rules
 
 if TYPE_CHECKING:
     from tray.adapters.idle import IdleReader
-    from tray.adapters.idle.presence import PresenceWatcher
+    from tray.adapters.idle.presence import Pauses, PresenceWatcher
     from tray.adapters.quiet import Watchers
     from tray.adapters.session import SessionWatcher
     from tray.config.settings import Settings
@@ -29,6 +29,7 @@ class Detectors:
         self.runner = runner
         self._tell = tell
         self.presence: PresenceWatcher | None = None
+        self.pauses: Pauses | None = None  # typing pauses, from an event-driven reader
         self.session_watch: SessionWatcher | None = None
         self.quiet_watchers: Watchers | None = None
         self._quiet_switches: tuple[bool, bool, bool] | None = None
@@ -53,7 +54,12 @@ class Detectors:
     def _watch_presence(self, rules: Rules) -> None:
         """Idle time -> natural breaks (a reader per system; none: the engine goes without)."""
         from tray.adapters import idle
-        from tray.adapters.idle.presence import Polling, PresenceWatcher
+        from tray.adapters.idle.presence import (
+            TYPING_PAUSE_SECONDS,
+            Pauses,
+            Polling,
+            PresenceWatcher,
+        )
 
         try:
             reader = idle.select()
@@ -69,6 +75,12 @@ class Detectors:
             polling = Polling(polling.away_after, quick, quick)
         self.presence = PresenceWatcher(reader, self.runner.post, polling)
         self.presence.start()
+        if reader.is_event_driven:  # a second watch on the same connection, for the prompts
+            try:
+                self.pauses = Pauses(cast(idle.IdleEvents, reader),
+                                     testhooks.seconds_or("PAUSE", TYPING_PAUSE_SECONDS))
+            except OSError as error:  # it stopped already: prompts come without waiting
+                log.warning("idle time: no typing pauses from %s: %s", reader.name, error)
 
     def watch_quiet(self, settings: Settings) -> None:
         """Start the do-not-disturb detectors the settings ask for (again after a change: the

@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tray.adapters.icon import View
+from tray.adapters.idle.presence import TYPING_PAUSE_SECONDS
 from tray.base import testhooks
 from tray.core import engine
 from tray.core.choices import Snooze, minutes_label
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from tray.adapters.icon import Icon
     from tray.shell.detectors import Detectors
 
-TYPING_PAUSE_SECONDS = 10.0  # no input this long is a pause in typing (not being away)
 PAUSE_WAIT_SECONDS = 120.0   # wait this long at most for one before showing a prompt
 
 
@@ -75,16 +75,23 @@ class Effects:
 
     def at_a_pause_in_typing(self, show: Callable[[], None]) -> None:
         """Show a prompt at a pause in typing (no input for 10 s), waiting at most 2 minutes,
-        so it does not land mid-sentence. Without an idle reader: at once."""
+        so it does not land mid-sentence: read from a polled reader every second, told by an
+        event-driven one (`Detectors.pauses`). Without an idle reader: at once."""
         detectors, stopping = self.app.detectors, self.app.stopping
         reader = detectors.idle_reader if detectors is not None else None
-        if reader is None:
+        pauses = detectors.pauses if detectors is not None else None
+        if reader is None or (reader.is_event_driven and pauses is None):
             show()
             return
         pause = testhooks.seconds_or("PAUSE", TYPING_PAUSE_SECONDS)
         longest = testhooks.seconds_or("PAUSE_WAIT", PAUSE_WAIT_SECONDS)
 
         def wait_then_show() -> None:
+            if pauses is not None:  # told by the compositor: no polling
+                pauses.wait(longest)
+                if not stopping.is_set():
+                    show()
+                return
             deadline = time.monotonic() + longest
             while time.monotonic() < deadline and not stopping.is_set():
                 try:

@@ -1,11 +1,17 @@
 """The idle port's contract (tray.adapters.idle.IdleReader), run against every reader: X11 for
 real on an Xvfb of its own; Mutter's and the ScreenSaver's over a real private bus with a small
-real service (tests/fake_idle_monitor.py); Windows through its one seam (GetLastInputInfo and
-GetTickCount's two numbers); macOS through a stand-in `ioreg` on PATH printing IOKit's
-documented output, so its real subprocess path runs; and the tests' own ScriptedIdle.
+real service (tests/fake_idle_monitor.py); Wayland's for real on a headless KWin
+(ext_idle_notifier_v1, input through its fake-input protocol) and on a scripted compositor
+speaking org_kde_kwin_idle, sway 1.7's protocol (tests/wayland_peers.py); Windows through its
+one seam (GetLastInputInfo and GetTickCount's two numbers); macOS through a stand-in `ioreg` on
+PATH printing IOKit's documented output, so its real subprocess path runs; and the tests' own
+ScriptedIdle.
 
 Each harness can make the person touch the keyboard (`touch`), let time pass without input
-(`leave`), and make its source vanish, step by step (`vanishings`)."""
+(`leave`), and make its source vanish, step by step (`vanishings`). An event-driven reader
+(Wayland) is also held to `watch`: "idled" after the time, "resumed" at the next input, and
+`ended` when its source goes; its readings are what its watches know, so its harness watches
+0.8 s from the start."""
 
 from __future__ import annotations
 
@@ -19,10 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import wayland_peers
 from buses import private_bus, private_x, require
+from desktop import wait_for
 from fake_ports import ScriptedIdle, ioreg_output
 
 from tray.adapters import idle
+from tray.adapters.idle.wayland import WaylandIdle
 
 TESTS = Path(__file__).resolve().parents[2]
 
@@ -78,6 +87,60 @@ def dbus(kind: type[idle.IdleReader]) -> Callable[[pytest.MonkeyPatch], Iterator
     return make
 
 
+WATCH = 0.8  # the Wayland harnesses' watch: readings at least this long are known
+
+
+def _watching(reader: WaylandIdle) -> WaylandIdle:
+    reader.watch(WATCH, lambda: None, lambda: None, lambda _why: None)
+    return reader
+
+
+def wayland_kwin() -> Iterator[Harness]:
+    with wayland_peers.kwin() as kwin:
+        reader = _watching(WaylandIdle(kwin.socket))
+        assert reader.detail == "ext_idle_notifier_v1 v1"
+        try:  # KWin's own clock; touch returns once KWin has taken the input
+            yield Harness(reader, kwin.move_pointer, time.sleep, [kwin.vanish])
+        finally:
+            reader.close()
+
+
+def wayland_kde(tmp_path: Path) -> Iterator[Harness]:
+    """org_kde_kwin_idle (seat before timeout) on a scripted compositor: it says "idle" when
+    told, as sway 1.7 does after the timeout."""
+    peer = wayland_peers.ScriptedCompositor(tmp_path, offers=("org_kde_kwin_idle",))
+    reader = _watching(WaylandIdle(peer.path))
+    assert reader.detail == "org_kde_kwin_idle v1"
+    peer.wait_for_notifications(1)
+    assert peer.notifications == [(peer.notifications[0][0], round(WATCH * 1000))]
+    last_input = time.monotonic()
+    idled: set[int] = set()  # the notifications told "idle" since the last input
+
+    def touch() -> None:
+        nonlocal last_input
+        for which in sorted(idled):
+            peer.resumed(which)
+        idled.clear()
+        last_input = time.monotonic()
+
+    def leave(seconds: float) -> None:  # each notification "idle" once its time passed, as sway
+        end = time.monotonic() + seconds
+        reader.idle_seconds()  # a round trip: every watch asked before has reached the peer
+        for which, (_oid, ms) in sorted(enumerate(peer.notifications), key=lambda n: n[1][1]):
+            due = last_input + ms / 1000
+            if which not in idled and due <= end:
+                time.sleep(max(0.0, due - time.monotonic()))
+                peer.idled(which)
+                idled.add(which)
+        time.sleep(max(0.0, end - time.monotonic()))
+
+    try:
+        yield Harness(reader, touch, leave, [peer.close])
+    finally:
+        reader.close()
+        peer.close()
+
+
 def windows() -> Iterator[Harness]:
     ticks = {"last": 50_000, "now": 50_000}
     is_gone = threading.Event()
@@ -128,27 +191,36 @@ def scripted() -> Iterator[Harness]:
 
 MAKERS: dict[str, Callable[..., Iterator[Harness]]] = {
     "x11": x11, "mutter": dbus(idle.MutterIdle), "screensaver": dbus(idle.ScreenSaverIdle),
-    "windows": windows, "macos": macos, "scripted": scripted}
+    "wayland": wayland_kwin, "wayland-kde": wayland_kde, "windows": windows,
+    "macos": macos, "scripted": scripted}
+EVENT_DRIVEN = ("wayland", "wayland-kde")
 
 
 def test_every_reader_of_the_port_is_held_to_the_contract() -> None:
     assert set(idle.READERS) <= set(MAKERS)
 
 
-@pytest.fixture(params=sorted(MAKERS))
-def harness(request, tmp_path, monkeypatch) -> Iterator[Harness]:
-    make = MAKERS[request.param]
-    if request.param == "macos":
+def _made(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    make = MAKERS[kind]
+    if kind == "macos":
         require("posix")  # its ioreg is a sh script
+    if kind.startswith("wayland"):
+        require("linux")  # a compositor, or a Unix socket's peer
     arguments = {"tmp_path": tmp_path, "monkeypatch": monkeypatch}
     names = make.__code__.co_varnames[:make.__code__.co_argcount]
     yield from make(**{name: arguments[name] for name in names})
+
+
+@pytest.fixture(params=sorted(MAKERS))
+def harness(request, tmp_path, monkeypatch) -> Iterator[Harness]:
+    yield from _made(request.param, tmp_path, monkeypatch)
 
 
 def test_it_has_the_name_its_variable_takes(harness: Harness) -> None:
     name = harness.reader.name
     assert isinstance(name, str)
     assert name in idle.READERS or name == "scripted"
+    assert harness.reader.is_event_driven is (name in idle.capabilities("linux").event_driven)
 
 
 def test_a_reading_is_seconds_since_the_last_input(harness: Harness) -> None:
@@ -198,3 +270,45 @@ def test_close_is_idempotent_and_later_readings_fail_only_as_oserror(harness: Ha
     except OSError:
         return
     assert isinstance(reading, float)  # a reader with nothing to close reads on
+
+
+@pytest.fixture(params=EVENT_DRIVEN)
+def watched(request, tmp_path, monkeypatch) -> Iterator[Harness]:
+    yield from _made(request.param, tmp_path, monkeypatch)
+
+
+def test_an_event_driven_reader_says_so_and_the_capabilities_name_it(watched) -> None:
+    assert watched.reader.is_event_driven
+    assert watched.reader.name in idle.capabilities("linux").event_driven
+
+
+def test_a_watch_says_idled_after_its_time_then_resumed_at_the_next_input(watched) -> None:
+    events: list[tuple[str, float]] = []
+    reader: WaylandIdle = watched.reader  # type: ignore[assignment]
+    watched.touch()
+    started = time.monotonic()
+    reader.watch(1.0, lambda: events.append(("idled", time.monotonic() - started)),
+                 lambda: events.append(("resumed", time.monotonic() - started)),
+                 lambda why: events.append((f"ended: {why}", 0.0)))
+    watched.leave(1.3)
+    wait_for(lambda: events, what="idled")
+    assert events[0][0] == "idled" and events[0][1] >= 0.95, events
+    assert reader.idle_seconds() >= 1.0
+    watched.touch()
+    wait_for(lambda: len(events) == 2, what="resumed")
+    assert events[1][0] == "resumed", events
+    assert reader.idle_seconds() < WATCH
+
+
+def test_a_vanished_source_ends_each_watch_and_is_logged_as_an_error(watched, caplog) -> None:
+    ended: list[str] = []
+    reader: WaylandIdle = watched.reader  # type: ignore[assignment]
+    reader.watch(60, lambda: None, lambda: None, ended.append)
+    for vanish in watched.vanishings:
+        vanish()
+    wait_for(lambda: ended, what="the watch told of the end")
+    assert len(ended) == 1 and ended[0], ended
+    assert any(r.levelname == "ERROR" and "idle time via Wayland" in r.getMessage()
+               and r.name.startswith("tray.adapters.idle") for r in caplog.records)
+    with pytest.raises(OSError):
+        reader.watch(1.0, lambda: None, lambda: None, ended.append)

@@ -1,13 +1,18 @@
 """How long since the person last touched the keyboard or mouse, per system, behind one reader.
 
 Readers (each importable everywhere; OS-only imports inside them), chosen once by `select`,
-`POINTBREAK_IDLE=x11|mutter|screensaver|windows|macos|none` forces one:
+`POINTBREAK_IDLE=x11|mutter|wayland|screensaver|windows|macos|none` forces one:
 - X11: the XScreenSaver extension (python-xlib, already there for pystray).
-- GNOME on Wayland: Mutter's IdleMonitor on the session bus; other Wayland desktops (KDE...):
-  the freedesktop ScreenSaver's GetSessionIdleTime where it answers. Both over jeepney.
+- Wayland: GNOME's Mutter IdleMonitor on the session bus; other compositors (KWin, sway...)
+  through their own idle protocol (`wayland`, tray.adapters.idle.wayland), which gives events
+  ("idle for N seconds", "back"), not a counter: such a reader `is_event_driven` and is
+  watched (`IdleEvents.watch`), not polled; else the freedesktop ScreenSaver's
+  GetSessionIdleTime where it answers (KWin's answers NotSupported). Never XWayland's X11 idle
+  time inside a Wayland session: it sees only X apps' input, so it would say "away" while the
+  person types in a Wayland window. No reader is better than one that lies.
 - Windows: GetLastInputInfo (ctypes). macOS: IOKit's HIDIdleTime, read from `ioreg`.
 Where none works `select` returns None: the engine then runs without natural breaks from idle,
-and `pointbreak doctor` says so.
+and `pointbreak doctor` says so (and why each candidate was not usable).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -33,6 +38,7 @@ class IdleReader(Protocol):
     (making one may block up to 5 s: a first reading proves it works here)."""
 
     name: str  # the name POINTBREAK_IDLE takes for it
+    is_event_driven: bool  # True: an IdleEvents, to watch rather than poll
 
     def idle_seconds(self) -> float:
         """Seconds since the last input, >= 0. Runs on `pointbreak-presence` and
@@ -47,8 +53,27 @@ class IdleReader(Protocol):
         """Let go of the source's connection (at quit, on the thread that quits; `doctor`
         after its look). Idempotent; never blocks, never raises."""
         ...
+
+
+class IdleEvents(IdleReader, Protocol):
+    """A reader whose source says when a person went idle and came back (Wayland's idle
+    protocols). Its `idle_seconds` is a lower bound: what its watches know (0 until one of them
+    has idled)."""
+
+    detail: str  # the protocol it speaks, for `doctor`
+
+    def watch(self, seconds: float, idled: Callable[[], None], resumed: Callable[[], None],
+              ended: Callable[[str], None]) -> None:
+        """Call `idled` once there was no input for `seconds` (counted from this call at the
+        earliest), then `resumed` at the next input, and so on; `ended(why)` once if the source
+        stops (also logged as an error). Each on the reader's own thread; a callback must not
+        block. Raises OSError if the source has stopped already."""
+        ...
+
+
 class X11Idle:
     name = "x11"
+    is_event_driven = False
 
     def __init__(self, display_name: str | None = None) -> None:
         from Xlib import display
@@ -81,6 +106,7 @@ class X11Idle:
 
 class _DBusIdle:
     name = "dbus"
+    is_event_driven = False
     BUS_NAME = ""
     PATH = ""
     INTERFACE = ""
@@ -150,6 +176,7 @@ def windows_idle_ms(last_input_tick: int, tick_now: int) -> int:
 
 class WindowsIdle:
     name = "windows"
+    is_event_driven = False
 
     def __init__(self, api: Any = None) -> None:
         self._api = api if api is not None else _win32_api()
@@ -195,6 +222,7 @@ def parse_ioreg(output: str) -> float:
 
 class MacIdle:
     name = "macos"
+    is_event_driven = False
 
     def __init__(self, run: Callable[[], str] | None = None) -> None:
         self._run = run or _ioreg
@@ -215,50 +243,67 @@ def _ioreg() -> str:
         raise OSError(f"ioreg: {error}") from error
 
 
+def _wayland() -> IdleReader:
+    from tray.adapters.idle.wayland import WaylandIdle
+
+    return WaylandIdle()
+
+
 READERS: dict[str, Callable[[], IdleReader]] = {
-    "x11": X11Idle, "mutter": MutterIdle, "screensaver": ScreenSaverIdle,
+    "x11": X11Idle, "mutter": MutterIdle, "wayland": _wayland, "screensaver": ScreenSaverIdle,
     "windows": WindowsIdle, "macos": MacIdle}
 
 
 @dataclass(frozen=True)
 class Capabilities:
-    """The readers a system has (whether each works is found by trying it)."""
+    """The readers a system has (whether each works is found by trying it), and which of them
+    give events rather than a reading to poll."""
 
     readers: tuple[str, ...]
+    event_driven: tuple[str, ...] = ()
 
 
 def capabilities(platform: str = sys.platform) -> Capabilities:
     """This system's (`platform`: a `sys.platform` value); pure."""
     system = choosing.system_of(platform)
-    return Capabilities((system,) if system in ("windows", "macos")
-                        else ("x11", "mutter", "screensaver"))
+    if system in ("windows", "macos"):
+        return Capabilities((system,))
+    return Capabilities(("x11", "mutter", "wayland", "screensaver"), ("wayland",))
 
 
-def _candidates() -> list[str]:
-    """This system's readers, best first (a name may come twice; it is tried once)."""
+def is_wayland_session(env: Mapping[str, str] = os.environ) -> bool:
+    return bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE") == "wayland"
+
+
+def candidates(env: Mapping[str, str] = os.environ) -> tuple[list[str], str]:
+    """This system's readers, best first, and why in that order (for `doctor`)."""
     readers = capabilities().readers
     if "x11" not in readers:
-        return list(readers)
-    found: list[str] = []
-    if os.environ.get("WAYLAND_DISPLAY") and "GNOME" in os.environ.get(
-            "XDG_CURRENT_DESKTOP", "").upper():
-        found.append("mutter")
-    if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        found.append("x11")
-    found += ["mutter", "screensaver"]
-    if os.environ.get("DISPLAY"):
-        found.append("x11")  # XWayland last: it sees only X clients' input
-    return found
+        return list(readers), "this system's one reader"
+    if is_wayland_session(env):
+        never = ("; never XWayland's X11 idle time (it sees only X apps' input)"
+                 if env.get("DISPLAY") else "")
+        if "GNOME" in env.get("XDG_CURRENT_DESKTOP", "").upper():
+            return ["mutter", "wayland", "screensaver"], \
+                f"a GNOME Wayland session: Mutter's IdleMonitor first{never}"
+        return ["wayland", "mutter", "screensaver"], \
+            f"a Wayland session: the compositor's idle protocol first{never}"
+    if env.get("DISPLAY"):
+        return ["x11", "mutter", "screensaver"], "an X11 session: the X server's idle time"
+    return ["mutter", "screensaver"], "no display: only a desktop's D-Bus service may answer"
 
 
-def select(choice: str | None = None) -> IdleReader | None:
+def select(choice: str | None = None,
+           failures: list[tuple[str, str]] | None = None) -> IdleReader | None:
     """The first reader that works here, or the one `choice` (else POINTBREAK_IDLE) names;
-    None where none works or `none` is asked. Raises UnknownChoice for an unknown name."""
+    None where none works or `none` is asked. Raises UnknownChoice for an unknown name.
+    `failures` (if given) gets each reader tried in vain, and why."""
     name = choosing.forced("POINTBREAK_IDLE", [*READERS, choosing.NONE], choice)
     if name == choosing.NONE:
         return None
     reader = choosing.first_that_works(
-        "idle time", [(n, READERS[n]) for n in ([name] if name else _candidates())])
+        "idle time", [(n, READERS[n]) for n in ([name] if name else candidates()[0])],
+        failures)
     if reader is None:
         log.warning("idle time: no reader works here; natural breaks come only from lock/sleep")
     return reader
