@@ -51,12 +51,19 @@ def _as_compositor_user() -> list[str]:
 class Compositor:
     socket: str  # its absolute path: what WAYLAND_DISPLAY may name
     process: subprocess.Popen[bytes]
-    env: dict[str, str]  # the compositor user's own (HOME, XDG_RUNTIME_DIR, WAYLAND_DISPLAY)
+    env: dict[str, str]  # its user's own (HOME, XDG_RUNTIME_DIR, then WAYLAND_DISPLAY)
     log: Path
     _input: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     def move_pointer(self) -> None:
-        """Real input, through org_kde_kwin_fake_input; returns once KWin has taken it."""
+        """Real input, returned from once the compositor has taken it: KWin's through
+        org_kde_kwin_fake_input, sway's through its IPC (`swaymsg seat - cursor move`)."""
+        ipc = list(Path(self.env["XDG_RUNTIME_DIR"]).glob("sway-ipc.*.sock"))
+        if ipc:
+            subprocess.run([*_as_compositor_user(), "swaymsg", "seat", "-", "cursor", "move",
+                            "10", "10"], env=dict(self.env, SWAYSOCK=str(ipc[0])), check=True,
+                           capture_output=True, timeout=10)
+            return
         if self._input is None:
             self._input = subprocess.Popen(
                 [*_as_compositor_user(), "/usr/bin/python3", str(TESTS / "wayland_input.py")],
@@ -96,21 +103,22 @@ def _compositor(command: list[str], extra_env: dict[str, str],
         folder.chmod(0o755)
         for path in (home, runtime):
             os.chown(path, NOBODY, NOBODY)
-    name = "wl-pb"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "XDG_RUNTIME_DIR": str(runtime),
            "LANG": "C.UTF-8", **extra_env}
     log = folder / "compositor.log"
     with log.open("wb") as out:
         process = subprocess.Popen([*_as_compositor_user(), *command], env=env, cwd=home,
                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    compositor = Compositor(str(runtime / name), process, dict(env, WAYLAND_DISPLAY=name), log)
+    compositor = Compositor("", process, env, log)
     try:
-        def listening() -> bool:
+        def listening() -> list[Path]:  # KWin's is the name it is given; sway's wayland-N
             if process.poll() is not None:
                 raise AssertionError(f"{command[0]} ended: {log.read_text()[-2000:]}")
-            return os.path.exists(compositor.socket)
+            return [p for p in runtime.iterdir()
+                    if p.is_socket() and p.name.startswith(("wl-", "wayland-"))]
 
-        wait_for(listening, timeout=30, what=f"{Path(command[0]).name}'s socket")
+        found = wait_for(listening, timeout=30, what=f"{Path(command[0]).name}'s socket")[0]
+        compositor.socket, env["WAYLAND_DISPLAY"] = str(found), found.name
         yield compositor
     finally:
         compositor.vanish()
@@ -121,7 +129,7 @@ def _compositor(command: list[str], extra_env: dict[str, str],
 def kwin() -> Iterator[Compositor]:
     require_compositor("kwin_wayland")
     with _compositor(["--virtual", "--no-lockscreen", "--socket", "wl-pb"],
-                     {"KWIN_WAYLAND_NO_PERMISSION_CHECKS": "1", "QT_QPA_PLATFORM": "wayland"},
+                     {"KWIN_WAYLAND_NO_PERMISSION_CHECKS": "1"},
                      copy_binary=shutil.which("kwin_wayland")) as compositor:
         yield compositor
 
@@ -137,7 +145,7 @@ def sway() -> Iterator[Compositor]:
     try:
         with _compositor(["sway", "-c", str(config)],
                          {"WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman",
-                          "WLR_LIBINPUT_NO_DEVICES": "1", "WAYLAND_DISPLAY": "wl-pb"}) as found:
+                          "WLR_LIBINPUT_NO_DEVICES": "1"}) as found:
             yield found
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -37,7 +37,13 @@ def test_the_detectors_doctor_names_follow_the_capabilities(platform, expected,
 def test_on_linux_the_x11_watch_needs_a_display(monkeypatch) -> None:
     can = quiet.capabilities("linux")
     monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
     assert doctor._fullscreen_detector(can) == "watched (X11)"
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")  # XWayland: X apps only
+    assert doctor._fullscreen_detector(can) == (
+        "watched for X11 apps only (XWayland; Wayland offers no way to see other apps' windows)")
+    monkeypatch.delenv("WAYLAND_DISPLAY")
     monkeypatch.delenv("DISPLAY")
     assert doctor._fullscreen_detector(can).startswith("not detected: needs X11")
     assert doctor._camera_detector(can).startswith("watched (")
@@ -76,3 +82,22 @@ def test_doctor_suggests_the_gtk_menu_only_where_the_icon_port_says_it_can_be_ha
         assert report.facts == [("Tray host", "XEmbed (a system tray on the X display)"),
                                 ("Tray backend", "xorg (menu: no)")]
         assert bool(report.problems) is suggested
+
+
+def test_doctor_says_which_idle_reader_and_why_none_on_wayland_without_one(monkeypatch, profile,
+                                                                         tmp_path) -> None:
+    """A Wayland session whose compositor is not there: each candidate tried, in its order,
+    with its reason, and no XWayland reading in their place."""
+    monkeypatch.setenv("WAYLAND_DISPLAY", str(tmp_path / "no-compositor"))
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
+    monkeypatch.delenv("POINTBREAK_IDLE", raising=False)
+    report = doctor.Report()
+    doctor._idle(report)
+    said = dict(report.facts)["Idle time"]
+    assert said.startswith("none (a Wayland session: the compositor's idle protocol first; "
+                           "never XWayland's X11 idle time (it sees only X apps' input); "
+                           "wayland not usable: no Wayland compositor at "), said
+    assert said.index("; mutter not usable") < said.index("; screensaver not usable")
+    assert "x11" not in said
+    assert "ext_idle_notifier_v1 or org_kde_kwin_idle" in report.problems[0][1]

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import wayland_peers
 from desktop import TRAY_TINT, pixels_unlike, wait_for
 
 from tray.core.model import State
@@ -480,6 +481,92 @@ def test_idle_at_the_desk_is_seen_and_a_return_too(desktop, start_tray, profile)
     wait_for(lambda: "Away: no prompt is shown" in tray.status(), what="away after 1.5 s idle")
     desktop.run("xdotool", "mousemove", "300", "300", "mousemove", "310", "305")
     wait_for(lambda: "Away" not in tray.status(), what="the return seen")
+
+
+def on_kwin(kwin) -> dict[str, str]:
+    """A tray in a KDE Wayland session on `kwin`, choosing its idle reader by itself; DISPLAY
+    stays the desktop's Xvfb (the icon's), so XWayland's kind of reading would work: it must
+    not be the one chosen."""
+    return {"POINTBREAK_IDLE": "", "WAYLAND_DISPLAY": kwin.socket, "XDG_SESSION_TYPE": "wayland",
+            "XDG_CURRENT_DESKTOP": "KDE"}
+
+
+def test_away_on_kwin_is_seen_through_its_idle_protocol_and_is_a_natural_break(
+        desktop, start_tray, profile) -> None:
+    all_day(profile)
+    paused_from_the_start(profile)
+    shots = profile.artifacts("wayland-idle")
+    with wayland_peers.kwin() as kwin:
+        before = datetime.now(UTC)
+        tray = start_tray("xorg", **on_kwin(kwin), POINTBREAK_TEST_INTERVAL_SECONDS="4",
+                          POINTBREAK_TEST_AWAY_SECONDS="1.5")
+        log = started(tray)
+        assert "idle time: using wayland" in log and "using x11" not in log
+        wait_for(lambda: "Away: no prompt is shown" in tray.status(),
+                 what="away after 1.5 s without input on KWin")
+        seen_away = datetime.now(UTC)
+        since = datetime.fromisoformat(stored_state(profile)["away_since"])
+        assert before <= since <= seen_away - timedelta(seconds=1.5)  # the threshold before
+        desktop.screenshot(shots / "1-away.png")
+        due = resume(profile, 4)  # the break falls due while away
+        wait_for(lambda: past(due), what="the due time, while away")
+        look_again(profile)
+        assert records(profile) == []
+        back = datetime.now(UTC)
+        kwin.move_pointer()  # real input: KWin says "resumed"
+        wait_for(lambda: "Away" not in tray.status(), what="back after the pointer moved")
+        restarted = work_from(profile)  # a natural break: the work count started again
+        assert restarted >= back
+        assert shown_before(profile, restarted + timedelta(seconds=4)) == []
+        desktop.screenshot(shots / "2-back.png")
+        said = dict(line.split("  ", 1) for line in profile.run("doctor").stdout.splitlines()
+                    if "  " in line and not line.startswith(" "))
+        assert said["Idle time"].strip() == (
+            "wayland (ext_idle_notifier_v1 v1, events): a Wayland session: the compositor's "
+            "idle protocol first; never XWayland's X11 idle time (it sees only X apps' input)")
+        assert said["Do not disturb: fullscreen"].strip().startswith("watched for X11 apps only")
+        tray.stop()  # before KWin goes: its going would be a detector stopping
+    assert "stopped" not in tray.log()
+
+
+def test_on_kwin_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> None:
+    all_day(profile)
+    wait_for(lambda: not desktop.visible_windows("^Pointbreak$"), what="earlier cards gone")
+    paused_from_the_start(profile)
+    with wayland_peers.kwin() as kwin:
+        tray = start_tray("xorg", **on_kwin(kwin), POINTBREAK_TEST_INTERVAL_SECONDS="1",
+                          POINTBREAK_TEST_PAUSE_SECONDS="2",
+                          POINTBREAK_TEST_PAUSE_WAIT_SECONDS="60")
+        assert "idle time: using wayland" in started(tray)
+        strokes, stop = [0], threading.Event()
+        last_input = [time.monotonic()]
+
+        def type_on_kwin() -> None:  # an input every 0.3 s, far inside the 2-second pause
+            while not stop.is_set():
+                last_input[0] = time.monotonic()
+                kwin.move_pointer()
+                strokes[0] += 1
+                stop.wait(0.3)
+
+        typist = threading.Thread(target=type_on_kwin, daemon=True)
+        typist.start()
+        try:
+            resume(profile, 1)
+            wait_for(lambda: "Break on screen now" in tray.status(), what="the break due")
+            due_at = strokes[0]
+
+            def typed_on() -> bool:
+                assert not desktop.visible_windows("^Pointbreak$"), "the card landed mid-typing"
+                return strokes[0] >= due_at + 8
+
+            wait_for(typed_on, timeout=30, what="eight more inputs")
+        finally:
+            stop.set()
+            typist.join(10)
+        wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the card at the pause")
+        assert time.monotonic() - last_input[0] >= 1.5  # after two quiet seconds, not before
+        desktop.screenshot(profile.artifacts("wayland-idle") / "3-card-at-the-pause.png")
+        tray.stop()
 
 
 @pytest.fixture

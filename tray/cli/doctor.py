@@ -148,7 +148,8 @@ def _notifications(report: Report) -> None:
 
 
 def _idle(report: Report) -> None:
-    """Which idle reader runs, and why it (and not another); on Wayland, what cannot be seen."""
+    """Which idle reader runs, and why it (and not another). (What Wayland cannot show, other
+    apps' fullscreen windows, is said on the fullscreen detector's line.)"""
     from tray.adapters import idle
     from tray.adapters.choosing import AUTO, UnknownChoice
 
@@ -173,10 +174,6 @@ def _idle(report: Report) -> None:
         report.fact("Idle time", f"{reader.name}{f' ({detail}, events)' if detail else ''}: "
                                  f"{why}{tried}")
         reader.close()
-    if idle.is_wayland_session():
-        report.fact("Not seen on Wayland", "other apps' windows (a fullscreen video or slides "
-                                           "hold prompts only if they are X11 apps, through "
-                                           "XWayland)")
 
 
 def _do_not_disturb(report: Report) -> None:

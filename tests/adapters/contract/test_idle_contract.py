@@ -1,8 +1,9 @@
 """The idle port's contract (tray.adapters.idle.IdleReader), run against every reader: X11 for
 real on an Xvfb of its own; Mutter's and the ScreenSaver's over a real private bus with a small
 real service (tests/fake_idle_monitor.py); Wayland's for real on a headless KWin
-(ext_idle_notifier_v1, input through its fake-input protocol) and on a scripted compositor
-speaking org_kde_kwin_idle, sway 1.7's protocol (tests/wayland_peers.py); Windows through its
+(ext_idle_notifier_v1, input through its fake-input protocol) and a headless sway 1.7
+(org_kde_kwin_idle, input through its IPC), and on a scripted compositor speaking the latter
+(tests/wayland_peers.py); Windows through its
 one seam (GetLastInputInfo and GetTickCount's two numbers); macOS through a stand-in `ioreg` on
 PATH printing IOKit's documented output, so its real subprocess path runs; and the tests' own
 ScriptedIdle.
@@ -105,9 +106,20 @@ def wayland_kwin() -> Iterator[Harness]:
             reader.close()
 
 
-def wayland_kde(tmp_path: Path) -> Iterator[Harness]:
-    """org_kde_kwin_idle (seat before timeout) on a scripted compositor: it says "idle" when
-    told, as sway 1.7 does after the timeout."""
+def wayland_sway() -> Iterator[Harness]:
+    """org_kde_kwin_idle (seat before timeout), sway 1.7's only idle protocol."""
+    with wayland_peers.sway() as sway:
+        reader = _watching(WaylandIdle(sway.socket))
+        assert reader.detail == "org_kde_kwin_idle v1"
+        try:
+            yield Harness(reader, sway.move_pointer, time.sleep, [sway.vanish])
+        finally:
+            reader.close()
+
+
+def wayland_scripted(tmp_path: Path) -> Iterator[Harness]:
+    """org_kde_kwin_idle on a scripted compositor that says "idle" once each notification's
+    time has passed since the last input, and "resumed" at the next, as sway does."""
     peer = wayland_peers.ScriptedCompositor(tmp_path, offers=("org_kde_kwin_idle",))
     reader = _watching(WaylandIdle(peer.path))
     assert reader.detail == "org_kde_kwin_idle v1"
@@ -191,9 +203,9 @@ def scripted() -> Iterator[Harness]:
 
 MAKERS: dict[str, Callable[..., Iterator[Harness]]] = {
     "x11": x11, "mutter": dbus(idle.MutterIdle), "screensaver": dbus(idle.ScreenSaverIdle),
-    "wayland": wayland_kwin, "wayland-kde": wayland_kde, "windows": windows,
-    "macos": macos, "scripted": scripted}
-EVENT_DRIVEN = ("wayland", "wayland-kde")
+    "wayland": wayland_kwin, "wayland-sway": wayland_sway, "wayland-scripted": wayland_scripted,
+    "windows": windows, "macos": macos, "scripted": scripted}
+EVENT_DRIVEN = ("wayland", "wayland-sway", "wayland-scripted")
 
 
 def test_every_reader_of_the_port_is_held_to_the_contract() -> None:
