@@ -173,6 +173,7 @@ class ScriptedCompositor:
         self.notifications: list[tuple[int, int]] = []  # (id, timeout ms), as asked
         self.asked = threading.Condition()
         self.on_sync: Callable[[int], bytes] = self.done  # what a sync is answered with
+        self._last_id = 1  # wl_display's
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
@@ -217,8 +218,20 @@ class ScriptedCompositor:
                     self._request(target, word & 0xFFFF, buffer[8:size])
                     buffer = buffer[size:]
 
+    def _new_id(self, oid: int, request: str) -> bool:
+        """As libwayland: a new id must be the next one, or the client is cut off."""
+        if oid != self._last_id + 1:
+            self.send(self.message(1, 0, struct.pack("=II", 1, 1) + self.text(
+                f"invalid arguments for {request}")))
+            return False
+        self._last_id = oid
+        return True
+
     def _request(self, target: int, opcode: int, payload: bytes) -> None:
         words = [struct.unpack_from("=I", payload, at)[0] for at in range(0, len(payload), 4)]
+        new_id = {(1, 0): 0, (1, 1): 0}.get((target, opcode))
+        if new_id is not None and not self._new_id(words[new_id], "wl_display@1"):
+            return
         if target == 1 and opcode == 1:  # get_registry
             for name, interface in ((SEAT, "wl_seat"), (EXT, "ext_idle_notifier_v1"),
                                     (KDE, "org_kde_kwin_idle")):
@@ -229,7 +242,8 @@ class ScriptedCompositor:
             self.send(self.on_sync(words[0]))
         elif opcode == 0 and len(words) > 2 and target not in self.bound:  # registry.bind
             interface = payload[8:8 + words[1] - 1].decode()
-            self.bound[words[-1]] = interface
+            if self._new_id(words[-1], f"wl_registry@{target}.bind"):
+                self.bound[words[-1]] = interface
         elif self.bound.get(target) in ("ext_idle_notifier_v1", "org_kde_kwin_idle"):
             interface = self.bound[target]
             # ext: get_idle_notification(id, timeout, seat) = 1; kde: (id, seat, timeout) = 0
@@ -239,6 +253,8 @@ class ScriptedCompositor:
             if opcode != expected or self.bound.get(seat) != "wl_seat":
                 self.send(self.message(1, 0, struct.pack("=II", target, 1) + self.text(
                     f"invalid arguments for {interface}@{target}")))
+                return
+            if not self._new_id(oid, f"{interface}@{target}"):
                 return
             with self.asked:
                 self.notifications.append((oid, timeout))

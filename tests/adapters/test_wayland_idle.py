@@ -10,8 +10,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import re
+import shutil
 import socket
 import struct
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,14 +33,22 @@ from tray.core.events import AwayEnded, AwayStarted
 from tray.core.model import Away
 
 NOW = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def folder() -> Iterator[Path]:
+    """A short folder for the sockets: a Unix socket's path must fit in 104 bytes (macOS)."""
+    folder = Path(tempfile.mkdtemp(prefix="pb-wl-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets only")
 
 
 @contextlib.contextmanager
-def raw_peer(tmp_path: Path, script: Callable[[socket.socket], None]) -> Iterator[str]:
+def raw_peer(folder: Path, script: Callable[[socket.socket], None]) -> Iterator[str]:
     """A compositor that runs `script` on the client's connection (reading nothing unless the
     script does); yields the socket's path."""
-    path = str(tmp_path / "wl-raw")
+    path = str(folder / "wl-raw")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(1)
@@ -78,35 +89,35 @@ def trickle(client: socket.socket) -> None:
 
 
 HOSTILE: dict[str, tuple[Callable[[socket.socket], None], str]] = {
-    "short-frame": (answer_with(message(2, 0, size=4)), "malformed message (size 4)"),
+    "short-frame": (answer_with(message(2, 0, size=4)), r"malformed message \(size 4\)"),
     "huge-length": (answer_with(message(2, 0, b"\0" * 8, size=0xFFFC)),
-                    "malformed message (size 65532)"),
+                    r"malformed message \(size 65532\)"),
     "size-lies": (answer_with(message(2, 0, struct.pack("=II", 1, 1000) + b"wl_seat\0")),
                   "a string of 1000 bytes"),
     "garbage": (answer_with(bytes(range(7, 255, 3)) * 3), "malformed message"),
     "silence": (lambda client: None, "did not answer in time"),
     "trickle": (trickle, "did not answer in time"),
-    "closes": (lambda client: (client.recv(4096), client.close()), "closed the connection"),
+    "closes": (lambda client: client.close(), "closed the connection|reset by peer"),
     "error": (answer_with(message(1, 0, struct.pack("=II", 1, 3)
                                   + ScriptedCompositor.text("out of memory"))),
-              "protocol error on object 1, code 3: out of memory"),
+              "protocol error on object 1, code 3: out of memory$"),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
 def test_a_compositor_that_misbehaves_at_the_start_is_an_oserror_in_bounded_time(
-        kind: str, tmp_path: Path) -> None:
+        kind: str, folder: Path) -> None:
     script, said = HOSTILE[kind]
-    with raw_peer(tmp_path, script) as path:
+    with raw_peer(folder, script) as path:
         started = time.monotonic()
         with pytest.raises(OSError, match="compositor") as raised:
             WaylandIdle(path)
         assert time.monotonic() - started < wayland.SETUP_SECONDS + 1.0
     assert isinstance(raised.value, WaylandError)
-    assert said in str(raised.value)
+    assert re.search(said, str(raised.value)), raised.value
 
 
-def test_the_requests_are_the_wire_format(tmp_path: Path) -> None:
+def test_the_requests_are_the_wire_format(folder: Path) -> None:
     """The bytes the research memo recorded from a client KWin and sway answered."""
     heard = queue.Queue[bytes]()
 
@@ -116,7 +127,7 @@ def test_the_requests_are_the_wire_format(tmp_path: Path) -> None:
             data += more
         heard.put(data)
 
-    with raw_peer(tmp_path, listen) as path, pytest.raises(OSError):
+    with raw_peer(folder, listen) as path, pytest.raises(OSError):
         WaylandIdle(path)
     assert heard.get(timeout=5).hex(" ", 4) == (
         "01000000 01000c00 02000000 01000000 00000c00 03000000")  # get_registry, sync
@@ -126,8 +137,8 @@ def test_the_requests_are_the_wire_format(tmp_path: Path) -> None:
                                 "01000000 04000000")
 
 
-def test_no_seat_or_no_idle_protocol_is_said(tmp_path: Path) -> None:
-    peer = ScriptedCompositor(tmp_path, offers=())
+def test_no_seat_or_no_idle_protocol_is_said(folder: Path) -> None:
+    peer = ScriptedCompositor(folder, offers=())
     try:
         with pytest.raises(OSError, match="no idle protocol"):
             WaylandIdle(peer.path)
@@ -136,8 +147,8 @@ def test_no_seat_or_no_idle_protocol_is_said(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def peer(tmp_path: Path) -> Iterator[ScriptedCompositor]:
-    scripted = ScriptedCompositor(tmp_path)
+def peer(folder: Path) -> Iterator[ScriptedCompositor]:
+    scripted = ScriptedCompositor(folder)
     yield scripted
     scripted.close()
 
@@ -216,10 +227,8 @@ def test_the_socket_is_found_as_libwayland_finds_it() -> None:
     ({"DISPLAY": ":0", "XDG_CURRENT_DESKTOP": "XFCE"}, ["x11", "mutter", "screensaver"]),
     ({}, ["mutter", "screensaver"])],
     ids=["kde-wayland", "gnome-wayland", "sway-by-session-type", "x11", "no-display"])
-def test_the_candidates_never_read_xwayland_in_a_wayland_session(env, expected,
-                                                                 monkeypatch) -> None:
-    monkeypatch.setattr("sys.platform", "linux")
-    order, why = idle.candidates(env)
+def test_the_candidates_never_read_xwayland_in_a_wayland_session(env, expected) -> None:
+    order, why = idle.candidates(env, "linux")
     assert order == expected
     if "WAYLAND_DISPLAY" in env or "XDG_SESSION_TYPE" in env:
         assert "never XWayland" in why
@@ -228,12 +237,12 @@ def test_the_candidates_never_read_xwayland_in_a_wayland_session(env, expected,
 
 
 def test_a_wayland_session_without_a_compositor_reads_nothing_rather_than_xwayland(
-        monkeypatch, tmp_path) -> None:
+        monkeypatch, folder) -> None:
     require("linux")
     with private_x() as x:  # an X server whose idle time would read fine
         assert idle.X11Idle(x.address).idle_seconds() >= 0
         monkeypatch.setenv("DISPLAY", x.address)
-        monkeypatch.setenv("WAYLAND_DISPLAY", str(tmp_path / "no-such-socket"))
+        monkeypatch.setenv("WAYLAND_DISPLAY", str(folder / "no-such-socket"))
         monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
         monkeypatch.delenv("POINTBREAK_IDLE", raising=False)
         monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)

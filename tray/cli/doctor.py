@@ -157,7 +157,7 @@ def _idle(report: Report) -> None:
     try:
         reader = idle.select(failures=failures)
         why = "forced by POINTBREAK_IDLE" if os.environ.get("POINTBREAK_IDLE", "").strip() \
-            not in ("", AUTO) else idle.candidates()[1]
+            .lower() not in ("", AUTO) else idle.candidates()[1]
     except UnknownChoice as error:
         report.problem(str(error), f"unset {error.variable}, or set it to one of those")
         reader, why = idle.select(AUTO, failures=failures), idle.candidates()[1]

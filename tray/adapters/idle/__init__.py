@@ -275,9 +275,10 @@ def is_wayland_session(env: Mapping[str, str] = os.environ) -> bool:
     return bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE") == "wayland"
 
 
-def candidates(env: Mapping[str, str] = os.environ) -> tuple[list[str], str]:
+def candidates(env: Mapping[str, str] = os.environ,
+               platform: str | None = None) -> tuple[list[str], str]:
     """This system's readers, best first, and why in that order (for `doctor`)."""
-    readers = capabilities().readers
+    readers = capabilities(platform or sys.platform).readers
     if "x11" not in readers:
         return list(readers), "this system's one reader"
     if is_wayland_session(env):

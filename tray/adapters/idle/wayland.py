@@ -105,19 +105,21 @@ class Connection:
             raise WaylandError(f"no Wayland compositor at {self.path}: {error}") from error
         self._buffer = b""
         self._next_id = 2
-        self._send_lock = threading.Lock()
+        # A new id must be the next one on the wire too (libwayland refuses one out of turn,
+        # "invalid arguments"): hold this from taking an id until its request is sent.
+        self.sending = threading.RLock()
         self.handlers: dict[int, Handler] = {DISPLAY: self._on_display}
         self.globals: dict[str, tuple[int, int]] = {}  # interface -> (name, version)
         self.registry = 0
 
     def new_id(self) -> int:
-        with self._send_lock:
+        with self.sending:
             self._next_id += 1
             return self._next_id - 1
 
     def send(self, target: int, opcode: int, *arguments: bytes) -> None:
         payload = b"".join(arguments)
-        with self._send_lock:
+        with self.sending:
             try:  # never waits: a compositor that reads nothing must not hold a thread here
                 self.sock.sendall(HEADER.pack(target, (8 + len(payload)) << 16 | opcode)
                                   + payload, socket.MSG_DONTWAIT)
@@ -164,9 +166,10 @@ class Connection:
         """wl_display.sync, reading until its `done` (so every earlier event came first);
         only while no other thread reads."""
         done = threading.Event()
-        callback = self.new_id()
-        self.handlers[callback] = lambda _opcode, _args: done.set()
-        self.send(DISPLAY, 0, uint(callback))
+        with self.sending:
+            callback = self.new_id()
+            self.handlers[callback] = lambda _opcode, _args: done.set()
+            self.send(DISPLAY, 0, uint(callback))
         while not done.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
@@ -175,8 +178,6 @@ class Connection:
         del self.handlers[callback]
 
     def get_registry(self, deadline: float) -> None:
-        self.registry = self.new_id()
-
         def on_registry(opcode: int, args: Arguments) -> None:
             if opcode == 0:  # global(uint name, string interface, uint version)
                 name, interface, version = args.uint(), args.string(), args.uint()
@@ -184,8 +185,10 @@ class Connection:
                     self.globals[interface] = (name, version)
             elif opcode != 1:  # 1: global_remove(uint name); a seat unplugged, say
                 raise WaylandError(f"the compositor sent wl_registry an unknown event {opcode}")
-        self.handlers[self.registry] = on_registry
-        self.send(DISPLAY, 1, uint(self.registry))
+        with self.sending:
+            self.registry = self.new_id()
+            self.handlers[self.registry] = on_registry
+            self.send(DISPLAY, 1, uint(self.registry))
         self.roundtrip(deadline)
 
     def bind(self, interface: str, version: int) -> tuple[int, int]:
@@ -193,9 +196,11 @@ class Connection:
         if interface not in self.globals:
             return 0, 0
         name, offered = self.globals[interface]
-        bound, oid = max(1, min(version, offered)), self.new_id()
-        self.handlers[oid] = _ignore
-        self.send(self.registry, 0, uint(name), string(interface), uint(bound), uint(oid))
+        bound = max(1, min(version, offered))
+        with self.sending:
+            oid = self.new_id()
+            self.handlers[oid] = _ignore
+            self.send(self.registry, 0, uint(name), string(interface), uint(bound), uint(oid))
         return oid, bound
 
     def close(self) -> None:
@@ -260,16 +265,19 @@ class WaylandIdle:
         each on `pointbreak-wayland-idle`. Raises OSError if it has stopped already."""
         milliseconds = min(0xFFFFFFFF, max(1, round(seconds * 1000)))
         connection = self._connection
-        oid = connection.new_id()
-        with self._lock:
-            if self._ended is not None:
-                raise WaylandError(self._ended)
-            self._watches[oid] = _Watch(seconds, idled, resumed, ended)
-            connection.handlers[oid] = lambda opcode, args: self._on_notification(oid, opcode)
-        if self.protocol == "ext_idle_notifier_v1":  # get_idle_notification(id, timeout, seat)
-            connection.send(self._notifier, 1, uint(oid), uint(milliseconds), uint(self._seat))
-        else:  # org_kde_kwin_idle.get_idle_timeout(id, seat, timeout)
-            connection.send(self._notifier, 0, uint(oid), uint(self._seat), uint(milliseconds))
+        with connection.sending:
+            oid = connection.new_id()
+            with self._lock:
+                if self._ended is not None:
+                    raise WaylandError(self._ended)
+                self._watches[oid] = _Watch(seconds, idled, resumed, ended)
+                connection.handlers[oid] = lambda op, _args: self._on_notification(oid, op)
+            if self.protocol == "ext_idle_notifier_v1":  # get_idle_notification(id, ms, seat)
+                connection.send(self._notifier, 1, uint(oid), uint(milliseconds),
+                                uint(self._seat))
+            else:  # org_kde_kwin_idle.get_idle_timeout(id, seat, ms)
+                connection.send(self._notifier, 0, uint(oid), uint(self._seat),
+                                uint(milliseconds))
 
     def _on_notification(self, oid: int, opcode: int) -> None:
         with self._lock:
@@ -311,14 +319,16 @@ class WaylandIdle:
         silent is an OSError now."""
         done = threading.Event()
         connection = self._connection
-        callback = connection.new_id()
-        with self._lock:
-            if self._ended is not None:
-                raise WaylandError(self._ended)
-            self._syncs.add(done)
-            connection.handlers[callback] = lambda _opcode, _args: done.set()
+        callback = 0
         try:
-            connection.send(DISPLAY, 0, uint(callback))
+            with connection.sending:
+                callback = connection.new_id()
+                with self._lock:
+                    if self._ended is not None:
+                        raise WaylandError(self._ended)
+                    self._syncs.add(done)
+                    connection.handlers[callback] = lambda _opcode, _args: done.set()
+                connection.send(DISPLAY, 0, uint(callback))
             if not done.wait(READING_SECONDS):
                 raise WaylandError("the compositor did not answer in time")
         finally:
