@@ -12,7 +12,7 @@ packages=(
   gir1.2-ayatanaappindicator3-0.1
   pulseaudio pulseaudio-utils libglib2.0-bin dconf-gsettings-backend dconf-service
   gsettings-desktop-schemas
-  xfce4-panel kwin-wayland sway
+  xfce4-panel kwin-wayland qtwayland5 sway
 )
 missing=()
 for package in "${packages[@]}"; do
