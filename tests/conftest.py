@@ -209,6 +209,64 @@ def start_sni_tray(panel_desktop, profile):
         tray.stop()
 
 
+# --- a real GNOME Shell, as a non-root user -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def gnome():
+    """GNOME Shell 43 headless (Wayland, Xwayland, the AppIndicator extension) on private
+    buses, as the non-root user of tests/gnome.py; shared by the GNOME tests. It fails, saying
+    why, where it cannot start."""
+    import gnome as gn
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("GNOME Shell runs on Linux only")
+    missing = gn.missing()
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: `bash tests/run.sh` installs them")
+    with gn.gnome_session() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def gnome_venv():
+    """The bin folder of the GNOME user's venv (Debian's python3, Pointbreak installed)."""
+    import gnome as gn
+
+    return gn.user_venv()
+
+
+@pytest.fixture
+def gnome_profile(gnome, gnome_venv):
+    import gnome as gn
+
+    with gn.user_profile(gnome, gnome_venv) as profile:
+        yield profile
+
+
+@pytest.fixture
+def start_gnome_tray(gnome, gnome_profile):
+    """Start the real `pointbreak` tray as the GNOME user, in its profile, in the session."""
+    import desktop as desk
+
+    started: list[Tray] = []
+
+    def start(**env: str) -> Tray:
+        gnome_profile.env.update(POINTBREAK_TEST_KEY_GUARD_SECONDS="0", POINTBREAK_IDLE="none",
+                                 **env)
+        process = gnome_profile.popen("--no-welcome")
+        tray = Tray(process, gnome_profile, f"org.kde.StatusNotifierItem-{process.pid}-1")
+        started.append(tray)
+        desk.wait_for(lambda: _answers(gnome_profile) or process.poll() is not None,
+                      timeout=30, what="the control channel")
+        assert process.poll() is None, f"the tray exited {process.returncode}: {tray.log()}"
+        return tray
+
+    yield start
+    for tray in started:
+        tray.stop()
+
+
 @pytest.fixture
 def pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A real PulseAudio server with a null microphone ("mic") and a null speaker; yields the

@@ -13,6 +13,8 @@ packages=(
   pulseaudio pulseaudio-utils libglib2.0-bin dconf-gsettings-backend dconf-service
   gsettings-desktop-schemas
   xfce4-panel kwin-wayland qtwayland5 sway
+  gnome-shell gnome-shell-extension-appindicator xwayland gjs python3-venv python3-gi
+  gir1.2-gtk-4.0
 )
 missing=()
 for package in "${packages[@]}"; do
