@@ -291,7 +291,8 @@ class Gnome:
         self.bus.call(self.remote, "org.gnome.Mutter.RemoteDesktop.Session", member, signature,
                       body, destination="org.gnome.Mutter.RemoteDesktop")
 
-    def key(self, keysym: int) -> None:
+    def key(self, keysym: int | str) -> None:
+        keysym = KEYSYM[keysym] if isinstance(keysym, str) else keysym
         self._remote("NotifyKeyboardKeysym", "ub", (keysym, True))
         self._remote("NotifyKeyboardKeysym", "ub", (keysym, False))
 
@@ -306,6 +307,26 @@ class Gnome:
         self.move(x, y)
         self._remote("NotifyPointerButton", "ib", (BTN[button], True))
         self._remote("NotifyPointerButton", "ib", (BTN[button], False))
+
+    def gsettings(self, *args: str) -> str:
+        """gsettings as the session's user, on its bus (its dconf database)."""
+        done = subprocess.run(["gsettings", *args], env=self.env, cwd=self.env["HOME"],
+                              capture_output=True, text=True, timeout=30, check=False,
+                              **self.user.popen_args())
+        if done.returncode != 0:
+            raise GnomeError(f"gsettings {' '.join(args)}: {done.stderr.strip()}")
+        return done.stdout
+
+    def restart_watcher(self) -> None:
+        """The AppIndicator extension off and on again: its StatusNotifierWatcher goes and a
+        new one comes (as after a Shell restart)."""
+        owner = self.bus.call("/org/freedesktop/DBus", "org.freedesktop.DBus", "GetNameOwner",
+                              "s", ("org.kde.StatusNotifierWatcher",))[0]
+        self.gsettings("set", "org.gnome.shell", "enabled-extensions", "[]")
+        wait_for(lambda: not self.bus.has_owner("org.kde.StatusNotifierWatcher"), 20,
+                 f"the watcher {owner} to go")
+        self.gsettings("set", "org.gnome.shell", "enabled-extensions", f"['{EXTENSION}']")
+        self.bus.wait_for_name("org.kde.StatusNotifierWatcher", 30)
 
     # --- the end ---------------------------------------------------------------------------
 
@@ -569,3 +590,22 @@ def cover_window(gnome: Gnome, colour: str = "c000c0") -> Iterator[subprocess.Po
         except subprocess.TimeoutExpired:
             _signal(process.pid, signal.SIGKILL)
             process.wait(5)
+
+
+KEYSYM = {"Escape": KEYSYM_ESCAPE, "Return": 0xFF0D, "Down": 0xFF54, "Up": 0xFF52,
+          "Right": 0xFF53, "Left": 0xFF51, "space": 0x20}
+
+
+def changed_box(before: Path, after: Path, region: tuple[int, int, int, int],
+                threshold: int = 60) -> tuple[int, int, int, int] | None:
+    """The box of the pixels in `region` that differ between two screenshots, or None."""
+    from PIL import Image, ImageChops
+
+    with Image.open(before) as first, Image.open(after) as second:
+        diff = ImageChops.difference(first.convert("RGB").crop(region),
+                                     second.convert("RGB").crop(region)).convert("L")
+        box = diff.point(lambda v: 255 if v > threshold else 0).getbbox()
+    if box is None:
+        return None
+    left, top = region[:2]
+    return box[0] + left, box[1] + top, box[2] + left, box[3] + top
