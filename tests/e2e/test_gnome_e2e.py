@@ -210,3 +210,21 @@ def test_the_tray_as_a_status_notifier_item_on_gnome(gnome, start_gnome_tray,
     wait_for(lambda: not listed(gnome, tray.icon), what="the item to go")
     wait_for(lambda: changed_box(empty, gnome.screenshot(shots / "9-after-quit.png"), TOP_BAR)
              is None, what="the icon to leave the top bar")
+
+
+def test_doctor_on_gnome_names_the_shell_as_the_tray_host_and_mutter_for_idle(
+        gnome, gnome_profile) -> None:
+    result = gnome_profile.run("doctor", timeout=60)
+    report = result.stdout
+
+    def fact(name: str) -> str:
+        found = re.search(rf"^{name}\s+(.*)$", report, re.MULTILINE)
+        assert found, report
+        return found.group(1)
+
+    (pid,) = gnome.bus.call("/org/freedesktop/DBus", "org.freedesktop.DBus",
+                            "GetConnectionUnixProcessID", "s",
+                            ("org.kde.StatusNotifierWatcher",))
+    assert fact("Tray host") == f"StatusNotifierItem (watcher: gnome-shell, pid {pid}; menus: yes)"
+    assert fact("Tray backend") == "sni (menu: yes)"
+    assert fact("Idle time") == "mutter", report
