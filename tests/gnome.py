@@ -123,6 +123,7 @@ def user_venv() -> Path:
             _run([*pip, str(copy / "pointbreak")], "installing Pointbreak's dependencies")
             _run([*pip, "--no-deps", "--force-reinstall", str(copy / "pointbreak")],
                  "installing Pointbreak")
+            _run(["chmod", "-R", "a+rX", str(venv)], "opening the venv to its user")
         finally:
             shutil.rmtree(copy, ignore_errors=True)
     return venv / "bin"
