@@ -44,6 +44,9 @@ NEEDED = ("gnome-shell", "Xwayland", "gjs", "dbus-daemon", "gsettings", "xdotool
 BTN = {1: 0x110, 2: 0x112, 3: 0x111}  # evdev BTN_LEFT, BTN_MIDDLE, BTN_RIGHT
 KEYSYM_ESCAPE = 0xFF1B
 SOURCE = Path(__file__).resolve().parents[1]
+WHO_OWNS = {"org.kde.StatusNotifierWatcher": f"the extension {EXTENSION} serves it",
+            "org.freedesktop.Notifications": "gjs runs the Shell's notification service",
+            "org.gnome.Shell.Screenshot": "the Shell serves it"}
 
 
 class GnomeError(AssertionError):
@@ -338,18 +341,24 @@ class Gnome:
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self.bus.close()
-        for process in reversed(self.processes):
-            _signal(process.pid, signal.SIGTERM)
-        for process in reversed(self.processes):
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                _signal(process.pid, signal.SIGKILL)
-                process.wait(5)
-        for pid in _processes_of(self.user.uid, self.folder):
-            with contextlib.suppress(ProcessLookupError):  # dconf-service and the like
-                os.kill(pid, signal.SIGKILL)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        _end(self.processes, self.user, self.folder)
+
+
+def _end(processes: list[subprocess.Popen[bytes]], user: User, folder: Path) -> None:
+    """End what a session started, by process group, then what its buses started (they
+    leave their group: dconf-service and the like), and remove its folder."""
+    for process in reversed(processes):
+        _signal(process.pid, signal.SIGTERM)
+    for process in reversed(processes):
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            _signal(process.pid, signal.SIGKILL)
+            process.wait(5)
+    for pid in _processes_of(user.uid, folder):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _signal(pid: int, number: int) -> None:
@@ -440,7 +449,13 @@ def start_gnome(user: User, timeout: float = 90) -> Gnome:
         for name in ("org.gnome.Shell", "org.gnome.Mutter.RemoteDesktop",
                      "org.kde.StatusNotifierWatcher", "org.gnome.Shell.Screenshot",
                      "org.freedesktop.Notifications"):  # its banners (through gjs)
-            bus.wait_for_name(name, timeout, alive)
+            try:
+                bus.wait_for_name(name, timeout, alive)
+            except GnomeError as error:
+                if shell.poll() is not None:
+                    raise
+                raise GnomeError(f"{error} (gnome-shell runs; {WHO_OWNS.get(name, name)}); "
+                                 f"its log ends: {gnome.log()[-1500:]}") from None
         gnome.x_display, gnome.xauthority = _xwayland(shell.pid, runtime, alive, timeout)
         env.update(WAYLAND_DISPLAY="wl-pb", DISPLAY=gnome.x_display,
                    XAUTHORITY=gnome.xauthority)
@@ -453,8 +468,7 @@ def start_gnome(user: User, timeout: float = 90) -> Gnome:
         gnome.close_overview(timeout)
         gnome.move(WIDTH // 2, HEIGHT // 2)
     except BaseException:
-        for process in reversed(processes):
-            _signal(process.pid, signal.SIGKILL)
+        _end(processes, user, folder)
         raise
     return gnome
 
