@@ -56,6 +56,12 @@ def seen_in_front(gnome, window: str, shot: Path) -> Path:
     return taken
 
 
+def our_windows(gnome) -> list[str]:
+    """Pointbreak's visible windows (by class: the routine window's title names the step)."""
+    return gnome.x("xdotool", "search", "--onlyvisible", "--class", "Pointbreak",
+                   check=False).split()
+
+
 def records(profile) -> list[dict]:
     data = json.loads((profile.home / ".local/share/pointbreak/history.json").read_text())
     return [doc for name, table in data.items() if name.startswith("records-")
@@ -88,10 +94,8 @@ def test_the_routine_window_comes_on_top_of_another_app_and_takes_the_keys(
         working_in_another_app(gnome, shots)
         tray = start_gnome_tray()
         assert tray.profile.run("now").returncode == 0  # "Start a session now"
-        # Its title names the step: found by its class.
-        window = wait_for(lambda: gnome.x("xdotool", "search", "--onlyvisible", "--class",
-                                          "Pointbreak", check=False).split(),
-                          timeout=20, what="the routine window on Xwayland")[0]
+        window = wait_for(lambda: our_windows(gnome), timeout=20,
+                          what="the routine window on Xwayland")[0]
         seen_in_front(gnome, window, shots / "2-routine-window.png")
         gnome.key(KEYSYM_ESCAPE)  # at the seat: Escape stops the routine
         wait_for(lambda: [r for r in records(gnome_profile)
@@ -204,11 +208,22 @@ def test_the_tray_as_a_status_notifier_item_on_gnome(gnome, start_gnome_tray,
         wait_for(lambda shot=shot: changed_box(empty, gnome.screenshot(shot), TOP_BAR),
                  what="the icon back in the top bar")
 
+    # A double click (GNOME's single click opens the menu) calls Activate: the menu's default
+    # entry, a session, starts in its window.
+    gnome.click(*centre)
+    gnome.click(*centre)
+    window = wait_for(lambda: our_windows(gnome), timeout=20,
+                      what="the routine window after a double click")[0]
+    assert "tray menu: Start a session now" in tray.log()
+    seen_in_front(gnome, window, shots / "9-double-click-session.png")
+    gnome.key(KEYSYM_ESCAPE)  # stop it
+    wait_for(lambda: not our_windows(gnome), what="the routine window to close")
+
     # Quit: the process ends, the item leaves the watcher's list and the bar.
     assert gnome_profile.run("quit").returncode == 0
     assert tray.process.wait(15) == 0
     wait_for(lambda: not listed(gnome, tray.icon), what="the item to go")
-    wait_for(lambda: changed_box(empty, gnome.screenshot(shots / "9-after-quit.png"), TOP_BAR)
+    wait_for(lambda: changed_box(empty, gnome.screenshot(shots / "10-after-quit.png"), TOP_BAR)
              is None, what="the icon to leave the top bar")
 
 
