@@ -97,7 +97,8 @@ HOSTILE: dict[str, tuple[Callable[[socket.socket], None], str]] = {
     "garbage": (answer_with(bytes(range(7, 255, 3)) * 3), "malformed message"),
     "silence": (lambda client: None, "did not answer in time"),
     "trickle": (trickle, "did not answer in time"),
-    "closes": (lambda client: client.close(), "closed the connection|reset by peer"),
+    "closes": (lambda client: client.close(),  # seen first by a read or by a write
+               "closed the connection|reset by peer|went away: .*Broken pipe"),
     "error": (answer_with(message(1, 0, struct.pack("=II", 1, 3)
                                   + ScriptedCompositor.text("out of memory"))),
               "protocol error on object 1, code 3: out of memory$"),
@@ -112,7 +113,9 @@ def test_a_compositor_that_misbehaves_at_the_start_is_an_oserror_in_bounded_time
         started = time.monotonic()
         with pytest.raises(OSError, match="compositor") as raised:
             WaylandIdle(path)
-        assert time.monotonic() - started < wayland.SETUP_SECONDS + 1.0
+        # the reader's own deadline ends it (silence, a trickle): never a hang; the margin is
+        # for a loaded machine, not a speed to reach
+        assert time.monotonic() - started < wayland.SETUP_SECONDS + 10.0
     assert isinstance(raised.value, WaylandError)
     assert re.search(said, str(raised.value)), raised.value
 

@@ -270,7 +270,8 @@ def test_a_vanished_source_is_an_oserror_and_said_at_once(harness: Harness) -> N
         started = time.monotonic()
         with pytest.raises(OSError):
             harness.reader.idle_seconds()
-        assert time.monotonic() - started < 3.0  # never a hang: at most one round trip
+        # never a hang: at most one round trip with its deadline (the margin is for load)
+        assert time.monotonic() - started < 10.0
     harness.reader.close()  # and it still closes
 
 

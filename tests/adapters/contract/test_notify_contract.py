@@ -230,12 +230,16 @@ def test_safe_notifier_never_blocks_the_caller_and_says_a_failure_once(caplog) -
     inner = Failing()
     safe = notify.SafeNotifier(inner)
     assert safe.name == "failing"
-    started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="tray.adapters.notify"):
-        for key in range(3):
-            safe.notify(key, "Title", "Message", {}, lambda _a: None)
-        safe.close(0)
-        assert time.monotonic() - started < 0.5
+        def caller() -> None:
+            for key in range(3):
+                safe.notify(key, "Title", "Message", {}, lambda _a: None)
+            safe.close(0)
+
+        calling = threading.Thread(target=caller)
+        calling.start()
+        calling.join(30)  # the inner notifier is held until release: a caller that waited
+        assert not calling.is_alive()  # for it would still be here
         inner.release.set()
         wait_for(lambda: len(inner.calls) == 3, what="the three notifications tried")
     assert set(inner.calls) == {"pointbreak-notify-send"}
