@@ -97,7 +97,7 @@ def _text(data: dict[str, Any], key: str, path: Path, step: int | None = None,
 def _whole(data: dict[str, Any], key: str, low: int, high: int, path: Path, step: int,
            default: int | None = None) -> int:
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not guard.is_whole(value, low, high):
         raise RoutineError(path, f"{key} must be a whole number from {low} to {high}, "
                                  f"got {guard.shorten(repr(value))}", step=step, key=key)
     return value

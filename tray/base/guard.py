@@ -15,7 +15,7 @@ import os
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 MAX_DEPTH = 16        # tables and lists inside each other; Pointbreak's own files use 3
 SHOWN_CHARACTERS = 60  # how much of a bad value a message repeats
@@ -141,6 +141,12 @@ def _check_depth(data: Any, max_depth: int) -> None:
         if not level:
             return
     raise Refused(_too_deep(max_depth))
+
+
+def is_whole(value: object, low: int, high: int) -> TypeGuard[int]:
+    """A whole number of a parsed file or message, from `low` to `high` (JSON's and TOML's
+    true and false are ints to Python, but never numbers here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:

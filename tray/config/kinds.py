@@ -68,8 +68,7 @@ class Whole(Kind):
         return f"{self.low} to {self.high}"
 
     def parse(self, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int) or not (
-                self.low <= value <= self.high):
+        if not guard.is_whole(value, self.low, self.high):
             raise Invalid(f"must be a whole number from {self.low} to {self.high}")
         return value
 

@@ -70,7 +70,7 @@ def _minutes(args: dict[str, Any], low: int, high: int) -> int | None:
     minutes = args.get("minutes")
     if minutes is None:
         return None
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+    if not guard.is_whole(minutes, low, high):
         raise BadRequest(f"minutes must be a whole number from {low} to {high}, "
                          f"got {guard.shorten(repr(minutes))}")
     return minutes

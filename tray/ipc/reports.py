@@ -124,7 +124,7 @@ def _event(data: dict[str, Any]) -> Report:
 def _whole(data: dict[str, Any], key: str, low: int, high: int,
            what: str = "a whole number") -> int:
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not guard.is_whole(value, low, high):
         raise BadReport(f"{key} must be {what} from {low} to {high}, "
                         f"got {guard.shorten(repr(value))}")
     return value
