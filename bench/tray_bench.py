@@ -179,8 +179,13 @@ def idle(desktops: dict[str, desk.Desktop], programs: list[Program], rss_after: 
         process = subprocess.Popen(program.command, env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
-        desk.wait_for(lambda p=program, pr=process, b=before: icon_shown(desktops, p, pr, b),
-                      30, f"{program.name}'s icon")
+        try:
+            desk.wait_for(lambda p=program, pr=process, b=before: icon_shown(desktops, p, pr, b),
+                          30, f"{program.name}'s icon")
+        except AssertionError:  # as start_up does: said, and the others are still measured
+            print(f"{program.name:<28} no icon seen in 30 s: left out of the idle figures")
+            stop(process, env)
+            continue
         running.append((program, process, env))
     def present_for(seconds: float) -> None:
         """A person at the desk: the pointer moves once a minute (idle detection is on)."""

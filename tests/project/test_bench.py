@@ -48,3 +48,4 @@ def test_the_tray_benchmark_prints_its_figures(profile) -> None:
     assert "1 sessions started with `pointbreak now` and answered" in result.stdout
     idle_rows = [line for line in result.stdout.splitlines() if line.startswith("pointbreak (")]
     assert len(idle_rows) >= 4, result.stdout  # a start-up and an idle row each, xorg and sni
+    assert not [line for line in idle_rows if "no icon seen" in line], result.stdout
