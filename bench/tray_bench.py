@@ -1,4 +1,6 @@
-"""The tray's figures, beside the floor (bench/floor.py), measured the same way in one run.
+"""The tray's figures, beside the floors, measured the same way in one run: bench/floor.py (a
+bare pystray XEmbed icon) on trayer, bench/floor_sni.py (a bare jeepney StatusNotifierItem) on
+xfce4-panel, each importing its whole stack (APScheduler, TinyDB, plyer, Pillow) first.
 
 - start-up: from Popen to the icon window existing in the tray host (polled every 10 ms with
   python-xlib), or for the StatusNotifierItem (`sni`, on xfce4-panel's systray) to the item
@@ -72,7 +74,6 @@ def profile_env(desktop: desk.Desktop, backend: str) -> dict[str, str]:
                 XDG_DATA_HOME=str(home / ".local" / "share"),
                 XDG_STATE_HOME=str(home / ".local" / "state"),
                 XDG_CACHE_HOME=str(home / ".cache"),
-                PYSTRAY_BACKEND="xorg" if backend == "sni" else backend,
                 POINTBREAK_TRAY="sni" if backend == "sni" else "xembed")
 
 
@@ -267,21 +268,16 @@ def main() -> int:
           f"{platform.python_version()}")
     print("versions: " + ", ".join(f"{n} {metadata.version(n)}" for n in (
         "pointbreak", "pystray", "APScheduler", "tinydb", "Pillow", "plyer")))
-    has_gi = shutil.which("trayer") is not None and _has_gi()
     programs = [Program("floor (xorg)", [sys.executable, str(HERE / "floor.py")], "xorg"),
                 Program("pointbreak (xorg)", [str(BIN / "pointbreak"), "--no-welcome"],
                         "xorg")]
-    if has_gi:
-        programs += [Program("floor (appindicator)", [sys.executable, str(HERE / "floor.py")],
-                             "appindicator"),
-                     Program("pointbreak (appindicator)",
-                             [str(BIN / "pointbreak"), "--no-welcome"], "appindicator")]
     desktop = desk.start_desktop()
     desktops: dict[str, desk.Desktop] = {"trayer": desktop}
     if shutil.which("xfce4-panel"):
         desktops["xfce"] = desk.start_panel_desktop()
-        programs.append(Program("pointbreak (sni)", [str(BIN / "pointbreak"), "--no-welcome"],
-                                "sni"))
+        programs += [Program("floor (sni)", [sys.executable, str(HERE / "floor_sni.py")], "sni"),
+                     Program("pointbreak (sni)", [str(BIN / "pointbreak"), "--no-welcome"],
+                             "sni")]
     pulse = None
     if shutil.which("pulseaudio"):  # a sound server, so the microphone watch runs too
         pulse, os.environ["PULSE_SERVER"] = desk.start_pulse(
@@ -306,14 +302,6 @@ def main() -> int:
         if pulse is not None:
             pulse.terminate()
     return 0
-
-
-def _has_gi() -> bool:
-    try:
-        import gi  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Pointbreak's icons: PNG/ICO files drawn by `python -m icons.draw`, shipped in the wheel."""
+"""Pointbreak's icons: PNG/ICO files and symbolic SVGs drawn by `python -m icons.draw`, shipped
+in the wheel."""
 
 from __future__ import annotations
 
@@ -33,6 +34,16 @@ def path(state: Marker | str, size: int) -> Path:
     if size not in SIZES:
         raise ValueError(f"no {size} px icon; sizes: {SIZES}")
     return folder() / f"tray-{Marker(state)}-{size}.png"
+
+
+def symbolic_name(state: Marker | str) -> str:
+    """The icon-theme name of `state`'s symbolic icon (hicolor/scalable/status/NAME.svg under
+    `folder()`), for panels that draw status icons in their own text colour."""
+    return f"pointbreak-{Marker(state)}-symbolic"
+
+
+def symbolic_path(state: Marker | str) -> Path:
+    return folder() / "hicolor" / "scalable" / "status" / f"{symbolic_name(state)}.svg"
 
 
 def image(state: Marker | str, size: int) -> Image.Image:

@@ -7,6 +7,11 @@ set in a round notch that keeps it clear of the figure.
 Badge and marker carry a dark outline, the figure and marker are white: visible on light and
 dark panels alike. Everything is drawn at 1024 px and downscaled with LANCZOS; sizes up to
 24 px get bolder strokes. Output is deterministic (same bytes on every run).
+
+The symbolic icons (`hicolor/scalable/status/pointbreak-<state>-symbolic.svg`, for panels
+that recolour icons to their own text colour: GNOME, XFCE, KDE) are the macOS template's shape
+in one colour: its 128 px mask traced into rectangles, one path filled with the text colour
+(GTK's symbolic loader and KDE's ColorScheme-Text stylesheet each replace that colour).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw
 
-from icons import SIZES, Marker, folder
+from icons import SIZES, Marker, folder, symbolic_name
 
 CANVAS = 1024
 C = CANVAS / 2
@@ -174,6 +179,54 @@ def render_template(state: Marker) -> Image.Image:
     return img
 
 
+SYMBOLIC_GRID = 128  # the template is traced at this many cells across
+SYMBOLIC_FOLDER = Path("hicolor", "scalable", "status")
+# Where no hicolor theme is installed, the panel still finds the folder (IconThemePath).
+THEME_INDEX = """[Icon Theme]
+Name=Hicolor
+Comment=Pointbreak's own icons, under the fallback theme's name
+Directories=scalable/status
+
+[scalable/status]
+Size=16
+MinSize=8
+MaxSize=512
+Type=Scalable
+Context=Status
+"""
+
+
+def symbolic_svg(state: Marker) -> str:
+    """The symbolic SVG of `state`: the template's shape, in the panel's text colour."""
+    n = SYMBOLIC_GRID
+    mask = scaled(render_template(state), n).getchannel("A").point(
+        lambda a: 255 if a >= 128 else 0)
+    pixels = mask.load()
+    assert pixels is not None
+    runs: dict[tuple[int, int], int] = {}  # (x, width) of a run in a row -> its first row
+    boxes: list[tuple[int, int, int, int]] = []  # x, y, width, height
+    for y in range(n + 1):
+        row: set[tuple[int, int]] = set()
+        x = 0
+        while y < n and x < n:
+            if pixels[x, y]:
+                start = x
+                while x < n and pixels[x, y]:
+                    x += 1
+                row.add((start, x - start))
+            x += 1
+        for run in sorted(set(runs) - row):  # runs that stop at this row make a box
+            boxes.append((run[0], runs[run], run[1], y - runs.pop(run)))
+        for run in row:
+            runs.setdefault(run, y)
+    path = "".join(f"M{x} {top}h{w}v{h}h-{w}z" for x, top, w, h in sorted(boxes,
+                                                                       key=lambda b: b[1::-1]))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" '
+            f'viewBox="0 0 {n} {n}">\n'
+            '<style id="current-color-scheme">.ColorScheme-Text{color:#2e3436}</style>\n'
+            f'<path class="ColorScheme-Text" fill="currentColor" d="{path}"/>\n</svg>\n')
+
+
 def scaled(img: Image.Image, size: int) -> Image.Image:
     return img.resize((size, size), Image.Resampling.LANCZOS)
 
@@ -214,6 +267,13 @@ def main(folder_: Path | None = None) -> list[Path]:
             black = Image.new("RGBA", small.size, (0, 0, 0, 0))
             black.putalpha(small.getchannel("A"))
             save(black, f"tray-{state}-template{suffix}.png")
+        svg = out / SYMBOLIC_FOLDER / f"{symbolic_name(state)}.svg"
+        svg.parent.mkdir(parents=True, exist_ok=True)
+        svg.write_text(symbolic_svg(state), encoding="utf-8")
+        written.append(svg)
+    theme = out / "hicolor" / "index.theme"
+    theme.write_text(THEME_INDEX, encoding="utf-8")
+    written.append(theme)
     return written
 
 

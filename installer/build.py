@@ -1,14 +1,11 @@
 """Build the one-folder app for this system with PyInstaller and say where and how big.
 
-    python installer/build.py [--dist DIR] [--gtk]
-
-`--gtk` (Linux) carries GTK for the AppIndicator backend (about 150 MB more).
+    python installer/build.py [--dist DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,13 +21,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
-    parser.add_argument("--gtk", action="store_true")
     args = parser.parse_args()
-    env = dict(os.environ, POINTBREAK_BUILD_GTK="1" if args.gtk else "0")
     result = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
                              "--log-level", "WARN", "--distpath", str(args.dist),
                              "--workpath", str(args.work), str(ROOT / "installer" /
-                                                              "pointbreak.spec")], env=env)
+                                                              "pointbreak.spec")])
     if result.returncode != 0:
         return result.returncode
     app = args.dist / ("Pointbreak.app" if sys.platform == "darwin" else "Pointbreak")

@@ -231,6 +231,22 @@ def pixels_unlike(png: Path, box: tuple[int, int, int, int], colour: tuple[int, 
     return len(unlike) / max(1, len(data))
 
 
+def colourful_share(png: Path, box: tuple[int, int, int, int],
+                    background: tuple[int, int, int]) -> float:
+    """Of the pixels in `box` clearly not `background` (the drawing), the share in colour: a
+    channel 40 or more from another. A symbolic icon drawn in a panel's text colour has next to
+    none; Pointbreak's colour icon (teal, orange, purple, green badges) has most."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        region = image.convert("RGB").crop(box)
+        flat = getattr(region, "get_flattened_data", region.getdata)
+        ink = [p for p in flat() if sum(abs(a - b) for a, b in zip(p, background, strict=True))
+               > 60]
+    assert ink, f"nothing drawn in {box} of {png}"
+    return sum(1 for p in ink if max(p) - min(p) >= 40) / len(ink)
+
+
 def start_pulse(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     """A real PulseAudio server with a null microphone ("mic") and a null speaker ("speaker"),
     its socket in `folder`. Returns the process and the PULSE_SERVER value that reaches it."""

@@ -8,8 +8,6 @@ cd "$(dirname "$0")/.."
 packages=(
   python3-tk xvfb xauth x11-utils xdotool imagemagick openbox trayer tint2
   dbus dbus-x11 dunst libnotify-bin desktop-file-utils dex
-  libgirepository1.0-dev libcairo2-dev pkg-config gir1.2-gtk-3.0
-  gir1.2-ayatanaappindicator3-0.1
   pulseaudio pulseaudio-utils libglib2.0-bin dconf-gsettings-backend dconf-service
   gsettings-desktop-schemas
   xfce4-panel kwin-wayland qtwayland5 sway
@@ -37,6 +35,6 @@ if ! .venv/bin/python -c 'import tkinter' 2>/dev/null; then
   exit 1
 fi
 # Install the package itself (not editable): the tests run what a user would install.
-.venv/bin/pip install -q --disable-pip-version-check '.[test,gtk]'
+.venv/bin/pip install -q --disable-pip-version-check '.[test]'
 .venv/bin/pip install -q --disable-pip-version-check --no-deps --force-reinstall .
 exec .venv/bin/pytest "$@"

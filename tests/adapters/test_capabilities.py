@@ -64,20 +64,21 @@ def test_each_ports_capabilities_per_system(platform, readers, paths, login_entr
     assert session.capabilities(platform).can_watch is lock_and_sleep
 
 
-def test_the_icon_says_a_menu_can_be_installed_only_where_gtk_gives_one() -> None:
+def test_the_icon_says_a_status_notifier_host_gives_a_menu_only_where_it_has_none_on_linux(
+        ) -> None:
     from tray.adapters import icon
 
     class Bare:  # an Icon class's flags, as pystray's backends set them
         __module__ = "pystray._xorg"
         HAS_MENU, HAS_DEFAULT_ACTION, HAS_NOTIFICATION = False, True, False
 
-    class WithMenu(Bare):
-        __module__ = "pystray._appindicator"
+    class MenuBar(Bare):
+        __module__ = "pystray._darwin"
         HAS_MENU = True
 
-    assert icon.capabilities(Bare, "linux").can_install_menu
-    assert not icon.capabilities(Bare, "darwin").can_install_menu
-    with_menu = icon.capabilities(WithMenu, "linux")
-    assert not with_menu.can_install_menu and with_menu.has_menu
-    assert str(with_menu) == ("backend=appindicator HAS_MENU=True HAS_DEFAULT_ACTION=True "
+    assert icon.capabilities(Bare, "linux").menu_with_sni_host
+    assert not icon.capabilities(Bare, "darwin").menu_with_sni_host
+    with_menu = icon.capabilities(MenuBar, "darwin")
+    assert not with_menu.menu_with_sni_host and with_menu.has_menu
+    assert str(with_menu) == ("backend=darwin HAS_MENU=True HAS_DEFAULT_ACTION=True "
                               "HAS_NOTIFICATION=False")

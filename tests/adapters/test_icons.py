@@ -18,7 +18,8 @@ def shipped_files() -> list[str]:
     names = [f"tray-{s}-{n}.png" for s in Marker for n in SIZES]
     names += [f"tray-{s}.ico" for s in Marker]
     names += [f"tray-{s}-template{x}.png" for s in Marker for x in ("", "@2x")]
-    return [*names, "app.ico", "app-256.png", "app-512.png"]
+    names += [f"hicolor/scalable/status/pointbreak-{s}-symbolic.svg" for s in Marker]
+    return [*names, "hicolor/index.theme", "app.ico", "app-256.png", "app-512.png"]
 
 
 def count(mask: Image.Image) -> int:
@@ -146,6 +147,42 @@ def test_drawing_is_deterministic(tmp_path: Path) -> None:
     from icons import draw
 
     written = draw.main(tmp_path)
-    assert sorted(p.name for p in written) == sorted(shipped_files())
+    assert sorted(str(p.relative_to(tmp_path)) for p in written) == sorted(shipped_files())
     for name in shipped_files():
         assert (tmp_path / name).read_bytes() == (icons.folder() / name).read_bytes(), name
+
+
+def symbolic_mask(state: Marker) -> Image.Image:
+    """The shape a symbolic SVG draws, read back from its path (rectangles on its grid)."""
+    import re
+    from xml.etree import ElementTree
+
+    svg = ElementTree.parse(icons.symbolic_path(state)).getroot()
+    n = int(svg.get("viewBox").split()[2])
+    [path] = [e for e in svg.iter() if e.tag.endswith("path")]
+    assert path.get("fill") == "currentColor" and path.get("class") == "ColorScheme-Text"
+    assert len(list(svg.iter())) == 3  # the svg, its colour-scheme style and the one path
+    mask = Image.new("L", (n, n), 0)
+    boxes = re.findall(r"M(\d+) (\d+)h(\d+)v(\d+)h-(\d+)z", path.get("d"))
+    assert "".join(f"M{x} {y}h{w}v{h}h-{w2}z" for x, y, w, h, w2 in boxes) == path.get("d")
+    for x, y, w, h, w2 in boxes:
+        assert w == w2
+        mask.paste(255, (int(x), int(y), int(x) + int(w), int(y) + int(h)))
+    return mask
+
+
+@pytest.mark.parametrize("state", list(Marker))
+def test_the_symbolic_icon_is_the_templates_shape_in_one_recolourable_colour(state) -> None:
+    from icons import draw
+
+    mask = symbolic_mask(state)
+    template = draw.scaled(draw.render_template(state), mask.width).getchannel("A")
+    assert mask.tobytes() == template.point(lambda a: 255 if a >= 128 else 0).tobytes()
+    assert 0.3 < count(mask) / (mask.width * mask.height) < 0.8
+
+
+def test_the_symbolic_icons_differ_by_state_and_sit_in_a_hicolor_layout() -> None:
+    for a, b in PAIRS:
+        assert ImageChops.difference(symbolic_mask(a), symbolic_mask(b)).getbbox(), (a, b)
+    theme = (icons.folder() / "hicolor" / "index.theme").read_text()
+    assert "Directories=scalable/status" in theme and "Type=Scalable" in theme

@@ -3,6 +3,7 @@ from `sys.platform`: the same words as before on each system."""
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 
@@ -63,7 +64,7 @@ def test_doctors_report_asks_the_port(monkeypatch, profile) -> None:
         "Do not disturb: camera": "not detected on this system"}
 
 
-def test_doctor_suggests_the_gtk_menu_only_where_the_icon_port_says_it_can_be_had(
+def test_doctor_suggests_a_status_notifier_host_only_where_the_icon_port_says_it_helps(
         monkeypatch) -> None:
     from tray.adapters import icon
 
@@ -73,6 +74,7 @@ def test_doctor_suggests_the_gtk_menu_only_where_the_icon_port_says_it_can_be_ha
 
     # pystray as doctor imports it, with an X11 backend's flags (no display needed).
     monkeypatch.setitem(sys.modules, "pystray", types.SimpleNamespace(Icon=Bare))
+    monkeypatch.setenv("PYSTRAY_BACKEND", "gtk")  # not taken: doctor loads it as the tray does
     monkeypatch.setattr(icon, "find_host", lambda: icon.Host("xembed"))  # trayer, say
     real = icon.capabilities
     for platform, suggested in (("linux", True), ("darwin", False)):
@@ -82,6 +84,21 @@ def test_doctor_suggests_the_gtk_menu_only_where_the_icon_port_says_it_can_be_ha
         assert report.facts == [("Tray host", "XEmbed (a system tray on the X display)"),
                                 ("Tray backend", "xorg (menu: no)")]
         assert bool(report.problems) is suggested
+        assert os.environ["PYSTRAY_BACKEND"] == ("xorg" if sys.platform == "linux" else "gtk")
+    # What it says on Linux.
+    monkeypatch.setattr(icon, "capabilities", lambda cls: real(cls, "linux"))
+    report = doctor.Report()
+    doctor._tray_backend(report)
+    [(what, fix)] = report.problems
+    assert "no menu" in what and "hosts status notifier items" in fix
+    # Where no tray host runs at all, that is the one problem told.
+    monkeypatch.setattr(icon, "find_host", lambda: icon.Host("none", reason="none here"))
+    report = doctor.Report()
+    doctor._tray_backend(report)
+    assert [what for what, _ in report.problems] == [
+        "No tray host here: no StatusNotifierWatcher on the session bus and no XEmbed system "
+        "tray on the display, so no icon shows (prompts still come; `pointbreak` opens the "
+        "control window)."]
 
 
 def test_doctor_says_which_idle_reader_and_why_none_on_wayland_without_one(monkeypatch, profile,

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from desktop import pixels_unlike, wait_for
+from desktop import colourful_share, pixels_unlike, wait_for
 from gnome import HEIGHT, KEYSYM_ESCAPE, WIDTH, changed_box, cover_window
 
 pytestmark = pytest.mark.e2e
@@ -130,6 +130,15 @@ def next_break_minutes(status: str) -> int:
     return int(found.group(1)) * 60 + int(found.group(2))
 
 
+def bar_colour(shot: Path, box: tuple[int, int, int, int]) -> tuple[int, int, int]:
+    """The commonest colour of `box` in a screenshot: the bar's own, where nothing is drawn."""
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        counts = image.convert("RGB").crop(box).getcolors(1 << 16)
+    return max(counts)[1]
+
+
 def crop(shot: Path, box: tuple[int, int, int, int]) -> bytes:
     from PIL import Image
 
@@ -152,6 +161,9 @@ def test_the_tray_as_a_status_notifier_item_on_gnome(gnome, start_gnome_tray,
     left, top, right, bottom = box
     assert 10 <= right - left <= 32 and 10 <= bottom - top <= 32, box
     centre = ((left + right) // 2, (top + bottom) // 2)
+    # The symbolic icon, in the top bar's own text colour (light on the dark bar).
+    bar = gnome.screenshot(shots / "1-icon-symbolic.png")
+    assert colourful_share(bar, box, bar_colour(empty, box)) < 0.05
 
     def open_menu(name: str) -> Path:
         closed = gnome.screenshot(shots / f"{name}-closed.png")

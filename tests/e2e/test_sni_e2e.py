@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BIN
-from desktop import pixels_unlike, start_panel_desktop, wait_for
+from desktop import colourful_share, pixels_unlike, start_panel_desktop, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -80,6 +80,10 @@ def test_the_tray_as_a_status_notifier_item_on_xfce(panel_desktop, start_sni_tra
     left, top, right, bottom = box
     assert 12 <= right - left <= 32 and 12 <= bottom - top <= 32, box
     centre = ((left + right) // 2, (top + bottom) // 2)
+    # The panel found the symbolic icon (IconName under IconThemePath) and drew it in its own
+    # text colour, not the colour pixmap.
+    assert desktop.item_property(tray.icon, "IconName") == "pointbreak-normal-symbolic"
+    assert colourful_share(first, box, PANEL_COLOUR) < 0.05
 
     # A right click opens the whole menu; Snooze ▸ 10 min moves the next break.
     before = next_break_minutes(tray.status())
@@ -110,7 +114,7 @@ def test_the_tray_as_a_status_notifier_item_on_xfce(panel_desktop, start_sni_tra
     assert profile.run("pause", "30m").returncode == 0
     wait_for(lambda: icon_pixels(desktop.screenshot(shots / "6-paused.png"), box) != calm,
              what="the icon to change")
-    assert desktop.item_property(tray.icon, "IconName") == "tray-paused-64"
+    assert desktop.item_property(tray.icon, "IconName") == "pointbreak-paused-symbolic"
 
     # The watcher restarting (the panel ended and started again) gets the item back, each
     # time (a watcher has been seen to drop an item on some restarts).
@@ -138,6 +142,60 @@ def test_the_tray_as_a_status_notifier_item_on_xfce(panel_desktop, start_sni_tra
     assert tray.process.wait(15) == 0
     wait_for(lambda: not any(item.split("/")[0] == tray.icon
                              for item in desktop.registered_items()), what="the item to go")
+
+
+def test_the_menus_items_take_effect_and_the_check_mark_shows_the_login_entry(
+        panel_desktop, start_sni_tray, profile) -> None:
+    """The menu driven as a person does, by the keyboard once it is open: Skip next break
+    defers the break; Start at login writes the login entry, and the menu the host draws shows
+    the check mark then, in a small box at the left of one row, and not after it is off."""
+    from PIL import Image, ImageChops
+
+    desktop = panel_desktop
+    shots = profile.artifacts("sni-menu-items")
+    tray = start_sni_tray()
+    centre = wait_for(lambda: icon_centre(desktop, shots / "1-icon.png"), what="the icon")
+    entry = profile.home / ".config" / "autostart" / "pointbreak.desktop"
+
+    def choose(*keys: str, shot: str) -> None:
+        desktop.run("xdotool", "mousemove", str(centre[0]), str(centre[1]), "click", "3")
+        wait_for(lambda: menu_window(desktop), what="the menu to open")
+        desktop.screenshot(shots / shot)
+        desktop.run("xdotool", "key", "--delay", "100", *keys)
+        wait_for(lambda: menu_window(desktop) is None, what="the menu to close")
+
+    # Start a session now, Snooze, Skip next break, Pause, Start at login
+    before = tray.status()
+    choose("Down", "Down", "Down", "Return", shot="2-menu-skip.png")
+    wait_for(lambda: tray.status() != before, what="the skip to take effect")
+    assert "tray menu: Skip next break" in tray.log()
+
+    choose("Down", "Down", "Down", "Down", "Down", "Return", shot="3-menu-start-at-login.png")
+    wait_for(entry.exists, what="the login entry written from the menu")
+    wait_for(lambda: menu_state(desktop, tray.icon) == 1, what="the check mark to the host")
+
+    looks = {}
+    for state in ("on", "off"):
+        assert profile.run("autostart", state).returncode == 0  # and tells the tray
+        wait_for(lambda state=state: menu_state(desktop, tray.icon) == (state == "on"),
+                 what=f"the check mark {state}")
+        desktop.run("xdotool", "mousemove", str(centre[0]), str(centre[1]), "click", "3")
+        x, y, w, h = wait_for(lambda: menu_window(desktop), what="the menu to open")
+        shot = desktop.screenshot(shots / f"4-start-at-login-{state}.png")
+        with Image.open(shot) as image:
+            looks[state] = image.convert("RGB").crop((x, y, x + w, y + h))
+        desktop.run("xdotool", "key", "Escape")
+        wait_for(lambda: menu_window(desktop) is None, what="the menu to close")
+    assert not entry.exists()
+    box = ImageChops.difference(looks["off"], looks["on"]).getbbox()
+    assert box is not None, "the check mark did not follow the login entry"
+    _left, top, right, bottom = box
+    assert right < 60 and bottom - top < 30, box  # one small box at the left of one row
+
+
+def icon_centre(desktop, shot: Path) -> tuple[int, int] | None:
+    box = icon_box(desktop.screenshot(shot))
+    return None if box is None else ((box[0] + box[2]) // 2, (box[1] + box[3]) // 2)
 
 
 def menu_state(desktop, owner: str) -> int:

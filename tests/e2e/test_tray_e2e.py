@@ -311,27 +311,6 @@ def test_pystray_is_the_version_the_xorg_click_fix_was_made_for() -> None:
     assert metadata.version("pystray") == "0.19.5"
 
 
-@pytest.mark.parametrize(("backend", "button"), [("appindicator", 1), ("gtk", 3)])
-def test_a_menu_backend_opens_the_menu_and_an_item_takes_effect(
-        desktop, start_tray, profile, backend: str, button: int) -> None:
-    pytest.importorskip("gi", reason="the menu backends need PyGObject: pip install "
-                                     "'pointbreak[gtk]' (tests/run.sh does)")
-    all_day(profile)
-    shots = profile.artifacts(f"menu-{backend}")
-    tray = start_tray(backend)
-    assert f"backend={backend} HAS_MENU=True" in tray.log()
-    before_status = tray.status()
-    before = set(desktop.visible_windows(""))
-    _x, _y, w, h = desktop.icon_geometry(tray.icon)
-    desktop.click(tray.icon, w // 2, h // 2, button)
-    wait_for(lambda: set(desktop.visible_windows("")) - before, what="the menu to open")
-    desktop.screenshot(shots / "1-menu-open.png")
-    desktop.run("xdotool", "key", "--delay", "60", "Down", "Down", "Down", "Return")  # Skip
-    wait_for(lambda: tray.status() != before_status, what="the skip to take effect")
-    assert stored_state(profile)["deferred_to"] is not None
-    desktop.screenshot(shots / "2-after-skip.png")
-
-
 def test_an_edited_settings_file_is_picked_up_and_a_bad_value_named(
         desktop, start_tray, profile) -> None:
     all_day(profile)
@@ -424,53 +403,6 @@ def test_no_welcome_for_scripted_installs(desktop, start_tray, profile) -> None:
     wait_for(marker.exists, what="the welcome marked as skipped")
     assert marker.read_text() == "start at login: skipped\n"
     assert not desktop.visible_windows("^Welcome to Pointbreak$")
-
-
-def test_the_start_at_login_menu_item_writes_the_entry_and_its_check_mark_shows_it(
-        desktop, start_tray, profile) -> None:
-    pytest.importorskip("gi", reason="the menu backends need PyGObject: pip install "
-                                     "'pointbreak[gtk]' (tests/run.sh does)")
-    all_day(profile)
-    shots = profile.artifacts("menu-start-at-login")
-    tray = start_tray("appindicator")
-    entry = profile.home / ".config" / "autostart" / "pointbreak.desktop"
-    _, _, w, h = desktop.icon_geometry(tray.icon)
-
-    def open_menu() -> set[str]:
-        before = set(desktop.visible_windows(""))
-        desktop.click(tray.icon, w // 2, h // 2)
-        return wait_for(lambda: set(desktop.visible_windows("")) - before, what="the menu")
-
-    open_menu()
-    # Start a session now, Snooze, Skip next break, Pause, Start at login
-    desktop.run("xdotool", "key", "--delay", "60", "Down", "Down", "Down", "Down", "Down",
-                "Return")
-    wait_for(entry.exists, what="the login entry written from the menu")
-    from PIL import Image, ImageChops
-
-    looks = {}
-    for state in ("off", "on"):
-        assert profile.run("autostart", state).returncode == 0  # and tells the tray
-        def area(window: str) -> int:
-            try:
-                _, _, width, height = desktop.icon_geometry(window)
-            except subprocess.CalledProcessError:
-                return 0  # a helper window that is gone already
-            return width * height
-
-        menu = max(open_menu(), key=area)  # the popup, not a helper window
-        x, y, mw, mh = desktop.icon_geometry(menu)
-        shot = desktop.screenshot(shots / f"menu-start-at-login-{state}.png")
-        with Image.open(shot) as image:
-            looks[state] = image.convert("RGB").crop((x, y, x + mw, y + mh))
-        desktop.run("xdotool", "key", "Escape")
-        wait_for(lambda menu=menu: menu not in desktop.visible_windows(""),
-                 what="the menu to close")
-    # The two menus differ only by the check mark: a small box at the left of one row.
-    box = ImageChops.difference(looks["off"], looks["on"]).getbbox()
-    assert box is not None, "the check mark did not follow the login entry"
-    _left, top, right, bottom = box
-    assert right < 45 and bottom - top < 30, box
 
 
 def test_idle_at_the_desk_is_seen_and_a_return_too(desktop, start_tray, profile) -> None:

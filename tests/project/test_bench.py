@@ -45,6 +45,7 @@ def test_the_tray_benchmark_prints_its_figures(profile) -> None:
     assert result.returncode == 0, result.stderr
     assert "pointbreak (xorg)            median" in result.stdout
     assert "pointbreak (sni)             median" in result.stdout  # on xfce4-panel
+    assert "floor (sni)                  median" in result.stdout  # bare jeepney, the same
     assert "1 sessions started with `pointbreak now` and answered" in result.stdout
     idle_rows = [line for line in result.stdout.splitlines() if line.startswith("pointbreak (")]
     assert len(idle_rows) >= 4, result.stdout  # a start-up and an idle row each, xorg and sni

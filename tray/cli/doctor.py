@@ -46,9 +46,9 @@ class Report:
         return "\n".join(lines)
 
 
-GTK_PACKAGES = ("Debian/Ubuntu: sudo apt-get install libgirepository1.0-dev libcairo2-dev "
-                "pkg-config gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1, then pip install "
-                "'pointbreak[gtk]'")
+SNI_HOSTS = ("a panel that hosts status notifier items gives the icon its whole menu, and "
+             "Pointbreak moves there by itself as it starts (KDE, XFCE's Status Tray plugin, "
+             "LXQt, MATE, Cinnamon, waybar, GNOME with the AppIndicator extension)")
 
 
 def examine() -> Report:
@@ -102,6 +102,7 @@ def _tray_backend(report: Report) -> None:
     from tray.adapters import icon
     from tray.adapters.choosing import system_of
 
+    host = None
     if system_of() == "linux":
         host = icon.find_host()
         report.fact("Tray host", str(host))
@@ -115,7 +116,7 @@ def _tray_backend(report: Report) -> None:
                            "add a tray to the panel (XFCE, KDE, LXQt, MATE: the system tray "
                            "or status notifier plugin; GNOME: the AppIndicator extension)")
     try:
-        import pystray
+        pystray = icon.load_pystray()
     except Exception as error:
         report.fact("Tray backend", f"none ({error.__class__.__name__}: {error})")
         report.problem("pystray cannot load a tray backend here.",
@@ -123,9 +124,9 @@ def _tray_backend(report: Report) -> None:
         return
     can = icon.capabilities(pystray.Icon)
     report.fact("Tray backend", f"{can.backend} (menu: {'yes' if can.has_menu else 'no'})")
-    if can.can_install_menu:
-        report.problem("The tray icon has no menu (pystray's X11 backend): a click opens the "
-                       "control window instead.", GTK_PACKAGES)
+    if can.menu_with_sni_host and (host is None or host.protocol == "xembed"):
+        report.problem("The tray icon has no menu (an XEmbed tray shows only the icon): a click "
+                       "opens the control window instead.", SNI_HOSTS)
 
 
 def _notifications(report: Report) -> None:

@@ -3,8 +3,9 @@
 Backends: `sni` (sni.py: a StatusNotifierItem with a dbusmenu menu, over jeepney; Linux, where
 a StatusNotifierWatcher runs: KDE, XFCE, GNOME with the AppIndicator extension, LXQt, MATE,
 Cinnamon, swaybar, waybar), `xembed` (pystray_backend.py: pystray's XEmbed icon, Linux where
-nothing else exists; PYSTRAY_BACKEND=xorg unless set) and, on Windows and macOS, `pystray`
-(the same module, pystray's native backend). `select` chooses, as every port does
+nothing else exists: always pystray's xorg backend, never its GTK or AppIndicator ones, so no
+install needs PyGObject) and, on Windows and macOS, `pystray` (the same module, pystray's
+native backend). `select` chooses, as every port does
 (tray/adapters/choosing.py; `POINTBREAK_TRAY` forces one). Chosen by itself on XEmbed, the icon
 moves to SNI when a watcher appears later (moving.py). Every backend renders the one menu tree
 of menu.py, built from the shell's `View` and `Actions`.
@@ -12,7 +13,6 @@ of menu.py, built from the shell's `View` and `Actions`.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 
@@ -20,11 +20,11 @@ from tray.adapters.choosing import first_that_works, forced, system_of
 from tray.adapters.icon.hosts import Host, find_host
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, Entry, View, entries
 from tray.adapters.icon.ports import Capabilities, Icon, backend_name, capabilities
-from tray.adapters.icon.pystray_backend import TrayIcon
+from tray.adapters.icon.pystray_backend import TrayIcon, load_pystray
 
 __all__ = ["MARKER_OF_MODE", "VARIABLE", "Actions", "Capabilities", "Entry", "Host", "Icon",
-           "TrayIcon", "View", "backend_name", "capabilities", "entries", "find_host", "names",
-           "select"]
+           "TrayIcon", "View", "backend_name", "capabilities", "entries", "find_host",
+           "load_pystray", "names", "select"]
 
 VARIABLE = "POINTBREAK_TRAY"
 
@@ -61,7 +61,6 @@ def select(actions: Actions, choice: str | None = None) -> Icon:
         return SniIcon(actions)
 
     def xembed() -> Icon:
-        os.environ.setdefault("PYSTRAY_BACKEND", "xorg")  # read by pystray at its import
         return TrayIcon(actions)
 
     def xembed_until_sni() -> Icon:

@@ -13,8 +13,7 @@ from tray.adapters.icon.menu import View
 
 
 def backend_name(icon_class: type) -> str:
-    """The pystray backend an Icon class is, or is made from ("xorg", "gtk", "appindicator",
-    "win32", "darwin")."""
+    """The pystray backend an Icon class is, or is made from ("xorg", "win32", "darwin")."""
     for cls in icon_class.__mro__:
         if cls.__module__.startswith("pystray._") and cls.__module__ != "pystray._base":
             return cls.__module__.rsplit("_", 1)[-1]
@@ -23,15 +22,16 @@ def backend_name(icon_class: type) -> str:
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What the tray icon can do here: its backend ("sni", or pystray's: "xorg", "gtk",
-    "appindicator", "win32", "darwin") and that backend's flags (pystray's HAS_MENU and the
-    rest), and whether a backend with a menu can be installed (GTK's AppIndicator, on Linux)."""
+    """What the tray icon can do here: its backend ("sni", or pystray's: "xorg", "win32",
+    "darwin") and that backend's flags (pystray's HAS_MENU and the rest), and whether a tray
+    host of the other kind would give it a menu (on Linux, a StatusNotifierItem host: the
+    icon moves there by itself when one starts)."""
 
     backend: str
     has_menu: bool
     has_default_action: bool
     has_notification: bool
-    can_install_menu: bool
+    menu_with_sni_host: bool
 
     def __str__(self) -> str:
         return (f"backend={self.backend} HAS_MENU={self.has_menu} "
@@ -44,8 +44,7 @@ def capabilities(icon_class: Any, platform: str = sys.platform) -> Capabilities:
     has_menu = bool(icon_class.HAS_MENU)
     return Capabilities(backend_name(icon_class), has_menu,
                         bool(icon_class.HAS_DEFAULT_ACTION), bool(icon_class.HAS_NOTIFICATION),
-                        can_install_menu=not has_menu and system_of(platform) == "linux")
-
+                        menu_with_sni_host=not has_menu and system_of(platform) == "linux")
 
 
 class Icon(Protocol):

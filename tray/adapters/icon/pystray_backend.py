@@ -1,12 +1,13 @@
-"""The tray icon through pystray: XEmbed on Linux (its xorg backend, or GTK's where
-PYSTRAY_BACKEND asks for it), the notification area on Windows, the menu bar on macOS.
+"""The tray icon through pystray: XEmbed on Linux (its xorg backend, always: its GTK and
+AppIndicator backends would need PyGObject, and the StatusNotifierItem of sni.py gives the menu
+they gave), the notification area on Windows, the menu bar on macOS.
 
 pystray's loop runs on the main thread (`TrayIcon.run`); `show` may be called from any thread:
 pystray's backends marshal icon and title changes to their own loop. Menu callbacks run on
 pystray's thread and only call the shell's actions, which post to the engine. The menu is
 rendered from the port's one menu tree (`menu.entries`).
 
-pystray's xorg backend (the one Linux gets without PyGObject) creates its icon window without
+pystray's xorg backend creates its icon window without
 ButtonPressMask, so no click ever reaches it under trayer, tint2 or MATE (pystray issue #151),
 and it re-sends the dock request at every icon change, after which trayer drops the clicks.
 Its calls from other threads (showing the icon, a new icon or title, stop) all wait on one
@@ -24,6 +25,7 @@ and the end-to-end test changes the icon, then clicks it for real.
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import sys
 import threading
@@ -47,6 +49,20 @@ MENDED_PYSTRAY = ("0.19.5",)  # the versions whose xorg internals the fixes were
 
 STOP_GRACE_SECONDS = 1.5  # an X11 icon loop still running this long after stop is ended
 CALL_WAIT_SECONDS = 5.0  # a change the X11 icon loop has not made by then is given up
+
+
+def load_pystray() -> Any:
+    """pystray, with its xorg backend on Linux whatever PYSTRAY_BACKEND said (pystray reads it
+    at its import; a GTK or AppIndicator backend is not one Pointbreak uses)."""
+    if sys.platform.startswith("linux"):
+        asked = os.environ.get("PYSTRAY_BACKEND")
+        if asked not in (None, "", "xorg"):
+            log.warning("PYSTRAY_BACKEND=%s is not used: on Linux Pointbreak's tray is a "
+                        "StatusNotifierItem, else pystray's xorg (XEmbed) backend", asked)
+        os.environ["PYSTRAY_BACKEND"] = "xorg"
+    import pystray
+
+    return pystray
 
 
 def _icon_class(pystray: Any) -> Any:
@@ -175,8 +191,7 @@ def _icon_class(pystray: Any) -> Any:
 
 class TrayIcon:
     def __init__(self, actions: Actions) -> None:
-        import pystray
-
+        pystray = load_pystray()
         self._pystray = pystray
         self._actions = actions
         self._view = View()

@@ -48,7 +48,6 @@ PROPERTIES = "org.freedesktop.DBus.Properties"
 INTROSPECTABLE = "org.freedesktop.DBus.Introspectable"
 PEER = "org.freedesktop.DBus.Peer"
 PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)  # of the shipped PNGs; a host picks the nearest
-THEMED_SIZE = 64  # IconName names the shipped PNG of this size (IconThemePath: their folder)
 NO_REPLY_EXPECTED = 1
 
 ITEM_XML = f"""<interface name="{ITEM}">
@@ -96,9 +95,10 @@ def pixmaps(marker: icons.Marker) -> tuple[tuple[int, int, bytes], ...]:
 
 
 def themed_name(marker: icons.Marker) -> str:
-    """The IconName of `marker`: its shipped PNG's file name without `.png`, which a host finds
-    in IconThemePath (the shipped folder)."""
-    return icons.path(marker, THEMED_SIZE).stem
+    """The IconName of `marker`: its symbolic icon, which a host finds under IconThemePath (the
+    shipped folder, in the hicolor layout) and draws in the panel's text colour; a host that
+    cannot find it draws IconPixmap, the colour icon."""
+    return icons.symbolic_name(marker)
 
 
 def status_of(mode: Mode) -> str:
@@ -160,7 +160,7 @@ class SniIcon:
 
     def capabilities(self) -> Capabilities:
         return Capabilities("sni", has_menu=True, has_default_action=True,
-                            has_notification=False, can_install_menu=False)
+                            has_notification=False, menu_with_sni_host=False)
 
     def run(self, setup: Callable[[], None]) -> None:
         """Serve the item, register it, run `setup` on `pointbreak-start` once the first
