@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from pathlib import Path
 
-import plyer  # noqa: F401 - imported as a tray app would
-from apscheduler.schedulers.background import BackgroundScheduler
+from floor_stack import loaded, picture  # bench/: plyer, APScheduler, TinyDB, Pillow
 from jeepney import DBusAddress, MessageType, new_error, new_method_call, new_method_return
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
 from jeepney.low_level import HeaderFields
-from PIL import Image, ImageDraw
-from tinydb import TinyDB
+from PIL import Image
 
 ITEM = "org.kde.StatusNotifierItem"
 MENU = "com.canonical.dbusmenu"
@@ -32,9 +28,7 @@ INTROSPECTION = """<node><interface name="org.kde.StatusNotifierItem"/>
 
 
 def pixmap() -> list[tuple[int, int, bytes]]:
-    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
-    ImageDraw.Draw(image).ellipse((4, 4, 60, 60), fill=(200, 120, 20, 255))
-    red, green, blue, alpha = image.split()
+    red, green, blue, alpha = picture().split()
     argb = Image.merge("RGBA", (alpha, red, green, blue))  # the bytes in ARGB order
     return [(64, 64, argb.tobytes())]
 
@@ -91,11 +85,7 @@ def answer(message, properties: dict) -> object | None:
 
 
 def main() -> int:
-    folder = Path(tempfile.mkdtemp(prefix="pb-floor-"))
-    database = TinyDB(folder / "floor.json")
-    database.all()
-    scheduler = BackgroundScheduler()
-    scheduler.add_job(lambda: None, "interval", minutes=90)
+    scheduler = loaded()
     scheduler.start()
     properties = item_properties()
     name = f"{ITEM}-{os.getpid()}-1"

@@ -74,6 +74,7 @@ def profile_env(desktop: desk.Desktop, backend: str) -> dict[str, str]:
                 XDG_DATA_HOME=str(home / ".local" / "share"),
                 XDG_STATE_HOME=str(home / ".local" / "state"),
                 XDG_CACHE_HOME=str(home / ".cache"),
+                PYSTRAY_BACKEND="xorg",  # for the XEmbed floor; Pointbreak sets it itself
                 POINTBREAK_TRAY="sni" if backend == "sni" else "xembed")
 
 

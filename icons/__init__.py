@@ -42,8 +42,9 @@ def symbolic_name(state: Marker | str) -> str:
     return f"pointbreak-{Marker(state)}-symbolic"
 
 
-def symbolic_path(state: Marker | str) -> Path:
-    return folder() / "hicolor" / "scalable" / "status" / f"{symbolic_name(state)}.svg"
+def symbolic_path(state: Marker | str, root: Path | None = None) -> Path:
+    """Where `state`'s symbolic icon is under `root` (default: the shipped folder)."""
+    return (root or folder()) / "hicolor" / "scalable" / "status" / f"{symbolic_name(state)}.svg"
 
 
 def image(state: Marker | str, size: int) -> Image.Image:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw
 
-from icons import SIZES, Marker, folder, symbolic_name
+from icons import SIZES, Marker, folder, symbolic_path
 
 CANVAS = 1024
 C = CANVAS / 2
@@ -180,7 +180,6 @@ def render_template(state: Marker) -> Image.Image:
 
 
 SYMBOLIC_GRID = 128  # the template is traced at this many cells across
-SYMBOLIC_FOLDER = Path("hicolor", "scalable", "status")
 # Where no hicolor theme is installed, the panel still finds the folder (IconThemePath).
 THEME_INDEX = """[Icon Theme]
 Name=Hicolor
@@ -267,7 +266,7 @@ def main(folder_: Path | None = None) -> list[Path]:
             black = Image.new("RGBA", small.size, (0, 0, 0, 0))
             black.putalpha(small.getchannel("A"))
             save(black, f"tray-{state}-template{suffix}.png")
-        svg = out / SYMBOLIC_FOLDER / f"{symbolic_name(state)}.svg"
+        svg = symbolic_path(state, out)
         svg.parent.mkdir(parents=True, exist_ok=True)
         svg.write_text(symbolic_svg(state), encoding="utf-8")
         written.append(svg)

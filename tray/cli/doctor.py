@@ -124,7 +124,7 @@ def _tray_backend(report: Report) -> None:
         return
     can = icon.capabilities(pystray.Icon)
     report.fact("Tray backend", f"{can.backend} (menu: {'yes' if can.has_menu else 'no'})")
-    if can.menu_with_sni_host and (host is None or host.protocol == "xembed"):
+    if can.menu_with_sni_host and host is not None and host.protocol == "xembed":
         report.problem("The tray icon has no menu (an XEmbed tray shows only the icon): a click "
                        "opens the control window instead.", SNI_HOSTS)
 

@@ -7,9 +7,9 @@ pystray's backends marshal icon and title changes to their own loop. Menu callba
 pystray's thread and only call the shell's actions, which post to the engine. The menu is
 rendered from the port's one menu tree (`menu.entries`).
 
-pystray's xorg backend creates its icon window without
-ButtonPressMask, so no click ever reaches it under trayer, tint2 or MATE (pystray issue #151),
-and it re-sends the dock request at every icon change, after which trayer drops the clicks.
+pystray's xorg backend creates its icon window without ButtonPressMask, so no click ever
+reaches it under trayer, tint2 or MATE (pystray issue #151), and it re-sends the dock request
+at every icon change, after which trayer drops the clicks.
 Its calls from other threads (showing the icon, a new icon or title, stop) all wait on one
 shared queue and send on the loop's own X connection; on a loaded machine that was seen to
 hang, about once in five starts and stops: an answer taken by the wrong caller, the loop missing
@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import icons
+from tray.adapters.choosing import system_of
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, Entry, View, by_id, entries
 from tray.adapters.icon.ports import Capabilities, capabilities
 from tray.adapters.icon.views import NewestView
@@ -54,7 +55,7 @@ CALL_WAIT_SECONDS = 5.0  # a change the X11 icon loop has not made by then is gi
 def load_pystray() -> Any:
     """pystray, with its xorg backend on Linux whatever PYSTRAY_BACKEND said (pystray reads it
     at its import; a GTK or AppIndicator backend is not one Pointbreak uses)."""
-    if sys.platform.startswith("linux"):
+    if system_of() == "linux":
         asked = os.environ.get("PYSTRAY_BACKEND")
         if asked not in (None, "", "xorg"):
             log.warning("PYSTRAY_BACKEND=%s is not used: on Linux Pointbreak's tray is a "

@@ -94,13 +94,6 @@ def pixmaps(marker: icons.Marker) -> tuple[tuple[int, int, bytes], ...]:
     return tuple(found)
 
 
-def themed_name(marker: icons.Marker) -> str:
-    """The IconName of `marker`: its symbolic icon, which a host finds under IconThemePath (the
-    shipped folder, in the hicolor layout) and draws in the panel's text colour; a host that
-    cannot find it draws IconPixmap, the colour icon."""
-    return icons.symbolic_name(marker)
-
-
 def status_of(mode: Mode) -> str:
     """NeedsAttention while a break is due, else Active (never Passive: hosts hide that)."""
     return "NeedsAttention" if mode is Mode.DUE else "Active"
@@ -112,9 +105,13 @@ def item_properties(view: View) -> dict[str, tuple[str, Any]]:
         "Category": ("s", "ApplicationStatus"), "Id": ("s", "pointbreak"),
         "Title": ("s", "Pointbreak"), "Status": ("s", status_of(view.mode)),
         "WindowId": ("i", 0),
-        "IconName": ("s", themed_name(marker)), "IconPixmap": ("a(iiay)", list(pixmaps(marker))),
+        # IconName: the symbolic icon, which a host finds under IconThemePath (the shipped
+        # folder, in the hicolor layout) and draws in its own text colour; a host that cannot
+        # find it draws IconPixmap, the colour icon.
+        "IconName": ("s", icons.symbolic_name(marker)),
+        "IconPixmap": ("a(iiay)", list(pixmaps(marker))),
         "OverlayIconName": ("s", ""), "OverlayIconPixmap": ("a(iiay)", []),
-        "AttentionIconName": ("s", themed_name(icons.Marker.DUE)),
+        "AttentionIconName": ("s", icons.symbolic_name(icons.Marker.DUE)),
         "AttentionIconPixmap": ("a(iiay)", list(pixmaps(icons.Marker.DUE))),
         "AttentionMovieName": ("s", ""), "IconThemePath": ("s", str(icons.folder())),
         "IconAccessibleDesc": ("s", view.tooltip),
