@@ -240,7 +240,7 @@ def sessions(desktop: desk.Desktop, count: int) -> None:
     done = 0
     for _ in range(count):
         subprocess.run([command, "now"], env=env, capture_output=True, check=True)
-        window = desk.wait_for(lambda: desktop.visible_windows("^Pointbreak$"), 20,
+        window = desk.wait_for(lambda: desktop.visible_windows(desk.ROUTINE_WINDOW), 20,
                                "the session window")[0]
         desktop.keys(window, "Return", "Escape")  # Start (it has the focus), then Stop
         desk.wait_for(lambda: "Break on screen" not in subprocess.run(

@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         today = _completed_today(profile) if is_alone else 0
     options = Options(rounds=profile.settings.rounds, theme=profile.settings.theme.value,
                       font_scale=profile.settings.font_scale,
-                      is_sound_on=profile.settings.sound, can_snooze=not args.no_snooze,
+                      is_sound_on=profile.settings.sound, volume=profile.settings.volume,
+                      is_voice_on=_is_voice_on(profile.settings.voice),
+                      can_snooze=not args.no_snooze,
                       card_timeout_seconds=args.timeout_seconds, completed_today=today,
                       daily_cap=args.cap or profile.settings.daily_cap,
                       start_in_routine=args.demo or args.what == "session",
@@ -68,9 +70,25 @@ def main(argv: list[str] | None = None) -> int:
     capture = _Capture() if is_alone else None
     window = RoutineWindow(root, profile.routine, options, report or capture, time.monotonic)
     root.mainloop()
+    window.guide.close()  # the voice stops; what the sounds left behind is cleared
     if capture is not None and capture.outcome is not None:
         _record_alone(profile, started, capture)
     return window.exit_code
+
+
+def _is_voice_on(voice: object) -> bool:
+    """`voice = "auto"` speaks while a screen reader runs."""
+    from tray.config.schema import Voice
+
+    if voice is not Voice.AUTO:
+        return voice is Voice.ON
+    from tray.adapters.speech import screen_reader
+
+    found = screen_reader()
+    if found:
+        print(f"Pointbreak: {found} runs, so the voice speaks the routine (voice = \"auto\")",
+              file=sys.stderr)
+    return found is not None
 
 
 class _Capture:

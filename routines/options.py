@@ -17,6 +17,9 @@ class Options:
     theme: str = "light"
     font_scale: float = 1.0
     is_sound_on: bool = True
+    volume: int = 70
+    is_voice_on: bool = False
+    language: str = "en"
     can_snooze: bool = True
     card_timeout_seconds: float = 300.0
     completed_today: int = 0
@@ -26,6 +29,25 @@ class Options:
 
 
 _HEADINGS = {"settle": "Get comfortable", "locate": "Find the spot", "finish": "All done"}
+_NAMES = {**_HEADINGS, "press": "Press", "rest": "Rest"}
+APP_NAME = "Pointbreak"
+
+
+def window_title(what: str) -> str:
+    """The window's title: what it shows first (a screen reader and the task bar say it)."""
+    return f"{what} — {APP_NAME}"
+
+
+def step_title(kind: str, number: int, count: int, is_paused: bool) -> str:
+    name = _NAMES.get(kind, kind.title())
+    return window_title(f"Step {number} of {count}: {name}" + (" (paused)" if is_paused else ""))
+
+
+def spoken_step(text: str, kind: str, round_: int, rounds: int) -> str:
+    """What the voice says as a step begins: a press says its round first."""
+    if round_ and kind == "press":
+        return f"Round {round_} of {rounds}. {text}"
+    return text
 
 
 def heading(kind: str, round_: int, rounds: int) -> str:

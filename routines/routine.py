@@ -21,6 +21,7 @@ ILLUSTRATIONS = ("settle", "locate", "press", "circles", "rest", "finish")
 DEFAULT_ROUTINE = "upper-back-hands-only"
 MAX_STEP_SECONDS = 600
 MAX_REPEAT = 10
+CHIMES = ("step", "keep_going", "done")  # made by routines/chimes.py; one for each Cue
 
 
 class RoutineError(ValueError):
@@ -46,6 +47,16 @@ class Step:
     repeat: int = 1
     cue: str | None = None
     cue_at: int | None = None  # seconds into the step
+    say: str | None = None  # the short spoken form of `text`, where the written one is long
+    cue_say: str | None = None  # the same for `cue`
+
+    @property
+    def spoken(self) -> str:
+        return self.say or self.text
+
+    @property
+    def spoken_cue(self) -> str | None:
+        return self.cue_say or self.cue
 
 
 @dataclass(frozen=True)
@@ -124,14 +135,19 @@ def parse(data: dict[str, Any], path: Path) -> Routine:
                                key="illustration")
         seconds = _whole(raw, "seconds", 1, MAX_STEP_SECONDS, path, number)
         cue = raw.get("cue")
-        cue_at = None
+        cue_at = cue_say = None
         if cue is not None:
             cue = _text(raw, "cue", path, number)
             cue_at = _whole(raw, "cue_at", 1, seconds - 1, path, number)
+            cue_say = _text(raw, "cue_say", path, number) if "cue_say" in raw else None
+        elif "cue_say" in raw:
+            raise RoutineError(path, "cue_say is the spoken form of a cue: give the cue too",
+                               step=number, key="cue_say")
+        say = _text(raw, "say", path, number) if "say" in raw else None
         steps.append(Step(kind=kind, text=_text(raw, "text", path, number),
                           seconds=seconds, illustration=illustration,
                           repeat=_whole(raw, "repeat", 1, MAX_REPEAT, path, number, default=1),
-                          cue=cue, cue_at=cue_at))
+                          cue=cue, cue_at=cue_at, say=say, cue_say=cue_say))
     return Routine(id=routine_id, title=_text(data, "title", path, limit=80),
                    description=_text(data, "description", path),
                    area=_text(data, "area", path, limit=80),
@@ -154,6 +170,11 @@ def load_file(path: Path) -> Routine:
 
 def bundled_folder() -> Path:
     return Path(str(resources.files(__package__ or "routines")))
+
+
+def chime_sources() -> dict[str, Path]:
+    """The chimes shipped beside the routines, one for each cue."""
+    return {name: bundled_folder() / "sounds" / f"{name}.wav" for name in CHIMES}
 
 
 def load_all(user_folder: Path | None = None) -> tuple[dict[str, Routine], list[RoutineError]]:

@@ -22,12 +22,16 @@ from tkinter import font as tkfont
 from tkinter import ttk
 from typing import Any
 
+from routines.guide import Guide
 from routines.options import (
+    APP_NAME,
     ART_SIZE,
     END_CARD_CLOSES_SECONDS,
     EXIT_CODES,
     Options,
     heading,
+    step_title,
+    window_title,
 )
 from routines.routine import Routine
 from routines.session import Cue, Session, View
@@ -56,8 +60,9 @@ class RoutineWindow:
         self._card_timer: str | None = None
         self._images: dict[str, tk.PhotoImage] = {}
         self.colours = THEMES.get(options.theme, THEMES["light"])
+        self.guide = Guide(root, options)
         self._style()
-        root.title("Pointbreak")
+        root.title(APP_NAME)
         root.configure(background=self.colours["bg"])
         root.attributes("-topmost", True)
         root.protocol("WM_DELETE_WINDOW", lambda: self._key(self._escape))
@@ -163,6 +168,7 @@ class RoutineWindow:
 
     def _show_card(self) -> None:
         self._clear()
+        self.root.title(window_title("Time for a back break"))
         minutes = round(self.routine.length(self.options.rounds).total_seconds() / 60)
         self._label("Time for a back break", "Title.Pb.TLabel")
         self._label(f"{self.routine.title} · about {minutes} minutes")
@@ -183,6 +189,7 @@ class RoutineWindow:
             side="left")
         self._label(self.routine.safety, "Muted.Pb.TLabel").pack_configure(pady=(12, 0))
         start.focus_set()
+        self.guide.card()
         self._card_timer = self.root.after(int(self.options.card_timeout_seconds * 1000),
                                            lambda: self._finish(Ended(Outcome.IGNORED)))
 
@@ -243,6 +250,8 @@ class RoutineWindow:
         shown = (view.number, view.remaining, view.is_paused, view.is_cue_shown)
         if shown == self._shown:
             return
+        if self._shown[:1] != shown[:1] or self._shown[2:3] != shown[2:3]:
+            self.root.title(step_title(step.kind, view.number, view.count, view.is_paused))
         if not self._shown or self._shown[0] != view.number:
             art = "circles" if step.kind == "press" and view.is_cue_shown else step.illustration
             self.w_art.configure(image=self._art(art))
@@ -287,14 +296,14 @@ class RoutineWindow:
 
     def _cue(self, cue: Cue) -> None:
         self.cues.append(cue)
-        if self.options.is_sound_on:
-            self.root.bell()
+        self.guide.cue(cue, self.session)
         send_report(self.report, Cued(cue))
 
     def _toggle(self) -> None:
         if self.session is None or self.session.is_finished:
             return
         self.session.toggle(self.clock())
+        self.guide.toggled(self.session)
         self._refresh()
         self._schedule()
 
@@ -334,6 +343,7 @@ class RoutineWindow:
         minutes = round(self.routine.length(rounds).total_seconds() / 60)
         art = ttk.Label(self.frame, image=self._art("finish"), style="Pb.TLabel")
         art.pack()
+        self.root.title(window_title("Well done"))
         self._label("Well done", "Title.Pb.TLabel").pack_configure(pady=(self._px(6), 0))
         self._label(f"{rounds} rounds of pressure on your upper back, about {minutes} minutes.")
         line = f"Today: {count} of {self.options.daily_cap}"
@@ -344,6 +354,7 @@ class RoutineWindow:
         close = self._button(self.frame, "Close", self._close, main=True)
         close.pack(anchor="e", pady=(self._px(10), 0))
         close.focus_set()
+        self.guide.end(count)
         self.root.after(END_CARD_CLOSES_SECONDS * 1000, self._close)
         self._place()
 

@@ -22,6 +22,13 @@ NEEDED = ("Xvfb", "trayer", "xdotool", "xwininfo", "import", "dbus-daemon", "dun
           "dbus-monitor", "openbox")
 
 
+# Window titles, as xdotool's --name patterns: the routine window's title says what it shows,
+# then " — Pointbreak". xdotool matches WM_NAME, where Tk writes the dash as bytes, not UTF-8
+# (_NET_WM_NAME, which window managers show, has it right): the patterns leave it out.
+ROUTINE_WINDOW = ". Pointbreak$"  # the card, a step or the end card
+CARD = "^Time for a back break .+ Pointbreak$"
+
+
 def missing_tools() -> list[str]:
     return [tool for tool in NEEDED if shutil.which(tool) is None]
 

@@ -9,6 +9,7 @@ packages=(
   python3-tk xvfb xauth x11-utils xdotool imagemagick openbox trayer tint2
   dbus dbus-x11 dunst libnotify-bin desktop-file-utils dex
   pulseaudio pulseaudio-utils libglib2.0-bin dconf-gsettings-backend dconf-service
+  speech-dispatcher speech-dispatcher-espeak-ng espeak-ng orca
   gsettings-desktop-schemas
   xfce4-panel kwin-wayland qtwayland5 sway
   gnome-shell gnome-shell-extension-appindicator xwayland gjs python3-venv python3-gi

@@ -57,6 +57,9 @@ BROKEN = {
     "cue-after-end": (HEAD + "[[steps]]\n" + GOOD_STEP + 'cue = "go on"\ncue_at = 60\n', 1,
                       "cue_at", "1 to 59"),
     "step-not-table": (HEAD + "steps = [1, 2]\n", 1, None, "[[steps]] table"),
+    "say-not-text": (HEAD + "[[steps]]\n" + GOOD_STEP + "say = 5\n", 1, "say", "say must be"),
+    "cue-say-without-cue": (HEAD + "[[steps]]\n" + GOOD_STEP + 'cue_say = "go on"\n', 1,
+                            "cue_say", "give the cue too"),
     "not-utf8": (b"id = \"caf\xe9\"\n", None, None, "not UTF-8"),
 }
 
@@ -83,3 +86,15 @@ def test_a_users_routine_is_added_beside_the_bundled_ones(tmp_path: Path) -> Non
     (tmp_path / "mine.toml").write_text(HEAD + "[[steps]]\n" + GOOD_STEP)
     routines, problems = load_all(tmp_path)
     assert problems == [] and routines["mine"].length() == timedelta(seconds=60)
+
+
+def test_the_voice_says_the_short_form_where_there_is_one(tmp_path: Path) -> None:
+    step = GOOD_STEP + 'say = "Press."\ncue = "Keep pressing, still or in circles."\ncue_at = 10\n'
+    (tmp_path / "mine.toml").write_text(HEAD + "[[steps]]\n" + step + "[[steps]]\n" + GOOD_STEP
+                                        + 'cue = "On."\ncue_at = 5\ncue_say = "Go on."\n')
+    first, second = load_all(tmp_path)[0]["mine"].steps
+    assert (first.spoken, first.spoken_cue) == ("Press.", "Keep pressing, still or in circles.")
+    assert (second.spoken, second.spoken_cue) == ("Press.", "Go on.")  # its text, its cue_say
+    bundled = load_all()[0]["upper-back-hands-only"].steps
+    assert all(s.say and len(s.say) <= len(s.text) for s in bundled)  # every step, shorter
+    assert [len(s.spoken_cue or "") <= len(s.cue or "") for s in bundled] == [True] * 5

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from desktop import wait_for
+from desktop import ROUTINE_WINDOW, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -45,10 +45,10 @@ def test_the_built_app_runs_the_tray_the_commands_and_the_windows(built, desktop
         wait_for(lambda: "Next break" in subprocess.run(
             [str(exe), "status"], env=env, capture_output=True, text=True).stdout,
             what="status through the channel")
-        windows = set(desktop.visible_windows("^Pointbreak$"))
+        windows = set(desktop.visible_windows(ROUTINE_WINDOW))
         assert subprocess.run([str(exe), "now"], env=env, capture_output=True,
                               text=True).returncode == 0
-        wait_for(lambda: set(desktop.visible_windows("^Pointbreak$")) - windows,
+        wait_for(lambda: set(desktop.visible_windows(ROUTINE_WINDOW)) - windows,
                  what="the routine window, started from the frozen executable")
         desktop.screenshot(profile.artifacts("frozen-build") / "routine-window.png")
         result = subprocess.run([str(exe), "--run-module", "routines", "--help"], env=env,

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from desktop import colourful_share, pixels_unlike, wait_for
+from desktop import CARD, colourful_share, pixels_unlike, wait_for
 from gnome import HEIGHT, KEYSYM_ESCAPE, WIDTH, changed_box, cover_window
 
 pytestmark = pytest.mark.e2e
@@ -76,14 +76,14 @@ def test_the_prompt_card_comes_on_top_of_another_app_and_takes_the_keys(
         working_in_another_app(gnome, shots)
         tray = start_gnome_tray(POINTBREAK_TEST_INTERVAL_SECONDS="2")
         wait_for(lambda: "Break on screen now" in tray.status(), timeout=20, what="the prompt")
-        card = wait_for(lambda: gnome.visible_windows("^Pointbreak$"), timeout=20,
+        card = wait_for(lambda: gnome.visible_windows(CARD), timeout=20,
                         what="the prompt card on Xwayland")[0]
         seen_in_front(gnome, card, shots / "2-prompt-card.png")
 
         # It has the keyboard: Escape typed now (at the seat, not sent to a window) snoozes it.
         gnome.key(KEYSYM_ESCAPE)
         wait_for(lambda: "Snoozed until" in tray.status(), what="Escape on the card to snooze")
-        wait_for(lambda: not gnome.visible_windows("^Pointbreak$"), what="the card to close")
+        wait_for(lambda: not gnome.visible_windows(CARD), what="the card to close")
         gnome.screenshot(shots / "3-card-gone.png")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import wayland_peers
-from desktop import TRAY_TINT, pixels_unlike, wait_for
+from desktop import CARD, ROUTINE_WINDOW, TRAY_TINT, pixels_unlike, wait_for
 
 from tray.core.model import State
 from tray.ipc import client, protocol
@@ -246,7 +246,7 @@ def test_a_prompt_brings_a_card_and_a_notification(desktop, start_tray, profile)
         start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="2")
         wait_for(lambda: "Break on screen now" in profile.run("status").stdout, timeout=15,
                  what="the prompt")
-        card = wait_for(lambda: desktop.visible_windows("^Pointbreak$"), timeout=15,
+        card = wait_for(lambda: desktop.visible_windows(CARD), timeout=15,
                         what="the prompt card")[0]
         desktop.screenshot(shots / "1-prompt-card.png")
         desktop.screenshot(shots / "1-prompt-card-alone.png", window=card)
@@ -261,7 +261,8 @@ def test_a_prompt_brings_a_card_and_a_notification(desktop, start_tray, profile)
         seen = bus.stop()
     (shots / "dbus-monitor.txt").write_text(seen)
     assert "member=Notify" in seen and "Time for a back break" in seen
-    assert '"start"' in seen and '"snooze"' in seen  # dunst supports actions: buttons offered
+    # dunst supports actions: the whole choice of the card offered as buttons.
+    assert '"start"' in seen and '"snooze"' in seen and '"skip"' in seen
 
 
 def test_a_window_that_crashes_ends_its_prompt_as_failed(desktop, start_tray, profile) -> None:
@@ -463,7 +464,7 @@ def test_away_on_kwin_is_seen_through_its_idle_protocol_and_is_a_natural_break(
 
 def test_on_kwin_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> None:
     all_day(profile)
-    wait_for(lambda: not desktop.visible_windows("^Pointbreak$"), what="earlier cards gone")
+    wait_for(lambda: not desktop.visible_windows(ROUTINE_WINDOW), what="earlier cards gone")
     paused_from_the_start(profile)
     with wayland_peers.kwin() as kwin:
         tray = start_tray("xorg", **on_kwin(kwin), POINTBREAK_TEST_INTERVAL_SECONDS="1",
@@ -488,14 +489,14 @@ def test_on_kwin_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profi
             due_at = strokes[0]
 
             def typed_on() -> bool:
-                assert not desktop.visible_windows("^Pointbreak$"), "the card landed mid-typing"
+                assert not desktop.visible_windows(ROUTINE_WINDOW), "the card landed mid-typing"
                 return strokes[0] >= due_at + 8
 
             wait_for(typed_on, timeout=30, what="eight more inputs")
         finally:
             stop.set()
             typist.join(10)
-        wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the card at the pause")
+        wait_for(lambda: desktop.visible_windows(CARD), what="the card at the pause")
         assert time.monotonic() - last_input[0] >= 1.5  # after two quiet seconds, not before
         desktop.screenshot(profile.artifacts("wayland-idle") / "3-card-at-the-pause.png")
         tray.stop()
@@ -608,7 +609,7 @@ def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
         presenter.stdin.write("leave\n")
         wait_for(lambda: "Break on screen now" in tray.status(), what="the prompt after it")
         assert len(records(profile)) == 1
-        wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the prompt card")
+        wait_for(lambda: desktop.visible_windows(CARD), what="the prompt card")
         desktop.screenshot(shots / "prompt-after-fullscreen.png")
     finally:
         presenter.kill()
@@ -618,7 +619,7 @@ def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
 def test_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> None:
     all_day(profile)
     # A card an earlier test's tray left may still be closing: only this tray's card counts.
-    wait_for(lambda: not desktop.visible_windows("^Pointbreak$"), what="earlier cards gone")
+    wait_for(lambda: not desktop.visible_windows(ROUTINE_WINDOW), what="earlier cards gone")
     paused_from_the_start(profile)
     tray = start_tray("xorg", POINTBREAK_IDLE="x11", POINTBREAK_TEST_INTERVAL_SECONDS="1",
                       POINTBREAK_TEST_PAUSE_SECONDS="2", POINTBREAK_TEST_PAUSE_WAIT_SECONDS="60")
@@ -630,13 +631,13 @@ def test_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> N
 
         def typed_on() -> bool:
             assert typist.error is None, typist.error
-            assert not desktop.visible_windows("^Pointbreak$"), (
+            assert not desktop.visible_windows(ROUTINE_WINDOW), (
                 f"the card landed mid-sentence (inputs at most {typist.longest_gap:.2f} s apart)")
             return typist.strokes >= due_at + 8
 
         wait_for(typed_on, timeout=30, what="eight more keystrokes")
     last_input = typist.last_started
-    wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the card at the pause")
+    wait_for(lambda: desktop.visible_windows(CARD), what="the card at the pause")
     assert time.monotonic() - last_input >= 1.5  # it came after two quiet seconds, not before
 
 
@@ -667,7 +668,7 @@ def test_a_call_holds_a_due_prompt_until_it_ends(desktop, start_tray, profile, p
         call.wait(10)
     wait_for(lambda: "Break on screen now" in tray.status(), what="the prompt after the call")
     assert len(records(profile)) == 1
-    wait_for(lambda: desktop.visible_windows("^Pointbreak$"), what="the prompt card")
+    wait_for(lambda: desktop.visible_windows(CARD), what="the prompt card")
     desktop.screenshot(shots / "prompt-after-the-call.png")
 
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop import wait_for
+from desktop import ROUTINE_WINDOW, wait_for
 
 from tray.ipc import children, reports
 
@@ -35,13 +35,13 @@ class Window:
         self.desktop = desktop
         environment = {**profile.env, **desktop.env,
                        "POINTBREAK_TEST_KEY_GUARD_SECONDS": str(guard), **env}
-        before = set(desktop.visible_windows("^Pointbreak$"))
+        before = set(desktop.visible_windows(ROUTINE_WINDOW))
         self.started_at = time.monotonic()
         self.child = children.start("routines", list(args), env=environment)
         self.reports: queue.Queue = queue.Queue()
         self.ticks: queue.Queue = queue.Queue()  # the countdown as drawn, apart: they come often
         threading.Thread(target=self._read, daemon=True).start()
-        self.id = wait_for(lambda: sorted(set(desktop.visible_windows("^Pointbreak$")) - before),
+        self.id = wait_for(lambda: sorted(set(desktop.visible_windows(ROUTINE_WINDOW)) - before),
                            what="the routine window")[0]
 
     def _read(self) -> None:
@@ -199,9 +199,9 @@ def test_dark_theme_at_twice_the_text_size_fits_on_the_screen(desktop, profile) 
 
 def test_run_alone_a_session_is_recorded_in_the_store(desktop, profile) -> None:
     env = {**profile.env, **desktop.env, "POINTBREAK_TEST_KEY_GUARD_SECONDS": "0"}
-    before = set(desktop.visible_windows("^Pointbreak$"))
+    before = set(desktop.visible_windows(ROUTINE_WINDOW))
     process = subprocess.Popen(children.command("routines", ["--demo"]), env=env)
-    window = wait_for(lambda: sorted(set(desktop.visible_windows("^Pointbreak$")) - before),
+    window = wait_for(lambda: sorted(set(desktop.visible_windows(ROUTINE_WINDOW)) - before),
                       what="the window")[0]
     desktop.keys(window, *["Right"] * 11)
     desktop.keys(window, "Return")
@@ -215,9 +215,9 @@ def test_run_alone_a_session_is_recorded_in_the_store(desktop, profile) -> None:
 
 def test_pointbreak_now_without_a_tray_runs_the_routine_and_records_it(desktop, profile) -> None:
     env = {**profile.env, **desktop.env, "POINTBREAK_TEST_KEY_GUARD_SECONDS": "0"}
-    before = set(desktop.visible_windows("^Pointbreak$"))
+    before = set(desktop.visible_windows(ROUTINE_WINDOW))
     process = subprocess.Popen([str(BIN / "pointbreak"), "now"], env=env)
-    window = wait_for(lambda: sorted(set(desktop.visible_windows("^Pointbreak$")) - before),
+    window = wait_for(lambda: sorted(set(desktop.visible_windows(ROUTINE_WINDOW)) - before),
                       what="the window")[0]
     desktop.keys(window, "Right", "Right", "Escape")  # stop at the first press
     assert process.wait(ROUND_TRIP) == 0

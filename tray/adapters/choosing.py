@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,16 @@ def forced(variable: str, choices: Iterable[str], choice: str | None = None) -> 
     if value not in names:
         raise UnknownChoice(variable, value, names)
     return value
+
+
+def asked_for(variable: str, choices: Iterable[str], env: Mapping[str, str]) -> str | None:
+    """`forced` for a port that cannot stop to tell a mistake: an unknown name is logged, and
+    the port chooses by itself."""
+    try:
+        return forced(variable, choices, env.get(variable, ""))
+    except UnknownChoice as error:
+        log.warning("%s", error)
+        return None
 
 
 def first_that_works(what: str, candidates: Sequence[tuple[str, Callable[[], T]]],

@@ -3,6 +3,8 @@
     POINTBREAK_TEST_<NAME>_SECONDS   a shorter time for the end-to-end tests (INTERVAL, CARD,
                                      AWAY, TICK, POLL, PAUSE, PAUSE_WAIT, SETTLE, KEY_GUARD)
     POINTBREAK_TEST_FAIL_AT          start | engine: make the tray fail there (the crash tests)
+    POINTBREAK_TEST_SPEECH_LOG       a file: each speech command, as run, is added to it as a
+                                     line of JSON (the voice's seam, beside the real audio)
 
 A person never sets them. A value that is not a positive number is logged and ignored: the
 product's own time holds.
@@ -47,6 +49,16 @@ def fail_at(where: str) -> None:
     """The crash tests' way to make the tray fail at `where`."""
     if os.environ.get(f"{PREFIX}FAIL_AT") == where:
         raise RuntimeError(f"a failure at {where}, asked for by a test")
+
+
+def speech_log(record: dict[str, object]) -> None:
+    """Add what the voice just did to the tests' speech log, if they keep one."""
+    path = os.environ.get(f"{PREFIX}SPEECH_LOG")
+    if path:
+        import json
+
+        with open(path, "a", encoding="utf-8") as log_file:
+            log_file.write(json.dumps(record) + "\n")
 
 
 def shorter_times(rules: Rules) -> Rules:

@@ -59,6 +59,7 @@ def examine() -> Report:
     _session(report)
     _tray_backend(report)
     _notifications(report)
+    _sound_and_voice(report)
     _idle(report)
     _do_not_disturb(report)
     _autostart(report)
@@ -146,6 +147,46 @@ def _notifications(report: Report) -> None:
     else:
         report.fact("Notifications", f"{chosen.name} (buttons: "
                                      f"{'yes' if chosen.has_actions else 'no'})")
+
+
+def _sound_and_voice(report: Report) -> None:
+    from tray.adapters import sound, speech
+    from tray.config import paths
+    from tray.config import settings as settings_file
+    from tray.config.schema import Voice
+
+    settings, _ = settings_file.load(paths.folders().settings)
+    player = sound.find()
+    if not settings.sound:
+        report.fact("Sound", "off in the settings")
+    elif player.name == "bell":
+        report.fact("Sound", f"the window's bell only: {player.reason}")
+        if sys.platform.startswith("linux"):
+            report.problem("The routine's chimes cannot be played here (the bell is silent on "
+                           "most Linux desktops).", "install pulseaudio-utils (paplay), "
+                           "pipewire-bin (pw-play) or alsa-utils (aplay), with a sound server")
+    else:
+        report.fact("Sound", f"{player.name}, through {player.reason}, at {settings.volume} %")
+    reader = speech.screen_reader()
+    voice = speech.find()
+    is_on = settings.voice is Voice.ON or (settings.voice is Voice.AUTO and reader is not None)
+    when = {Voice.AUTO: "on while a screen reader runs", Voice.ON: "on",
+            Voice.OFF: "off"}[settings.voice]
+    report.fact("Voice", f"{when} (voice = \"{settings.voice.value}\"), so "
+                         f"{'on' if is_on else 'off'} now; speech: {voice.name} ({voice.reason})")
+    if is_on and voice.name == "none":
+        report.problem("The voice is on but nothing here can speak.",
+                       "install speech-dispatcher and espeak-ng (Debian/Ubuntu)"
+                       if sys.platform.startswith("linux") else "set voice = \"off\"")
+    report.fact("Screen reader", f"{reader or 'none running'}. {SCREEN_READER_READS}")
+
+
+SCREEN_READER_READS = (
+    "It can read the window titles (the routine's names the step: \"Step 3 of 11: Press\") and "
+    "the prompt's notification with its Start, Snooze and Skip (where the notification server "
+    "is accessible: GNOME Shell, notification-daemon; not dunst); it cannot read the text and "
+    "buttons inside Pointbreak's windows (Tk has no accessibility interface), which the voice "
+    "speaks instead, and every control there is reached by keyboard")
 
 
 def _idle(report: Report) -> None:

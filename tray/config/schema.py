@@ -38,6 +38,12 @@ class Theme(StrEnum):
     DARK = "dark"
 
 
+class Voice(StrEnum):
+    AUTO = "auto"  # on while a screen reader runs
+    ON = "on"
+    OFF = "off"
+
+
 @dataclass(frozen=True)
 class Settings:
     interval: timedelta = timedelta(minutes=90)
@@ -46,6 +52,8 @@ class Settings:
     routine: str = "upper-back-hands-only"
     rounds: int = 4
     sound: bool = True
+    volume: int = 70
+    voice: Voice = Voice.AUTO
     font_scale: float = 1.0
     theme: Theme = Theme.LIGHT
     after_sleep: AfterSleep = AfterSleep.BREAK
@@ -114,7 +122,17 @@ KEYS = (
     Key("routine", "rounds", "rounds", Choice(((3, "3 rounds"), (4, "4 rounds"))),
         unit="rounds", label="Rounds", access="n", comment="Rounds of pressure: {allowed}."),
     Key("routine", "sound", "sound", Boolean(), label="Sound", access="o",
-        help="A soft sound at each step", comment="A soft sound at each step change."),
+        help="A soft chime at each step, at the 10-second mark and at the end",
+        comment="A soft chime at each step, a different one at the 10-second mark of a press "
+                "and at the end."),
+    Key("routine", "volume", "volume", Whole(0, 100, step=5), unit="%", label="Volume",
+        access="v", help="% ({allowed})", comment="How loud the chimes are: {allowed} %."),
+    Key("routine", "voice", "voice",
+        Choice(((Voice.AUTO, "when a screen reader runs"), (Voice.ON, "always"),
+                (Voice.OFF, "never"))),
+        label="Spoken steps", access="k",
+        comment='A voice that says each step: "auto" (while a screen reader runs), "on" or '
+                '"off".'),
     Key("routine", "font_scale", "font_scale", Number(0.75, 3.0, step=0.25),
         unit="times the normal size", label="Text size", access="x",
         help="{allowed} (2.0 is twice the size)",

@@ -17,7 +17,13 @@ from tray.base import testhooks
 from tray.core import engine
 from tray.core.choices import Snooze, minutes_label
 from tray.core.engine import Decision
-from tray.core.events import ClosePrompt, ShowPrompt, StartRequested, StartRoutine
+from tray.core.events import (
+    ClosePrompt,
+    ShowPrompt,
+    SkipRequested,
+    StartRequested,
+    StartRoutine,
+)
 from tray.core.model import DEFAULT_SNOOZE, Rules, State
 
 if TYPE_CHECKING:
@@ -65,9 +71,11 @@ class Effects:
         if not effect.is_quiet:  # held too long: a notification only, no card
             app.windows.show_prompt(effect.seq, effect.can_snooze, completed_today,
                                     rules.daily_cap)
+        # The whole choice, as on the card: a screen reader reads this, not the card.
         actions = {"start": "Start"}
         if effect.can_snooze:
             actions["snooze"] = f"Snooze {minutes_label(DEFAULT_SNOOZE // timedelta(minutes=1))}"
+        actions["skip"] = "Skip"
         app.notifier.notify(effect.seq, "Time for a back break",
                             f"A {round(rules.routine_length.total_seconds() / 60)}"
                             "-minute hands-only routine for your upper back.",
@@ -112,6 +120,8 @@ class Effects:
                 self.app.runner.post(StartRequested())
             elif action == "snooze":
                 self.app.runner.post(Snooze().event(seq))
+            elif action == "skip":
+                self.app.runner.post(SkipRequested())
         return act
 
     def show(self, state: State) -> None:

@@ -1,0 +1,276 @@
+"""A voice that guides, through the system's own speech, and whether a screen reader runs.
+
+Speaking never blocks the caller (the routine's countdown never waits for it) and never talks
+over itself: one worker thread runs the speech commands in order, a newer text replaces one not
+yet spoken, and each system's speech stops the old text before the new one starts.
+
+- Linux: speech-dispatcher's `spd-say` (its Python client is a Debian package, not on PyPI).
+  Each text is a message of speech-dispatcher's "text" priority, which a newer message replaces
+  as it arrives; `spd-say -S` stops the one being spoken (speech-dispatcher offers a separate
+  client no narrower stop). A screen reader's own messages keep their order.
+- macOS: `say`, one process a text; stopping it ends its speech.
+- Windows: SAPI through PowerShell's System.Speech, the text on its standard input (no
+  quoting, no new Python dependency); stopping the process ends its speech.
+
+`screen_reader()` says which screen reader runs, if one does: on Linux an `orca` process of
+this user or GNOME's `screen-reader-enabled` setting; on Windows SystemParametersInfo's
+SPI_GETSCREENREADER (set by Narrator, NVDA, JAWS); on macOS VoiceOver's setting.
+`POINTBREAK_SPEECH=spd-say|say|powershell|none` forces a way to speak.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tray.adapters import choosing
+from tray.base import testhooks
+
+log = logging.getLogger(__name__)
+
+VARIABLE = "POINTBREAK_SPEECH"
+APP_NAME = "pointbreak"  # speech-dispatcher's name for our messages
+RUN_TIMEOUT = 10.0  # an spd-say that takes longer than this is stuck: dropped
+CLOSE_WAIT = 2.0  # how long a closing window waits for its voice to stop
+SPI_GETSCREENREADER = 0x0046
+CREATE_NO_WINDOW = 0x08000000
+POWERSHELL_SCRIPT = (
+    "$ErrorActionPreference = 'Stop'; "
+    "[Console]::InputEncoding = [Text.Encoding]::UTF8; "
+    "Add-Type -AssemblyName System.Speech; "
+    "$voice = New-Object System.Speech.Synthesis.SpeechSynthesizer; "
+    "try { $voice.SelectVoiceByHints('NotSet', 'NotSet', 0, "
+    "[Globalization.CultureInfo]::GetCultureInfo($args[0])) } catch { }; "
+    "$voice.Speak([Console]::In.ReadToEnd())"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """How this system speaks, and why (for `doctor`); `name` "none" when it cannot."""
+
+    name: str
+    reason: str
+
+
+def find(system: str | None = None, env: Mapping[str, str] | None = None,
+         which: Callable[[str], str | None] = shutil.which) -> Found:
+    system = system or choosing.system_of()
+    env = os.environ if env is None else env
+    forced = choosing.asked_for(VARIABLE, ("spd-say", "say", "powershell", choosing.NONE), env)
+    if forced is not None:
+        return Found(forced, f"{VARIABLE}={forced}")
+    wanted = {"linux": "spd-say", "macos": "say", "windows": "powershell"}.get(system)
+    if wanted is None:
+        return Found(choosing.NONE, "no speech on this system")
+    if which(wanted) is None:
+        package = {"spd-say": "speech-dispatcher (with espeak-ng)"}.get(wanted, wanted)
+        return Found(choosing.NONE, f"{wanted} is missing: install {package}")
+    return Found(wanted, {"spd-say": "speech-dispatcher's spd-say", "say": "macOS's say",
+                          "powershell": "Windows' speech (SAPI) through PowerShell"}[wanted])
+
+
+def command(name: str, text: str | None, language: str) -> list[str]:
+    """The command line that says `text` (None: that stops the speech)."""
+    if name == "spd-say":
+        if text is None:
+            return ["spd-say", "-N", APP_NAME, "-S"]
+        return ["spd-say", "-N", APP_NAME, "-P", "text", "-l", language, "--", text]
+    if name == "say":
+        assert text is not None
+        return ["say", "--", text]
+    return ["powershell", "-NoProfile", "-NonInteractive", "-Command", POWERSHELL_SCRIPT,
+            language]
+
+
+class Voice:
+    """Says texts one after another on its own thread (`pointbreak-voice`). `say` and `cancel`
+    return at once."""
+
+    def __init__(self, language: str = "en", *, found: Found | None = None,
+                 spawn: Callable[..., Any] = subprocess.Popen) -> None:
+        self.language = language
+        self.found = found or find()
+        self.spawn = spawn
+        self._queue: deque[str | None] = deque()  # a text to say, or None: stop
+        self._wake = threading.Condition()
+        self._speaking: Any = None  # the process that speaks now (say, PowerShell)
+        self._may_speak_until = 0.0  # spd-say: until when the last text may still be heard
+        self._is_closed = False
+        self._thread: threading.Thread | None = None
+        self.is_broken = self.found.name == choosing.NONE
+        log.info("voice: %s (%s)", self.found.name, self.found.reason)
+
+    def say(self, text: str) -> None:
+        self._put(text)
+
+    def cancel(self) -> None:
+        self._put(None)
+
+    def _put(self, item: str | None) -> None:
+        if self.is_broken:
+            return
+        with self._wake:
+            if item is None:
+                self._queue.clear()
+            else:  # only the newest text is worth saying; a stop asked before it still runs
+                while self._queue and self._queue[-1] is not None:
+                    self._queue.pop()
+            self._queue.append(item)
+            self._wake.notify()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="pointbreak-voice",
+                                            daemon=True)
+            self._thread.start()
+
+    def close(self) -> None:
+        """Stop speaking and end the thread (the window has closed)."""
+        if self._thread is None:
+            return
+        self.cancel()
+        with self._wake:
+            self._is_closed = True
+            self._wake.notify()
+        self._thread.join(CLOSE_WAIT)  # the stop, if spd-say answers; never long after
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._queue and not self._is_closed:
+                    self._wake.wait()
+                if not self._queue:
+                    return
+                item = self._queue.popleft()
+            try:
+                self._do(item)
+            except (OSError, subprocess.SubprocessError) as error:
+                log.warning("voice: %s failed (%s); the voice is off", self.found.name, error)
+                self.is_broken = True
+                return
+
+    def _do(self, text: str | None) -> None:
+        name = self.found.name
+        self._stop_speaking()
+        if name == "spd-say" and text is None and time.monotonic() > self._may_speak_until:
+            return  # ours is over: a stop now would only cut into a screen reader's words
+        if name == "spd-say":  # spd-say hands the text over and ends: wait, to keep the order
+            process = self.spawn(command(name, text, self.language), stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                _, error = process.communicate(timeout=RUN_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+                raise subprocess.SubprocessError("spd-say did not finish") from None
+            if process.returncode != 0:
+                said = (error or b"").decode(errors="replace").strip().splitlines()
+                raise subprocess.SubprocessError(said[-1] if said else
+                                                 f"exit status {process.returncode}")
+            # Speech runs at about 15 characters a second: after that, and a margin, it is over.
+            self._may_speak_until = (time.monotonic() + len(text) / 12 + 3) if text else 0.0
+        elif text is not None:  # say, PowerShell: the process speaks until it ends
+            options: dict[str, Any] = {"stdout": subprocess.DEVNULL,
+                                       "stderr": subprocess.DEVNULL}
+            if name == "powershell":
+                options["stdin"] = subprocess.PIPE
+                if sys.platform == "win32":
+                    options["creationflags"] = CREATE_NO_WINDOW
+            else:
+                options["stdin"] = subprocess.DEVNULL
+            self._speaking = self.spawn(command(name, text, self.language), **options)
+            if name == "powershell":
+                self._speaking.stdin.write(text.encode("utf-8"))
+                self._speaking.stdin.close()
+        testhooks.speech_log({"cancel": True} if text is None
+                             else {"say": text, "language": self.language})
+
+    def _stop_speaking(self) -> None:
+        process, self._speaking = self._speaking, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(RUN_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+# --- is a screen reader running? ------------------------------------------------------------
+
+def screen_reader(system: str | None = None, *, proc: Path = Path("/proc"),
+                  gsettings: Callable[[], str | None] | None = None,
+                  windows_flag: Callable[[], bool] | None = None,
+                  defaults: Callable[[], str | None] | None = None) -> str | None:
+    """The screen reader that runs for this person, named, or None. Each system's question is
+    a parameter, for the tests."""
+    system = system or choosing.system_of()
+    if system == "linux":
+        if _orca_runs(proc):
+            return "Orca"
+        value = (gsettings or _gsettings)()
+        return "the screen reader (GNOME's setting is on)" if value == "true" else None
+    if system == "windows":
+        return "a screen reader (Windows says one runs)" if (windows_flag or _spi)() else None
+    if system == "macos":
+        return "VoiceOver" if ((defaults or _voiceover)() or "").strip() == "1" else None
+    return None
+
+
+def _orca_runs(proc: Path) -> bool:
+    me = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        entries = list(proc.iterdir())
+    except OSError:
+        return False
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "orca":
+                continue
+            if me is None or entry.stat().st_uid == me:
+                return True
+        except OSError:
+            continue  # gone, or not ours to read
+    return False
+
+
+def _gsettings() -> str | None:
+    if shutil.which("gsettings") is None:
+        return None
+    try:
+        done = subprocess.run(["gsettings", "get", "org.gnome.desktop.a11y.applications",
+                               "screen-reader-enabled"], capture_output=True, text=True,
+                              timeout=3, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _spi() -> bool:
+    import ctypes
+
+    flag = ctypes.c_int(0)
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined,unused-ignore]
+    if not user32.SystemParametersInfoW(SPI_GETSCREENREADER, 0, ctypes.byref(flag), 0):
+        return False
+    return bool(flag.value)
+
+
+def _voiceover() -> str | None:
+    try:
+        done = subprocess.run(["defaults", "read", "com.apple.universalaccess",
+                               "voiceOverOnOffKey"], capture_output=True, text=True, timeout=3,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
