@@ -21,8 +21,11 @@ def facts(result) -> list[str]:
 
 def test_a_healthy_profile(panel_desktop, profile) -> None:
     """A panel that hosts status notifier items (xfce4-panel), a notification daemon, GNOME's
-    settings: nothing to fix."""
-    result = doctor(profile, panel_desktop)
+    settings, a sound server: nothing to fix."""
+    from audio import sound_server
+
+    with sound_server(profile.home / "pulse", profile.env) as sound:
+        result = doctor(profile, panel_desktop, PULSE_SERVER=sound.env["PULSE_SERVER"])
     assert result.returncode == 0, result.stdout
     lines = facts(result)
     assert any(line.startswith("Desktop session x11,") for line in lines)
@@ -36,7 +39,26 @@ def test_a_healthy_profile(panel_desktop, profile) -> None:
         assert any(line.startswith(fact) for line in lines), fact
     assert any(line.startswith("Do not disturb: microphone ") for line in lines)
     assert any(line.startswith("Do not disturb: camera watched (") for line in lines)
+    assert f"Sound paplay, through the PulseAudio server {sound.env['PULSE_SERVER']}, at 70 %" \
+        in lines
+    assert any(line.startswith('Voice on while a screen reader runs (voice = "auto"), so off now; '
+                               "speech: spd-say") for line in lines), lines
+    assert any(line.startswith("Screen reader none running. It can read the window titles")
+               for line in lines)
     assert result.stdout.rstrip().endswith("No problems found.")
+
+
+def test_no_sound_server_is_a_problem_with_its_fix(desktop, profile) -> None:
+    result = doctor(profile, desktop)
+    assert result.returncode == 1
+    assert any(line.startswith("Sound the window's bell only:") for line in facts(result))
+    assert "The routine's chimes cannot be played here" in result.stdout
+    assert "fix: install pulseaudio-utils (paplay)" in result.stdout
+    profile.settings.parent.mkdir(parents=True, exist_ok=True)
+    profile.settings.write_text("[routine]\nsound = false\n")
+    quiet = doctor(profile, desktop)
+    assert "Sound off in the settings" in facts(quiet)
+    assert "chimes cannot be played" not in quiet.stdout
 
 
 def test_a_corrupt_store_is_named_and_left_alone(desktop, profile) -> None:
