@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tray.core.events import ShowPrompt, TrayStarted
@@ -103,3 +105,13 @@ def sample_year(today: date) -> list[Record]:
                                   started_at=shown if outcome is Outcome.COMPLETED else None,
                                   snoozes=snoozes, snoozed_for=timedelta(minutes=10 * snoozes)))
     return records
+
+
+DATA_KINDS = (".toml", ".wav", ".png", ".ico", ".icns", ".svg", ".theme", ".mo")
+
+
+def tracked_data(root: Path) -> set[str]:
+    """Every data file of the packages that git has, as a path inside the install."""
+    listed = subprocess.run(["git", "ls-files", "tray", "routines", "icons"], cwd=root,
+                            capture_output=True, text=True, check=True).stdout.split()
+    return {name for name in listed if name.endswith(DATA_KINDS)}

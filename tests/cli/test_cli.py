@@ -77,7 +77,7 @@ def test_history_counts_each_day(profile) -> None:
     # prompts, done, stopped early, skipped, ignored, failed, routines, snoozes
     assert lines[2].split() == [f"{day:%a}", day.isoformat(), "2", "0", "1", "0", "1", "0", "0",
                                 "1"]
-    assert lines[4].startswith("In these 2 days: 0 routines completed, 2 prompts, 1 snoozes")
+    assert lines[4].startswith("In these 2 days: 0 routines completed, 2 prompts, 1 snooze")
 
 
 def test_settings_path_and_show(profile) -> None:

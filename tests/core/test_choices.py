@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from tray.base import words
 from tray.core.choices import (
     PAUSE_CHOICES,
     PAUSE_LIMITS,
@@ -14,7 +15,6 @@ from tray.core.choices import (
     SNOOZE_MINUTES,
     Pause,
     Snooze,
-    minutes_label,
 )
 from tray.core.events import PauseRequested, SnoozeRequested
 from tray.core.model import DEFAULT_SNOOZE, SNOOZE_RANGE
@@ -28,15 +28,15 @@ def test_every_snooze_offered_is_one_the_rules_accept() -> None:
 
 
 def test_durations_read_as_a_person_says_them() -> None:
-    assert [minutes_label(m) for m in (5, 30, 60, 90, 120)] == [
+    assert [words.duration(m) for m in (5, 30, 60, 90, 120)] == [
         "5 min", "30 min", "1 hour", "90 min", "2 hours"]
 
 
 def test_the_pauses_and_their_command_arguments() -> None:
-    assert [(c.label, c.pause) for c in PAUSE_CHOICES] == [
+    assert [(words.pause_label(c), c) for c in PAUSE_CHOICES] == [
         ("30 min", Pause(30)), ("1 hour", Pause(60)), ("2 hours", Pause(120)),
         ("Until tomorrow", Pause(until_tomorrow=True)), ("Until resumed", Pause())]
-    assert [c.pause.event() for c in PAUSE_CHOICES] == [
+    assert [c.event() for c in PAUSE_CHOICES] == [
         PauseRequested(timedelta(minutes=30)), PauseRequested(timedelta(minutes=60)),
         PauseRequested(timedelta(minutes=120)), PauseRequested(until_next_period=True),
         PauseRequested()]

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pytest
 from helpers import BERLIN, sample_day_plan, sample_year
 
+from tray.base import words
 from tray.core import history
 from tray.core.model import Kind, Outcome, Record
 from tray.store import Store
@@ -82,7 +83,7 @@ def test_the_longest_streak_and_the_favourite_hour() -> None:
     assert [h for h, n in enumerate(counts) if n] == [10, 16]
     assert sum(counts) == expected_totals()["routines"]
     assert history.favourite_hour(counts) == 10
-    assert history.hour_span(10) == "10:00-11:00" and history.hour_span(23) == "23:00-00:00"
+    assert words.hour_span(10) == "10:00\u201311:00" and words.hour_span(23) == "23:00\u201300:00"
     assert history.favourite_hour([0] * 24) is None
 
 
@@ -112,17 +113,17 @@ def test_an_empty_history_and_a_single_day() -> None:
     assert len(days) == 28 and history.totals(days).prompts == 0
     assert history.streak(days, TODAY) == 0 and history.longest_streak(days) == 0
     assert history.totals(days).completion is None
-    lines = history.summary_lines(days, [], TODAY, BERLIN)
+    lines = words.summary_lines(days, [], TODAY, BERLIN)
     assert lines[-1] == "No routine completed in these days yet"
     one = [r for r in year() if r.day == TODAY]
     days = history.by_day(one, TODAY, TODAY, WEEKDAYS)
     assert history.streak(days, TODAY) == 1
     assert history.totals(days).completion == 0.5
-    assert history.summary_lines(days, one, TODAY, BERLIN) == [
-        "In these 1 days: 1 routines completed, 2 prompts, 0 snoozes; 50% of prompts ended in "
+    assert words.summary_lines(days, one, TODAY, BERLIN) == [
+        "In this 1 day: 1 routine completed, 2 prompts, 0 snoozes; 50% of prompts ended in "
         "a routine",
-        "Streak: 1 active days in a row with a routine (longest in these days: 1)",
-        "Routines are most often done at 10:00-11:00"]
+        "Streak: 1 active day in a row with a routine (longest in these days: 1)",
+        "Routines are most often done at 10:00\u201311:00"]
 
 
 @pytest.mark.parametrize("kind", ["csv", "json"])
@@ -155,4 +156,4 @@ def test_the_command_prints_the_same_numbers_as_csv(profile) -> None:
     assert len([line for line in lines if line[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri",
                                                          "Sat", "Sun")]) == 28
     assert "Streak: 9 active days in a row with a routine" in text.stdout
-    assert "Routines are most often done at 10:00-11:00" in text.stdout
+    assert "Routines are most often done at 10:00\u201311:00" in text.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from desktop import ROUTINE_WINDOW, wait_for
+from helpers import tracked_data
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -34,6 +35,9 @@ def test_the_built_app_runs_the_tray_the_commands_and_the_windows(built, desktop
                                                                   profile) -> None:
     exe = built / "pointbreak"
     assert exe.is_file()
+    if (ROOT / ".git").exists():  # every data file git has, the catalogs too, is in the build
+        missing = [n for n in tracked_data(ROOT) if not (built / "_internal" / n).is_file()]
+        assert not missing, missing
     size = sum(p.stat().st_size for p in built.rglob("*") if p.is_file())
     assert size < 150 * 2**20, f"the build is {size / 2**20:.0f} MiB"  # no GTK, no test tools
     env = {**profile.env, **desktop.env, "PYSTRAY_BACKEND": "xorg",

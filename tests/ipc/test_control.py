@@ -295,9 +295,10 @@ def test_the_client_library_is_not_used_with_pickles(server, runtime: Path) -> N
 
 
 def test_the_pauses_offered_go_over_the_wire_as_before() -> None:
+    from tray.base import words
     from tray.core.choices import PAUSE_CHOICES
     from tray.ipc.commands import COMMANDS
 
-    assert [(c.label, COMMANDS[Command.PAUSE].write(c.pause)) for c in PAUSE_CHOICES] == [
+    assert [(words.pause_label(c), COMMANDS[Command.PAUSE].write(c)) for c in PAUSE_CHOICES] == [
         ("30 min", {"minutes": 30}), ("1 hour", {"minutes": 60}), ("2 hours", {"minutes": 120}),
         ("Until tomorrow", {"until": "tomorrow"}), ("Until resumed", {})]

@@ -166,4 +166,4 @@ def test_delete_asks_twice_and_offers_the_export_first(window, profile, monkeypa
     before = sum(1 for r in records if r.day < TODAY)
     assert f"Delete the {before} records before today?" in asked[-1]
     assert shown.message.get() == f"{before} history records before today deleted."
-    assert shown.summary.get().startswith("29 Oct 2026 to 25 Nov 2026. 1 routines completed")
+    assert shown.summary.get().startswith("29 Oct 2026 to 25 Nov 2026. 1 routine completed")

@@ -1,4 +1,4 @@
-"""Which language a person reads Pointbreak in: English, German or Spanish.
+"""Which language a person reads Pointbreak in (English, German or Spanish), and its words.
 
 `language = "auto"` follows the system:
 - Linux (and other POSIX): `LANGUAGE` first (a list, "de:en"; read even under `LC_ALL=C.UTF-8`,
@@ -11,10 +11,13 @@ parameter, for the tests.
 
 from __future__ import annotations
 
+import gettext
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("en", "de", "es")
 DEFAULT = "en"
@@ -86,3 +89,93 @@ def choose(setting: str = "auto", *, platform: str = sys.platform,
     elif found is None and platform == "darwin":
         found = from_apple_languages(apple_languages())
     return found or DEFAULT
+
+
+# The words themselves: gettext with Pointbreak's catalogs (tray/locale/<language>/LC_MESSAGES/
+# pointbreak.mo). Every text a person reads goes through _() or ngettext() when it is shown, and
+# texts written at import time are marked with N_() and translated where they are shown.
+# `use()` picks the catalog for the whole process; English is the texts as written.
+
+DOMAIN = "pointbreak"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+OPEN, CLOSE = "\u27e6", "\u27e7"  # the pseudo-language's brackets, ⟦ and ⟧
+
+
+class Pseudo(gettext.NullTranslations):
+    """Every text wrapped, ⟦…⟧, so a test can see a text that was never translated."""
+
+    def gettext(self, message: str) -> str:
+        return f"{OPEN}{message}{CLOSE}"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self.gettext(msgid1 if n == 1 else msgid2)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.gettext(message)
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self.ngettext(msgid1, msgid2, n)
+
+
+_active: gettext.NullTranslations = gettext.NullTranslations()
+_language = DEFAULT
+
+
+def catalog(language: str) -> gettext.NullTranslations:
+    """The translations for `language`; English's are the texts themselves. A missing or broken
+    catalog falls back to English (and says so on stderr) rather than stopping the app."""
+    if language == PSEUDO:
+        return Pseudo()
+    if language == DEFAULT:
+        return gettext.NullTranslations()
+    try:
+        return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
+    except (OSError, ValueError, UnicodeError) as error:
+        print(f"pointbreak: the {language} catalog in {LOCALE_DIR} cannot be read ({error}); "
+              "showing English", file=sys.stderr)
+        return gettext.NullTranslations()
+
+
+def use(setting: str = "auto", **system: Any) -> str:
+    """Show every text from now on in the setting's language (see choose); returns its code."""
+    global _active, _language
+    chosen = choose(setting, **system)
+    _active, _language = catalog(chosen), chosen
+    return chosen
+
+
+def language() -> str:
+    """The code of the language texts are shown in now: "en", "de", "es" (or the tests' "qps")."""
+    return _language
+
+
+def _(message: str) -> str:
+    return _active.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _active.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _active.pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalogs where it is written; _() translates it where it is shown."""
+    return message
+
+
+def mnemonic(label: str) -> tuple[str, int]:
+    """A translated label with its access letter marked by "&" ("&Break after", "Pau&se"): the
+    text without the mark, and the index of the letter after it (-1: none). "&&" is an "&"."""
+    text: list[str] = []
+    index, i = -1, 0
+    while i < len(label):
+        if label[i] == "&" and i + 1 < len(label):
+            if label[i + 1] != "&" and index < 0:
+                index = len(text)
+            i += 1
+        text.append(label[i])
+        i += 1
+    return "".join(text), index

@@ -20,8 +20,8 @@ from typing import Any, NoReturn, TypeVar
 
 from tray import APP_NAME, __version__
 from tray.base import guard
+from tray.base.dates import use_locale
 from tray.base.exits import Exit
-from tray.config.localtime import use_locale
 from tray.core.codec import FIRST_DAY, LAST_DAY, in_range
 from tray.ipc.commands import COMMANDS, NO_ARGS, BadArgument, Command, shown, whole_number
 

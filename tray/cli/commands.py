@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tray import APP_NAME
+from tray.base.dates import day_and_clock
 from tray.base.exits import Exit
-from tray.config.localtime import day_and_clock
 from tray.core.model import Kind
 from tray.ipc.commands import Command, Reply, Request
 

@@ -8,9 +8,10 @@ import sys
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from tray.base import words
+from tray.base.dates import clock
 from tray.base.exits import Exit
 from tray.cli.commands import open_store, open_window, read_profile, tell_notices
-from tray.config.localtime import clock
 from tray.core.codec import FIRST_DAY, LAST_DAY
 from tray.core.model import Record
 
@@ -34,9 +35,9 @@ def run_history(args: argparse.Namespace) -> int:
     if args.csv:
         sys.stdout.write(history.days_csv(days))
         return Exit.OK
-    print("\n".join(history.days_table(days)))
+    print("\n".join(words.days_table(days)))
     print()
-    print("\n".join(history.summary_lines(days, records, last, profile.zone)))
+    print("\n".join(words.summary_lines(days, records, last, profile.zone)))
     return Exit.OK
 
 

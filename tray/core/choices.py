@@ -1,7 +1,7 @@
 """Snoozes and pauses: what a person asks for (`Snooze`, `Pause`: the one shape the command
 line, the control window, the tray menu and the prompt card all send, and the engine event
 each means), and the choices every place that offers them shows (the tray menu, the control
-window, the prompt card's Snooze button)."""
+window, the prompt card's Snooze button; their words are tray.base.words)."""
 
 from __future__ import annotations
 
@@ -48,20 +48,5 @@ class Pause:
         return PauseRequested(None if self.minutes is None else self.minutes * MINUTE)
 
 
-@dataclass(frozen=True)
-class PauseChoice:
-    label: str
-    pause: Pause
-
-
-def minutes_label(minutes: int) -> str:
-    """5 min, 30 min, 1 hour, 2 hours."""
-    if minutes % 60:
-        return f"{minutes} min"
-    hours = minutes // 60
-    return f"{hours} hour" if hours == 1 else f"{hours} hours"
-
-
-PAUSE_CHOICES = (*(PauseChoice(minutes_label(m), Pause(m)) for m in (30, 60, 120)),
-                 PauseChoice("Until tomorrow", Pause(until_tomorrow=True)),
-                 PauseChoice("Until resumed", Pause()))
+# The pauses every place offers, shortest first (their words are tray.base.words.pause_label).
+PAUSE_CHOICES = (Pause(30), Pause(60), Pause(120), Pause(until_tomorrow=True), Pause())

@@ -1,5 +1,6 @@
 """The history's numbers: per day, streaks, the time of day, CSV and JSON. Pure: records in,
-numbers out, so `pointbreak history`, its CSV and the history window can never disagree."""
+numbers out, so `pointbreak history`, its CSV and the history window can never disagree (their
+words are tray.base.words)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from tray.core.model import Kind, Outcome, Record
 
-# The order prompts are stacked in, bottom up, and their names in CSV and on screen.
+# The order prompts are stacked in, bottom up (their words are tray.base.words.outcome).
 STACK = (Outcome.COMPLETED, Outcome.STOPPED_EARLY, Outcome.SKIPPED, Outcome.IGNORED,
          Outcome.FAILED, None)
-LABELS = {Outcome.COMPLETED: "completed", Outcome.STOPPED_EARLY: "stopped early",
-          Outcome.SKIPPED: "skipped", Outcome.IGNORED: "ignored", Outcome.FAILED: "failed",
-          None: "open"}
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # the CSV's, data not words
 
 
 @dataclass(frozen=True)
@@ -102,10 +101,6 @@ def favourite_hour(counts: Sequence[int]) -> int | None:
     return None if best == 0 else list(counts).index(best)
 
 
-def hour_span(hour: int) -> str:
-    return f"{hour:02d}:00-{(hour + 1) % 24:02d}:00"
-
-
 @dataclass(frozen=True)
 class Totals:
     prompts: int
@@ -149,14 +144,14 @@ def weeks(days: Sequence[Day]) -> list[Day]:
     return result
 
 
-# --- text, CSV and JSON -------------------------------------------------------------------------
+# --- CSV and JSON -------------------------------------------------------------------------------
 
 DAY_COLUMNS = ("day", "weekday", "active", "prompts", "completed", "stopped_early", "skipped",
                "ignored", "failed", "open", "routines", "sessions", "snoozes")
 
 
 def day_row(day: Day) -> list[str | int]:
-    return [day.day.isoformat(), f"{day.day:%a}", "yes" if day.is_active else "no",
+    return [day.day.isoformat(), WEEKDAY_NAMES[day.day.weekday()], "yes" if day.is_active else "no",
             day.prompt_count, *(day.count(o) for o in STACK), day.routines, day.sessions,
             day.snoozes]
 
@@ -167,32 +162,6 @@ def days_csv(days: Sequence[Day]) -> str:
     writer.writerow(DAY_COLUMNS)
     writer.writerows(day_row(d) for d in days)
     return out.getvalue()
-
-
-def days_table(days: Sequence[Day]) -> list[str]:
-    lines = [f"{'day':<15} {'prompts':>7} {'done':>5} {'stopped':>7} {'skipped':>7} "
-             f"{'ignored':>7} {'failed':>6} {'routines':>8} {'snoozes':>7}"]
-    for day in days:
-        lines.append(f"{day.day:%a} {day.day.isoformat():<11} {day.prompt_count:>7} "
-                     f"{day.count(Outcome.COMPLETED):>5} {day.count(Outcome.STOPPED_EARLY):>7} "
-                     f"{day.count(Outcome.SKIPPED):>7} {day.count(Outcome.IGNORED):>7} "
-                     f"{day.count(Outcome.FAILED):>6} {day.routines:>8} {day.snoozes:>7}")
-    return lines
-
-
-def summary_lines(days: Sequence[Day], records: Iterable[Record], today: date,
-                  zone: tzinfo) -> list[str]:
-    total = totals(days)
-    lines = [f"In these {len(days)} days: {total.routines} routines completed, "
-             f"{total.prompts} prompts, {total.snoozes} snoozes"]
-    if total.completion is not None:
-        lines[0] += f"; {total.completion:.0%} of prompts ended in a routine"
-    lines.append(f"Streak: {streak(days, today)} active days in a row with a routine "
-                 f"(longest in these days: {longest_streak(days)})")
-    hour = favourite_hour(hours(records, zone))
-    lines.append("Routines are most often done at " + hour_span(hour) if hour is not None
-                 else "No routine completed in these days yet")
-    return lines
 
 
 RECORD_COLUMNS = ("seq", "kind", "day", "shown_at", "started_at", "ended_at", "outcome", "step",

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tray.adapters.icon import View
 from tray.adapters.idle.presence import TYPING_PAUSE_SECONDS
 from tray.base import testhooks
+from tray.base.i18n import _, ngettext
+from tray.base.words import duration
 from tray.core import engine
-from tray.core.choices import Snooze, minutes_label
+from tray.core.choices import Snooze
 from tray.core.engine import Decision
 from tray.core.events import (
     ClosePrompt,
@@ -72,13 +74,16 @@ class Effects:
             app.windows.show_prompt(effect.seq, effect.can_snooze, completed_today,
                                     rules.daily_cap)
         # The whole choice, as on the card: a screen reader reads this, not the card.
-        actions = {"start": "Start"}
+        actions = {"start": _("Start")}
         if effect.can_snooze:
-            actions["snooze"] = f"Snooze {minutes_label(DEFAULT_SNOOZE // timedelta(minutes=1))}"
-        actions["skip"] = "Skip"
-        app.notifier.notify(effect.seq, "Time for a back break",
-                            f"A {round(rules.routine_length.total_seconds() / 60)}"
-                            "-minute hands-only routine for your upper back.",
+            actions["snooze"] = _("Snooze {duration}").format(
+                duration=duration(DEFAULT_SNOOZE // timedelta(minutes=1)))
+        actions["skip"] = _("Skip")
+        minutes = round(rules.routine_length.total_seconds() / 60)
+        app.notifier.notify(effect.seq, _("Time for a back break"),
+                            ngettext("A {n}-minute hands-only routine for your upper back.",
+                                     "A {n}-minute hands-only routine for your upper back.",
+                                     minutes).format(n=minutes),
                             actions, self._notification_action(effect.seq))
 
     def at_a_pause_in_typing(self, show: Callable[[], None]) -> None:

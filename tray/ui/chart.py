@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from tray.core.history import LABELS, STACK, Day
+from tray.base import words
+from tray.core.history import STACK, Day
 from tray.core.model import Outcome
 
 # outcome: (fill, ink for its pattern, pattern)
@@ -119,7 +120,7 @@ def legend(canvas: tk.Canvas, *, width: int, scale: float, colours: dict[str, st
            small: Any) -> int:
     """The key to the chart, wrapped to `width`; returns the height used."""
     canvas.delete("all")
-    items: list[tuple[str, Outcome | str | None]] = [(LABELS[o], o) for o in STACK]
+    items: list[tuple[str, Outcome | str | None]] = [(words.outcome(o), o) for o in STACK]
     items += [("routines done", "diamond"), ("snoozes", "circle")]
     box = 12 * scale
     x, y = 0.0, 2 * scale

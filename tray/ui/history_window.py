@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
+from tray.base import words
 from tray.config.paths import Folders
 from tray.core import history
 from tray.ipc import client, protocol
@@ -198,7 +199,7 @@ class HistoryWindow:
                    width=int(self.canvas["width"]), height=int(self.canvas["height"]),
                    scale=self.scale, colours=self.colours, font=self.fonts["body"],
                    small=self.fonts["small"], by_week=by_week)
-        lines = history.summary_lines(days, records, last, self.zone)
+        lines = words.summary_lines(days, records, last, self.zone)
         span = f"{first:%d %b %Y} to {last:%d %b %Y}" + (" (a bar per week)" if by_week else "")
         # The whole streak, not only its part in the range.
         streak = history.streak(self._days_up_to(last), last)

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import Any
 
+from tray.base.i18n import _
+from tray.base.words import duration, pause_label
 from tray.config.paths import folders
 from tray.config.welcome import mark_welcomed
-from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Snooze, minutes_label
+from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Snooze
 from tray.ipc import client, protocol
 from tray.ipc.children import open_window
 from tray.ipc.commands import Command, Reply, Request
@@ -24,13 +26,15 @@ listen_for_raise()
 
 REFRESH_MS = 30_000
 
-ACTIONS: list[tuple[str, list[tuple[str, Request]]]] = [
-    ("", [("Start a session now", Request(Command.NOW))]),
-    ("Snooze", [(minutes_label(m), Request(Command.SNOOZE, Snooze(m))) for m in SNOOZE_MINUTES]),
-    ("", [("Skip next break", Request(Command.SKIP))]),
-    ("Pause", [(choice.label, Request(Command.PAUSE, choice.pause)) for choice in PAUSE_CHOICES]),
-    ("", [("Resume", Request(Command.RESUME))]),
-]
+def actions() -> list[tuple[str, list[tuple[str, Request]]]]:
+    """The buttons, under their headings, in the language shown."""
+    return [
+        ("", [(_("Start a session now"), Request(Command.NOW))]),
+        (_("Snooze"), [(duration(m), Request(Command.SNOOZE, Snooze(m))) for m in SNOOZE_MINUTES]),
+        ("", [(_("Skip next break"), Request(Command.SKIP))]),
+        (_("Pause"), [(pause_label(p), Request(Command.PAUSE, p)) for p in PAUSE_CHOICES]),
+        ("", [(_("Resume"), Request(Command.RESUME))]),
+    ]
 
 
 def _on_key(action: Callable[[], None]) -> Callable[[Any], None]:
@@ -50,7 +54,7 @@ class Panel:
         ttk.Label(frame, textvariable=self.status, justify="left", wraplength=380).pack(
             anchor="w", pady=(0, 10))
         first: ttk.Button | None = None
-        for heading, buttons in ACTIONS:
+        for heading, buttons in actions():
             row = ttk.Frame(frame)
             row.pack(fill="x", pady=2)
             if heading:

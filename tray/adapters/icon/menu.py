@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from icons import Marker
-from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Pause, Snooze, minutes_label
+from tray.base.i18n import _
+from tray.base.words import duration, pause_label
+from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Pause, Snooze
 from tray.core.model import Mode
 
 
@@ -22,7 +24,7 @@ class View:
 
     mode: Mode = Mode.NORMAL
     tooltip: str = "Pointbreak"
-    next_line: str = "Starting…"
+    next_line: str = ""  # empty: "Starting…", in the language shown
     today_line: str = ""
     is_paused: bool = False
     is_autostart_on: bool = False
@@ -81,24 +83,24 @@ def entries(view: View, actions: Actions) -> tuple[Entry, ...]:
         return lambda: actions.pause(choice)
 
     return (
-        Entry(START, "Start a session now", actions.start_now, is_default=True),
-        Entry(NEXT_LINE, view.next_line, enabled=False),
+        Entry(START, _("Start a session now"), actions.start_now, is_default=True),
+        Entry(NEXT_LINE, view.next_line or _("Starting…"), enabled=False),
         Entry(TODAY_LINE, view.today_line, enabled=False),
         Entry(SEPARATOR_1, is_separator=True),
-        Entry(SNOOZE, "Snooze", children=tuple(
-            Entry(SNOOZE + n, minutes_label(m), snooze(m))
+        Entry(SNOOZE, _("Snooze"), children=tuple(
+            Entry(SNOOZE + n, duration(m), snooze(m))
             for n, m in enumerate(SNOOZE_MINUTES, 1))),
-        Entry(SKIP, "Skip next break", actions.skip),
-        Entry(PAUSE, "Pause", visible=not view.is_paused, children=tuple(
-            Entry(PAUSE + n, c.label, pause(c.pause)) for n, c in enumerate(PAUSE_CHOICES, 1))),
-        Entry(RESUME, "Resume", actions.resume, visible=view.is_paused),
+        Entry(SKIP, _("Skip next break"), actions.skip),
+        Entry(PAUSE, _("Pause"), visible=not view.is_paused, children=tuple(
+            Entry(PAUSE + n, pause_label(c), pause(c)) for n, c in enumerate(PAUSE_CHOICES, 1))),
+        Entry(RESUME, _("Resume"), actions.resume, visible=view.is_paused),
         Entry(SEPARATOR_2, is_separator=True),
-        Entry(AUTOSTART, "Start at login", actions.toggle_autostart,
+        Entry(AUTOSTART, _("Start at login"), actions.toggle_autostart,
               checked=view.is_autostart_on),
-        Entry(SETTINGS, "Settings…", actions.settings),
-        Entry(HISTORY, "History…", actions.history),
-        Entry(ABOUT, "About Pointbreak", actions.about),
-        Entry(QUIT, "Quit", actions.quit),
+        Entry(SETTINGS, _("Settings…"), actions.settings),
+        Entry(HISTORY, _("History…"), actions.history),
+        Entry(ABOUT, _("About Pointbreak"), actions.about),
+        Entry(QUIT, _("Quit"), actions.quit),
     )
 
 
