@@ -5,6 +5,9 @@
     POINTBREAK_TEST_FAIL_AT          start | engine: make the tray fail there (the crash tests)
     POINTBREAK_TEST_SPEECH_LOG       a file: each speech command, as run, is added to it as a
                                      line of JSON (the voice's seam, beside the real audio)
+    POINTBREAK_TEST_TEXTS            a folder: each Tk window writes every text it has shown
+                                     (titles, labels, buttons, menus, canvas texts, dialogs) to
+                                     <name>-<pid>.json in it (the pseudo-language test's seam)
 
 A person never sets them. A value that is not a positive number is logged and ignored: the
 product's own time holds.
@@ -12,11 +15,14 @@ product's own time holds.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from tray.core.model import Rules
 
@@ -71,3 +77,63 @@ def shorter_times(rules: Rules) -> Rules:
     if away:
         rules = replace(rules, away_after=timedelta(seconds=away))
     return rules
+
+
+TEXT_OPTIONS = ("text", "values")
+GATHER_MS = 100
+
+
+def _widget_texts(widget: Any) -> Iterator[str]:
+    """Every text `widget` and its children show now (Tk only, by duck typing)."""
+    with contextlib.suppress(Exception):
+        if widget.winfo_class() in ("Tk", "Toplevel"):
+            yield widget.title()
+    for option in TEXT_OPTIONS:
+        with contextlib.suppress(Exception):
+            value = widget.cget(option)
+            yield from ([str(v) for v in value] if isinstance(value, (tuple, list))
+                        else [str(value)])
+    with contextlib.suppress(Exception):
+        if widget.winfo_class() == "Menu":
+            last = widget.index("end")
+            for index in range(0 if last is None else last + 1):
+                with contextlib.suppress(Exception):
+                    yield str(widget.entrycget(index, "label"))
+    with contextlib.suppress(Exception):
+        if widget.winfo_class() == "Canvas":
+            for item in widget.find_all():
+                if widget.type(item) == "text":
+                    yield str(widget.itemcget(item, "text"))
+    with contextlib.suppress(Exception):
+        if widget.winfo_class() == "Treeview":
+            for column in ("#0", *widget.cget("columns")):
+                yield str(widget.heading(column, "text"))
+            for item in widget.get_children():
+                yield from (str(v) for v in widget.item(item, "values"))
+    with contextlib.suppress(Exception):
+        for child in widget.winfo_children():
+            yield from _widget_texts(child)
+
+
+def record_texts(root: Any, name: str) -> None:
+    """With POINTBREAK_TEST_TEXTS set: gather every text `root`'s window shows, as long as it
+    runs, into <folder>/<name>-<pid>.json (a list, in the order first seen)."""
+    folder = os.environ.get(f"{PREFIX}TEXTS")
+    if not folder:
+        return
+    import json
+
+    seen: dict[str, None] = {}
+    path = os.path.join(folder, f"{name}-{os.getpid()}.json")
+
+    def gather() -> None:
+        before = len(seen)
+        seen.update(dict.fromkeys(t for t in _widget_texts(root) if t.strip()))
+        if len(seen) != before:
+            with contextlib.suppress(OSError):
+                with open(path + ".tmp", "w", encoding="utf-8") as out:
+                    json.dump(list(seen), out, ensure_ascii=False)
+                os.replace(path + ".tmp", path)
+        root.after(GATHER_MS, gather)
+
+    root.after(0, gather)

@@ -38,6 +38,13 @@ class Theme(StrEnum):
     DARK = "dark"
 
 
+class Language(StrEnum):
+    AUTO = "auto"  # the system's (tray.base.i18n.choose)
+    EN = "en"
+    DE = "de"
+    ES = "es"
+
+
 class Voice(StrEnum):
     AUTO = "auto"  # on while a screen reader runs
     ON = "on"
@@ -56,6 +63,7 @@ class Settings:
     voice: Voice = Voice.AUTO
     font_scale: float = 1.0
     theme: Theme = Theme.LIGHT
+    language: Language = Language.AUTO
     after_sleep: AfterSleep = AfterSleep.BREAK
     hold_when_fullscreen: bool = True
     hold_when_system_quiet: bool = True
@@ -139,6 +147,13 @@ KEYS = (
         comment="Text size in the routine window: {allowed} (2.0 is twice the normal size)."),
     Key("routine", "theme", "theme", Choice(((Theme.LIGHT, "Light"), (Theme.DARK, "Dark"))),
         label="Theme", access="e", comment="{allowed}."),
+    # Each language by its own name, as a person looks for it in a list of languages.
+    Key("routine", "language", "language",
+        Choice(((Language.AUTO, "the system's"), (Language.EN, "English"),
+                (Language.DE, "Deutsch"), (Language.ES, "Español"))),
+        label="Language", access="g",
+        comment='The language of every window, menu and message, and of the voice: "auto" '
+                '(the system\'s), "en", "de" or "es".'),
     Key("behaviour", "after_sleep", "after_sleep",
         Choice(((AfterSleep.BREAK, "it was a break"), (AfterSleep.CONTINUE, "work time goes on"))),
         label="After a sleep", access="a",

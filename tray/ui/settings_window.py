@@ -214,6 +214,8 @@ class SettingsWindow:
         self._entry(holder, ("routine", "font_scale"), 5)
         holder = self._key_row(frame, ("routine", "theme"))
         self._choices(holder, ("routine", "theme"))
+        holder = self._key_row(frame, ("routine", "language"))
+        self._choices(holder, ("routine", "language"))
 
     def _behaviour(self, parent: ttk.Frame) -> None:
         frame = self._group(parent, "Behaviour")
