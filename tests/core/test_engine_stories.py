@@ -26,6 +26,7 @@ from tray.core.events import (
     StartRoutine,
     Ticked,
     TrayStarted,
+    Why,
 )
 from tray.core.model import AfterSleep, Away, Kind, Mode, Outcome, Phase
 from tray.core.plan import Answer, Simulation
@@ -68,7 +69,7 @@ def test_three_snoozes_then_the_fourth_is_refused_and_the_card_offers_no_snooze(
     assert [t for t, _ in shows] == ["10:30", "10:40", "10:50", "11:00"]
     assert [e.can_snooze for _, e in shows] == [True, True, True, False]
     decision = sim.feed(SnoozeRequested(timedelta(minutes=10), first.seq))
-    assert decision.of_type(Refuse) and "3 times" in decision.of_type(Refuse)[0].reason
+    assert decision.of_type(Refuse) == [Refuse(Why.SNOOZED_ENOUGH, 3)]
     assert decision.state == sim.state and sim.state.open is not None
     assert sim.state.open.phase is Phase.SHOWING
     # Only one prompt was counted for all of that.

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
+from tray.base.i18n import _
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -34,8 +36,9 @@ def system_of(platform: str = sys.platform) -> str:
 class UnknownChoice(ValueError):
     def __init__(self, variable: str, value: str, choices: Iterable[str]) -> None:
         self.variable, self.value, self.choices = variable, value, sorted(choices)
-        super().__init__(f"{variable}={value} is not one of {', '.join(self.choices)}; "
-                         "choosing by itself")
+        super().__init__(_("{variable}={value} is not one of {choices}; choosing by "
+                           "itself").format(variable=variable, value=value,
+                                            choices=", ".join(self.choices)))
 
 
 def forced(variable: str, choices: Iterable[str], choice: str | None = None) -> str | None:

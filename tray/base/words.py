@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
+from typing import assert_never
 
 from tray.base.dates import time_of_day, weekday
 from tray.base.i18n import _, ngettext, pgettext
 from tray.core import history
 from tray.core.choices import Pause
+from tray.core.events import Refuse, Why
 from tray.core.model import Outcome, Record
 
 
@@ -83,3 +85,30 @@ def summary_lines(days: Sequence[history.Day], records: Iterable[Record], today:
     lines.append(_("Routines are most often done at {hours}").format(hours=hour_span(hour))
                  if hour is not None else _("No routine completed in these days yet"))
     return lines
+
+
+def refusal(refused: Refuse) -> str:
+    """Why a request was refused, as the person reads it."""
+    n = refused.number
+    match refused.why:
+        case Why.NOT_OPEN:
+            return _("That prompt is no longer open.")
+        case Why.ON_SCREEN:
+            return _("A session is on screen; stop it there.")
+        case Why.NOT_PAUSED:
+            return _("Pointbreak is not paused.")
+        case Why.SNOOZE_RANGE:
+            return _("A snooze is 1 to 120 minutes, not {minutes:g}.").format(minutes=n or 0)
+        case Why.RUNNING_SNOOZE:
+            return _("A session is on screen; it cannot be snoozed.")
+        case Why.SNOOZED_ENOUGH:
+            count = int(n or 0)
+            return ngettext("This break was snoozed {n} time already; start it or skip it.",
+                            "This break was snoozed {n} times already; start it or skip it.",
+                            count).format(n=count)
+        case Why.PAUSED:
+            return _("No break is planned while Pointbreak is paused.")
+        case Why.ZERO_PAUSE:
+            return _("A pause must last longer than zero minutes.")
+        case _:
+            assert_never(refused.why)

@@ -45,6 +45,7 @@ from tray.core.events import (
     Ticked,
     TrayStarted,
     WakeAt,
+    Why,
 )
 from tray.core.hours import current_or_next_period, local_day, periods_from
 from tray.core.model import (
@@ -135,7 +136,7 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
         case RoutineStarted(seq=seq):
             prompt = state.open
             if prompt is None or prompt.seq != seq:
-                effects.append(Refuse("That prompt is no longer open."))
+                effects.append(Refuse(Why.NOT_OPEN))
                 return state
             if prompt.phase is Phase.RUNNING:
                 return state
@@ -144,7 +145,7 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
             return replace(state, open=started)
         case PromptEnded(seq=seq, outcome=outcome, step=step):
             if state.open is None or state.open.seq != seq:
-                effects.append(Refuse("That prompt is no longer open."))
+                effects.append(Refuse(Why.NOT_OPEN))
                 return state
             return end_prompt(state, now, outcome, effects, step=step)
         case SnoozeRequested(snooze_for=snooze_for, seq=seq):
@@ -152,18 +153,18 @@ def _apply(state: State, event: Event, now: datetime, rules: Rules,
         case SkipRequested(seq=seq):
             if state.open is not None and seq in (None, state.open.seq):
                 if state.open.phase is Phase.RUNNING:
-                    effects.append(Refuse("A session is on screen; stop it there."))
+                    effects.append(Refuse(Why.ON_SCREEN))
                     return state
                 return end_prompt(state, now, Outcome.SKIPPED, effects, close=True)
             if seq is not None:
-                effects.append(Refuse("That prompt is no longer open."))
+                effects.append(Refuse(Why.NOT_OPEN))
                 return state
             return _defer_next(state, rules.interval, now, rules, effects)
         case PauseRequested(pause_for=pause_for, until_next_period=until_next):
             return _pause(state, pause_for, until_next, now, rules, effects)
         case ResumeRequested():
             if not state.is_paused:
-                effects.append(Refuse("Pointbreak is not paused."))
+                effects.append(Refuse(Why.NOT_PAUSED))
                 return state
             return unpause(state, now)
         case AwayStarted(reason=reason, since=since):
@@ -231,20 +232,19 @@ def _snooze(state: State, snooze_for: timedelta, seq: int | None, now: datetime,
             effects: list[Effect]) -> State:
     low, high = SNOOZE_RANGE
     if not low <= snooze_for <= high:
-        effects.append(Refuse(f"A snooze is 1 to 120 minutes, not {_minutes(snooze_for)}."))
+        effects.append(Refuse(Why.SNOOZE_RANGE, snooze_for / timedelta(minutes=1)))
         return state
     prompt = state.open
     if prompt is None or seq not in (None, prompt.seq):
         if seq is not None:
-            effects.append(Refuse("That prompt is no longer open."))
+            effects.append(Refuse(Why.NOT_OPEN))
             return state
         return _defer_next(state, snooze_for, now, rules, effects)
     if prompt.phase is Phase.RUNNING:
-        effects.append(Refuse("A session is on screen; it cannot be snoozed."))
+        effects.append(Refuse(Why.RUNNING_SNOOZE))
         return state
     if prompt.snoozes >= rules.max_snoozes:
-        effects.append(Refuse(f"This break was snoozed {prompt.snoozes} times already; "
-                              "start it or skip it."))
+        effects.append(Refuse(Why.SNOOZED_ENOUGH, prompt.snoozes))
         return state
     snoozed = replace(prompt, phase=Phase.SNOOZED, snoozes=prompt.snoozes + 1,
                       snoozed_for=prompt.snoozed_for + snooze_for, snoozed_until=now + snooze_for)
@@ -257,7 +257,7 @@ def _defer_next(state: State, by: timedelta, now: datetime, rules: Rules,
                 effects: list[Effect]) -> State:
     upcoming = next_due(state, now, rules)
     if upcoming is None:
-        effects.append(Refuse("No break is planned while Pointbreak is paused."))
+        effects.append(Refuse(Why.PAUSED))
         return state
     due, period = upcoming
     return replace(state, deferred_to=max(due, now) + by, deferred_day=period.day)
@@ -266,7 +266,7 @@ def _defer_next(state: State, by: timedelta, now: datetime, rules: Rules,
 def _pause(state: State, pause_for: timedelta | None, until_next_period: bool, now: datetime,
            rules: Rules, effects: list[Effect]) -> State:
     if pause_for is not None and pause_for <= timedelta(0):
-        effects.append(Refuse("A pause must last longer than zero minutes."))
+        effects.append(Refuse(Why.ZERO_PAUSE))
         return state
     if until_next_period:
         today = local_day(now, rules.zone)
@@ -364,8 +364,3 @@ def status(state: State, now: datetime, rules: Rules) -> Status:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _minutes(length: timedelta) -> str:
-    minutes = length.total_seconds() / 60
-    return f"{minutes:g} minutes"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from tray.core.model import DEFAULT_SNOOZE, Away, DayCount, Outcome, Record, State
 
@@ -152,11 +153,25 @@ class WakeAt:
     when: datetime | None  # None: nothing to do until an event comes
 
 
+class Why(StrEnum):
+    """Why a request cannot be carried out (the words are tray.base.words.refusal)."""
+
+    NOT_OPEN = "not open"  # that prompt is no longer open
+    ON_SCREEN = "on screen"  # a session is on screen: stop it there
+    NOT_PAUSED = "not paused"
+    SNOOZE_RANGE = "snooze range"  # a snooze is 1 to 120 minutes; `number`: the minutes asked
+    RUNNING_SNOOZE = "running snooze"  # a session on screen cannot be snoozed
+    SNOOZED_ENOUGH = "snoozed enough"  # `number`: the snoozes so far
+    PAUSED = "paused"  # no break is planned while paused
+    ZERO_PAUSE = "zero pause"  # a pause must last longer than zero minutes
+
+
 @dataclass(frozen=True)
 class Refuse:
-    """The request cannot be carried out; `reason` is for the person."""
+    """The request cannot be carried out, and why (with the number the words need)."""
 
-    reason: str
+    why: Why
+    number: float | None = None
 
 
 Effect = ShowPrompt | StartRoutine | ClosePrompt | SaveRecord | SaveState | WakeAt | Refuse

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from tray import APP_NAME
+from tray.base import words
+from tray.base.i18n import _, ngettext
 from tray.core import engine
 from tray.core.choices import Pause, Snooze
 from tray.core.events import Event, Refuse, ResumeRequested, SkipRequested, StartRequested
@@ -42,7 +44,7 @@ class Answers:
 
     def handle(self, request: Request) -> Reply:
         if self.app.runner is None and request.command is not Command.PING:
-            return Reply.refused(f"{APP_NAME} is still starting; try again.")
+            return Reply.refused(_("{app} is still starting; try again.").format(app=APP_NAME))
         return self.answer(request)
 
     def answer(self, request: Request) -> Reply:
@@ -57,17 +59,19 @@ class Answers:
                 return Reply.done(runner.call(self.status_text))
             case Command.SHOW:
                 self.app.windows.open_panel()
-                return Reply.done(f"{APP_NAME} is running; its window is open.")
+                return Reply.done(_("{app} is running; its window is open.").format(app=APP_NAME))
             case Command.QUIT:
                 self.app.quit()
-                return Reply.done(f"{APP_NAME} quits.")
+                return Reply.done(_("{app} quits.").format(app=APP_NAME))
             case Command.FORGET:
-                return Reply.done(f"{runner.call(self.forget)} history records before today "
-                                  "deleted.")
+                dropped = runner.call(self.forget)
+                return Reply.done(ngettext("{n} history record before today deleted.",
+                                           "{n} history records before today deleted.",
+                                           dropped).format(n=dropped))
             case Command.RELOAD:
                 self.app.reload_settings()
                 runner.call(lambda: self.app.effects.show(runner.state))
-                return Reply.done("Settings reloaded.")
+                return Reply.done(_("Settings reloaded."))
             case Command.NOW:
                 return self._decide(StartRequested())
             case Command.SNOOZE:
@@ -87,10 +91,10 @@ class Answers:
         try:
             decision = self.app.runner.ask(event)
         except TimeoutError:
-            return Reply.done(f"{APP_NAME} is busy; it will do that in a moment.")
+            return Reply.done(_("{app} is busy; it will do that in a moment.").format(app=APP_NAME))
         refused = decision.of_type(Refuse)
         if refused:
-            return Reply.refused(refused[0].reason)
+            return Reply.refused(words.refusal(refused[0]))
         return Reply.done(self.summary(decision.state))
 
     def summary(self, state: State) -> str:
@@ -99,7 +103,8 @@ class Answers:
         rules = self.app.rules
         assert rules is not None
         now = datetime.now(UTC)
-        return next_break_line(engine.status(state, now, rules), now, rules.zone) + "."
+        return _("{sentence}.").format(
+            sentence=next_break_line(engine.status(state, now, rules), now, rules.zone))
 
     def status_text(self) -> str:
         """Runs on the engine thread: the state and the store are read safely there."""
@@ -112,7 +117,8 @@ class Answers:
         records = app.store.records(today, today)
         lines = status_lines(engine.status(app.runner.state, now, rules), records, now,
                              rules.zone)
-        return "\n".join([*lines, *(f"Problem: {t}" for t in app.troubles.listed())])
+        troubles = [_("Problem: {trouble}").format(trouble=t) for t in app.troubles.listed()]
+        return "\n".join([*lines, *troubles])
 
     def forget(self) -> int:
         """Runs on the engine thread: delete the history before today (the history window's

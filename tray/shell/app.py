@@ -25,8 +25,9 @@ from tray import APP_NAME, __version__
 from tray.adapters import icon as tray_icon
 from tray.adapters.choosing import AUTO, UnknownChoice
 from tray.adapters.icon import Actions, Icon
-from tray.base import testhooks
+from tray.base import i18n, testhooks
 from tray.base.exits import Exit
+from tray.base.i18n import N_, _, ngettext
 from tray.base.lockfile import InstanceLock
 from tray.config.paths import Folders, folders
 from tray.core.events import (
@@ -38,7 +39,6 @@ from tray.core.events import (
 from tray.core.model import Rules, State
 from tray.ipc import client, protocol
 from tray.ipc.children import open_window
-from tray.ipc.commands import Command, Request
 from tray.ipc.server import ControlServer
 from tray.shell.answers import Answers
 from tray.shell.crash import tell_crash
@@ -51,6 +51,7 @@ from tray.shell.opening import (
     open_about,
     open_history,
     open_settings,
+    show_the_running_one,
     toggle_autostart,
 )
 from tray.shell.runner import mark_alive
@@ -67,32 +68,18 @@ SETTLE_SECONDS = 1.0  # a settings file that cannot be read is read again this m
 def run_tray(*, show_welcome: bool = True) -> int:
     where = folders()
     setup_logging(where.log)
+    i18n.use()  # the system's language until the settings are read (they may name another)
     protocol.prepare_runtime(where.runtime)
     lock = InstanceLock(client.instance_lock(where.runtime))
     if not lock.acquire():
-        return _show_the_running_one(where.runtime)
+        return show_the_running_one(where.runtime)
     one_heap()
     try:
         return TrayApp(where, show_welcome=show_welcome).run()
     except Exception as error:  # the process's edge: never a silent crash
-        return tell_crash(where, "start-up", error, None)
+        return tell_crash(where, N_("start-up"), error, None)
     finally:
         lock.release()
-
-
-def _show_the_running_one(runtime: Path) -> int:
-    """A second start: ask the first to show itself, and leave."""
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            if client.ask(runtime, Request(Command.SHOW), timeout=3).is_ok:
-                print(f"{APP_NAME} is already running; its control window is open.")
-                return Exit.OK
-        except protocol.TrayNotRunning:
-            pass
-        time.sleep(0.1)  # the first one is still starting up
-    print(f"{APP_NAME} is already starting.")
-    return Exit.OK
 
 
 class TrayApp:
@@ -132,13 +119,14 @@ class TrayApp:
                 self.icon = tray_icon.select(self._actions(), AUTO)
         except Exception as error:  # no display, no backend: say it and stop
             log.exception("cannot create the tray icon")
-            print(f"{APP_NAME} cannot create its tray icon: {error}", file=sys.stderr)
+            print(_("{app} cannot create its tray icon: {error}").format(app=APP_NAME, error=error),
+                  file=sys.stderr)
             return Exit.REFUSED
         log.info("tray icon: %s", self.icon.capabilities())
         try:
             self.icon.run(self._start_rest)
         except Exception as error:  # the icon loop's edge
-            self._crash("the tray icon's loop", error)
+            self._crash(N_("the tray icon's loop"), error)
         finally:
             self._shut_down()
         return self.exit_code
@@ -161,7 +149,7 @@ class TrayApp:
         except _Stopping:
             log.info("quit during start-up")
         except Exception as error:  # the setup thread's edge: without an engine, end, saying so
-            self._crash("start-up", error)
+            self._crash(N_("start-up"), error)
 
     def _check_stopping(self) -> None:
         if self.stopping.is_set():
@@ -178,8 +166,9 @@ class TrayApp:
         from tray.store import Store
 
         problems: list[str] = [self._icon_problem] if self._icon_problem else []
-        profile = load_profile(create_settings=True)
+        profile = load_profile(create_settings=True)  # a new file is in the system's language
         self.profile = profile
+        i18n.use(profile.settings.language.value)
         self.rules = testhooks.shorter_times(profile.rules)
         self._settings_stamp = _mtime(self.where.settings)
         store = Store(self.where.store)
@@ -207,7 +196,7 @@ class TrayApp:
         self.runner = EngineRunner(self.rules, state, store, self.effects.on_decision,
                                    alive_path=self.where.alive, on_minute=self._every_minute,
                                    watchdog_period=tick or 60.0,
-                                   on_failure=partial(self._crash, "the break engine"),
+                                   on_failure=partial(self._crash, N_("the break engine")),
                                    on_save_problem=self.troubles.on_save_problem)
         self.windows = Windows(self.runner.post, self.rules.card_timeout,
                                self.rules.routine_length)
@@ -228,7 +217,8 @@ class TrayApp:
             # The tray goes on without commands: prompts still come, the menu still works.
             log.error("the control channel cannot start (%s: %s); `pointbreak` commands will "
                       "not reach this tray", error.__class__.__name__, error)
-            self._tell(f"{APP_NAME} commands cannot reach the tray: {error}")
+            self._tell(_("{app} commands cannot reach the tray: {error}").format(app=APP_NAME,
+                                                                                 error=error))
         log.info("started: engine, store %s, notifications via %s", self.where.store,
                  self.notifier.name)
         self._welcome()
@@ -262,8 +252,11 @@ class TrayApp:
             self._tell(messages[0])
         elif messages:
             log_file = self.where.log / LOG_NAME
-            self._tell(f"{len(messages)} problems at start. The first: {messages[0]} "
-                       f"All of them: `pointbreak doctor`, or the log {log_file}.")
+            self._tell(ngettext("{n} problem at start. The first: {first} All of them: "
+                                "`pointbreak doctor`, or the log {log}.",
+                                "{n} problems at start. The first: {first} All of them: "
+                                "`pointbreak doctor`, or the log {log}.", len(messages)).format(
+                n=len(messages), first=messages[0], log=log_file))
 
     def _every_minute(self) -> None:
         """On the watchdog's tick: notice an edited settings file; keep the times fresh."""
@@ -299,8 +292,11 @@ class TrayApp:
             log.warning("%s", problem)
             if str(problem) not in self._told:  # said once: a kept unknown key is no nag
                 self._told.add(str(problem))
-                self._tell(f"Settings: {problem}")
+                self._tell(_("Settings: {problem}").format(problem=problem))
         self.profile = profile
+        before = i18n.language()  # a new language shows at the next view (the callers')
+        if i18n.use(profile.settings.language.value) != before:
+            log.info("the language is %s now", i18n.language())
         self.rules = testhooks.shorter_times(profile.rules)
         self.runner.set_rules(self.rules)
         if self.detectors is not None:

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from tray import APP_NAME
 from tray.base import guard
 from tray.base.atomic import write_atomically
+from tray.base.dates import clock, full_date
 from tray.base.exits import Exit
+from tray.base.i18n import _
 from tray.core.codec import in_range
 from tray.shell.logs import LOG_NAME
 
@@ -35,15 +37,16 @@ FILE_NAME = "last-crash.json"
 @dataclass(frozen=True)
 class Crash:
     at: datetime
-    where: str   # "start-up", "the break engine", "the tray icon's loop"
+    where: str   # "start-up", "the break engine", "the tray icon's loop": English, N_-marked
     error: str   # "ValueError: ..."
     log: str     # the log file with the traceback
     is_told: bool = False
 
     def sentence(self) -> str:
-        when = self.at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return (f"Pointbreak stopped unexpectedly on {when} ({self.where}: {self.error}). "
-                f"The details are in {self.log}.")
+        return _("Pointbreak stopped unexpectedly on {date} at {time} ({where}: {error}). The "
+                 "details are in {log}.").format(
+            date=full_date(self.at.astimezone().date()), time=clock(self.at), where=_(self.where),
+            error=self.error, log=self.log)
 
 
 def record(folder: Path, where: str, error: BaseException, log_file: Path) -> Crash:

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 
 from tray import APP_NAME
+from tray.base.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,8 @@ class Troubles:
 
     def on_save_problem(self, problem: str | None) -> None:
         self.report("store", None if problem is None else (
-            f"History is not being saved: {problem}. Today's count is kept while {APP_NAME} "
-            "runs, and it tries again every minute."))
+            _("History is not being saved: {problem}. Today's count is kept while {app} runs, "
+              "and it tries again every minute.").format(problem=problem, app=APP_NAME)))
 
     def watch_threads(self) -> None:
         """An error that ends a thread of the tray (a detector's, say) is logged with its
@@ -56,8 +57,10 @@ class Troubles:
         def hook(args: threading.ExceptHookArgs) -> None:
             name = args.thread.name if args.thread is not None else "a thread"
             log.error("%s stopped", name, exc_info=args.exc_value or True)
-            self.report(f"thread:{name}", f"{APP_NAME}'s {name} stopped after an error "
-                                          f"({args.exc_type.__name__}); see the log.")
+            # TRANSLATORS: {thread} is a thread's name, such as "pointbreak-voice".
+            self.report(f"thread:{name}", _("{app}'s {thread} stopped after an error ({error}); "
+                                            "see the log.").format(
+                app=APP_NAME, thread=name, error=args.exc_type.__name__))
 
         threading.excepthook = hook
         detectors = _DetectorErrors(self.report)
@@ -74,7 +77,8 @@ class _DetectorErrors(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self._report(f"log:{record.name}", f"A detector stopped ({record.name}: "
-                                               f"{record.getMessage()}); prompts still come.")
+            self._report(f"log:{record.name}", _("A detector stopped ({name}: {message}); "
+                                                 "prompts still come.").format(
+                name=record.name, message=record.getMessage()))
         except Exception:
             self.handleError(record)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tray.adapters.icon.registration import WATCHER
+from tray.base.i18n import _
 
 NO_DBUSMENU = ("swaybar",)  # watchers whose host shows no dbusmenu (ContextMenu instead)
 
@@ -26,12 +27,14 @@ class Host:
 
     def __str__(self) -> str:
         if self.protocol == "sni":
-            who = f"{self.process or 'unknown'}, pid {self.pid}" if self.pid else "unknown"
-            return (f"StatusNotifierItem (watcher: {who}; menus: "
-                    f"{'yes' if self.shows_menus else 'no, a click opens the control window'})")
+            who = (_("{process}, pid {pid}").format(process=self.process or _("unknown"),
+                                                    pid=self.pid) if self.pid else _("unknown"))
+            menus = _("yes") if self.shows_menus else _("no, a click opens the control window")
+            return _("StatusNotifierItem (watcher: {who}; menus: {menus})").format(who=who,
+                                                                                   menus=menus)
         if self.protocol == "xembed":
-            return "XEmbed (a system tray on the X display)"
-        return f"none ({self.reason})"
+            return _("XEmbed (a system tray on the X display)")
+        return _("none ({reason})").format(reason=self.reason)
 
 
 def find_host() -> Host:
@@ -41,7 +44,7 @@ def find_host() -> Host:
     xembed = _xembed_tray()
     if xembed is None:
         return Host("xembed")
-    return Host("none", reason=f"{sni}; {xembed}")
+    return Host("none", reason=_("{first}; {second}").format(first=sni, second=xembed))
 
 
 def _watcher() -> Host | str:
@@ -56,9 +59,10 @@ def _watcher() -> Host | str:
             reply = connection.send_and_get_reply(new_method_call(
                 bus, "GetConnectionUnixProcessID", "s", (WATCHER,)), timeout=3)
     except (OSError, KeyError, ValueError, TimeoutError) as error:
-        return f"no session bus ({error.__class__.__name__}: {error})"
+        return _("no session bus ({error})").format(
+            error=f"{error.__class__.__name__}: {error}")
     if reply.header.message_type is MessageType.error:
-        return f"no {WATCHER} on the session bus"
+        return _("no {name} on the session bus").format(name=WATCHER)
     pid = int(reply.body[0])
     try:
         process = Path(f"/proc/{pid}/comm").read_text().strip()
@@ -70,7 +74,7 @@ def _watcher() -> Host | str:
 def _xembed_tray() -> str | None:
     """None where an XEmbed system tray owns its selection on the display, else why not."""
     if not os.environ.get("DISPLAY"):
-        return "no X display (DISPLAY is not set)"
+        return _("no X display (DISPLAY is not set)")
     try:
         from Xlib import X, display
         from Xlib.error import DisplayError
@@ -78,14 +82,14 @@ def _xembed_tray() -> str | None:
         try:
             shown = display.Display()
         except DisplayError as error:
-            return f"cannot open the X display: {error}"
+            return _("cannot open the X display: {error}").format(error=error)
         try:
             selection = shown.intern_atom(f"_NET_SYSTEM_TRAY_S{shown.get_default_screen()}")
             owner = shown.get_selection_owner(selection)
         finally:
             shown.close()
     except ImportError:
-        return "python-xlib is not installed"
+        return _("{package} is not installed").format(package="python-xlib")
     except Exception as error:  # a display that went away mid-look
-        return f"the X display failed: {error}"
-    return None if getattr(owner, "id", owner) != X.NONE else "no system tray on the X display"
+        return _("the X display failed: {error}").format(error=error)
+    return None if getattr(owner, "id", owner) != X.NONE else _("no system tray on the X display")

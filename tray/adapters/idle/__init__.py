@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tray.adapters import choosing
+from tray.base.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -81,20 +82,21 @@ class X11Idle:
         self._display: Any = display.Display(display_name)
         if not self._display.has_extension("MIT-SCREEN-SAVER"):
             self._display.close()
-            raise OSError("the X server has no MIT-SCREEN-SAVER extension")
+            raise OSError(_("the X server has no MIT-SCREEN-SAVER extension"))
         self._root = self._display.screen().root
         self._lock = threading.Lock()  # one X connection: one request at a time
 
     def idle_seconds(self) -> float:
         with self._lock:
             if self._display is None:
-                raise OSError("the X connection is closed")
+                raise OSError(_("the X connection is closed"))
             try:
                 return float(self._root.screensaver_query_info().idle) / 1000.0
             except OSError:
                 raise
             except Exception as error:  # python-xlib's own errors: the server went away
-                raise OSError(f"the X server does not answer: {error!r}") from error
+                raise OSError(_("the X server does not answer: {error}").format(
+                    error=repr(error))) from error
 
     def close(self) -> None:
         with self._lock:
@@ -130,14 +132,15 @@ class _DBusIdle:
 
         with self._lock:
             if self._connection is None:
-                raise OSError("the D-Bus connection is closed")
+                raise OSError(_("the D-Bus connection is closed"))
             try:
                 reply = self._connection.send_and_get_reply(
                     new_method_call(self._address, self.METHOD), timeout=2)
             except OSError:  # the bus went away (a reset connection), or no reply in time
                 raise
             except Exception as error:  # jeepney's own: the bus closed the connection
-                raise OSError(f"the session bus does not answer: {error!r}") from error
+                raise OSError(_("the session bus does not answer: {error}").format(
+                    error=repr(error))) from error
         if reply.header.message_type is MessageType.error:
             raise OSError(f"{self.BUS_NAME}.{self.METHOD}: {reply.body}")
         try:
@@ -203,7 +206,7 @@ def _win32_api() -> Callable[[], tuple[int, int]]:
         info = LastInputInfo()
         info.cbSize = ctypes.sizeof(info)
         if not user32.GetLastInputInfo(ctypes.byref(info)):
-            raise OSError("GetLastInputInfo failed")
+            raise OSError(_("GetLastInputInfo failed"))
         return int(info.dwTime), int(kernel32.GetTickCount()) & 0xFFFFFFFF
 
     return read
@@ -216,7 +219,7 @@ def parse_ioreg(output: str) -> float:
     """Seconds from `ioreg -c IOHIDSystem -d 4` output (HIDIdleTime is in nanoseconds)."""
     match = _HID_IDLE.search(output)
     if match is None:
-        raise OSError("ioreg printed no HIDIdleTime")
+        raise OSError(_("ioreg printed no HIDIdleTime"))
     return int(match.group(1)) / 1e9
 
 
@@ -280,18 +283,21 @@ def candidates(env: Mapping[str, str] = os.environ,
     """This system's readers, best first, and why in that order (for `doctor`)."""
     readers = capabilities(platform or sys.platform).readers
     if "x11" not in readers:
-        return list(readers), "this system's one reader"
+        return list(readers), _("this system's one reader")
     if is_wayland_session(env):
-        never = ("; never XWayland's X11 idle time (it sees only X apps' input)"
-                 if env.get("DISPLAY") else "")
+        xwayland = bool(env.get("DISPLAY"))
         if "GNOME" in env.get("XDG_CURRENT_DESKTOP", "").upper():
-            return ["mutter", "wayland", "screensaver"], \
-                f"a GNOME Wayland session: Mutter's IdleMonitor first{never}"
-        return ["wayland", "mutter", "screensaver"], \
-            f"a Wayland session: the compositor's idle protocol first{never}"
+            return ["mutter", "wayland", "screensaver"], (
+                _("a GNOME Wayland session: Mutter's IdleMonitor first; never XWayland's X11 "
+                  "idle time (it sees only X apps' input)") if xwayland
+                else _("a GNOME Wayland session: Mutter's IdleMonitor first"))
+        return ["wayland", "mutter", "screensaver"], (
+            _("a Wayland session: the compositor's idle protocol first; never XWayland's X11 "
+              "idle time (it sees only X apps' input)") if xwayland
+            else _("a Wayland session: the compositor's idle protocol first"))
     if env.get("DISPLAY"):
-        return ["x11", "mutter", "screensaver"], "an X11 session: the X server's idle time"
-    return ["mutter", "screensaver"], "no display: only a desktop's D-Bus service may answer"
+        return ["x11", "mutter", "screensaver"], _("an X11 session: the X server's idle time")
+    return ["mutter", "screensaver"], _("no display: only a desktop's D-Bus service may answer")
 
 
 def select(choice: str | None = None,

@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 
+from tray.base.i18n import _
+
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096  # libwayland's limit for one message, header included
@@ -50,7 +52,7 @@ def socket_path(env: Mapping[str, str] = os.environ) -> str:
         return name
     runtime = env.get("XDG_RUNTIME_DIR")
     if not runtime:
-        raise WaylandError("XDG_RUNTIME_DIR is not set, so the Wayland socket cannot be found")
+        raise WaylandError(_("XDG_RUNTIME_DIR is not set, so the Wayland socket cannot be found"))
     return os.path.join(runtime, name)
 
 
@@ -71,7 +73,7 @@ class Arguments:
 
     def uint(self) -> int:
         if self._at + 4 > len(self._payload):
-            raise WaylandError("the compositor sent a message shorter than its arguments")
+            raise WaylandError(_("the compositor sent a message shorter than its arguments"))
         (value,) = WORD.unpack_from(self._payload, self._at)
         self._at += 4
         return int(value)
@@ -80,8 +82,9 @@ class Arguments:
         length = self.uint()  # with its NUL; 0 is a null string
         end = self._at + length + (-length % 4)
         if length > len(self._payload) or end > len(self._payload):
-            raise WaylandError(f"the compositor sent a string of {length} bytes in a "
-                               f"message of {len(self._payload) + 8}")
+            raise WaylandError(_("the compositor sent a string of {length} bytes in a message of "
+                                 "{value}").format(
+                length=length, value=len(self._payload) + 8))
         text = self._payload[self._at:self._at + max(0, length - 1)]
         self._at = end
         return text.decode(errors="replace")
@@ -102,7 +105,8 @@ class Connection:
             self.sock.connect(self.path)
         except OSError as error:
             self.sock.close()
-            raise WaylandError(f"no Wayland compositor at {self.path}: {error}") from error
+            raise WaylandError(_("no Wayland compositor at {path}: {error}").format(
+                path=self.path, error=error)) from error
         self._buffer = b""
         self._next_id = 2
         # A new id must be the next one on the wire too (libwayland refuses one out of turn,
@@ -124,17 +128,20 @@ class Connection:
                 self.sock.sendall(HEADER.pack(target, (8 + len(payload)) << 16 | opcode)
                                   + payload, socket.MSG_DONTWAIT)
             except BlockingIOError as error:
-                raise WaylandError("the compositor reads nothing it is sent") from error
+                raise WaylandError(_("the compositor reads nothing it is sent")) from error
             except OSError as error:
-                raise WaylandError(f"the compositor went away: {error}") from error
+                raise WaylandError(_("the compositor went away: {error}").format(
+                    error=error)) from error
 
     def _on_display(self, opcode: int, args: Arguments) -> None:
         if opcode == 0:  # error(object_id object, uint code, string message)
             target, code, message = args.uint(), args.uint(), args.string()
-            raise WaylandError(f"the compositor reported a protocol error on object {target}, "
-                               f"code {code}: {message}")
+            raise WaylandError(_("the compositor reported a protocol error on object {target}, "
+                                 "code {code}: {message}").format(
+                target=target, code=code, message=message))
         if opcode != 1:  # 1: delete_id(uint id); ids are never reused here
-            raise WaylandError(f"the compositor sent wl_display an unknown event {opcode}")
+            raise WaylandError(_("the compositor sent wl_display an unknown event {opcode}").format(
+                opcode=opcode))
 
     def read(self, timeout: float | None) -> bool:
         """Read once (at most `timeout` seconds; None: until something comes) and dispatch every
@@ -145,15 +152,17 @@ class Connection:
         except TimeoutError:
             return False
         except OSError as error:
-            raise WaylandError(f"the connection to the compositor failed: {error}") from error
+            raise WaylandError(_("the connection to the compositor failed: {error}").format(
+                error=error)) from error
         if not data:
-            raise WaylandError("the compositor closed the connection")
+            raise WaylandError(_("the compositor closed the connection"))
         self._buffer += data  # at most two messages' worth: a whole one is taken out below
         while len(self._buffer) >= 8:
             target, word = HEADER.unpack_from(self._buffer)
             size, opcode = word >> 16, word & 0xFFFF
             if size < 8 or size % 4 or size > MAX_MESSAGE:
-                raise WaylandError(f"the compositor sent a malformed message (size {size})")
+                raise WaylandError(_("the compositor sent a malformed message (size "
+                                     "{size})").format(size=size))
             if len(self._buffer) < size:
                 break
             payload, self._buffer = self._buffer[8:size], self._buffer[size:]
@@ -173,7 +182,7 @@ class Connection:
         while not done.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
-                raise WaylandError("the compositor did not answer in time")
+                raise WaylandError(_("the compositor did not answer in time"))
             self.read(left)
         del self.handlers[callback]
 
@@ -184,7 +193,8 @@ class Connection:
                 if len(self.globals) < 256 and interface not in self.globals:
                     self.globals[interface] = (name, version)
             elif opcode != 1:  # 1: global_remove(uint name); a seat unplugged, say
-                raise WaylandError(f"the compositor sent wl_registry an unknown event {opcode}")
+                raise WaylandError(_("the compositor sent wl_registry an unknown event "
+                                     "{opcode}").format(opcode=opcode))
         with self.sending:
             self.registry = self.new_id()
             self.handlers[self.registry] = on_registry
@@ -233,17 +243,17 @@ class WaylandIdle:
         try:
             deadline = time.monotonic() + SETUP_SECONDS
             connection.get_registry(deadline)
-            self._seat, _ = connection.bind("wl_seat", 1)
+            self._seat, _version = connection.bind("wl_seat", 1)
             if not self._seat:
-                raise WaylandError("the compositor offers no wl_seat")
+                raise WaylandError(_("the compositor offers no wl_seat"))
             for interface in NOTIFIERS:
                 self._notifier, version = connection.bind(interface, 1)
                 if self._notifier:
                     self.protocol, self.detail = interface, f"{interface} v{version}"
                     break
             else:
-                raise WaylandError("the compositor offers no idle protocol (neither "
-                                   "ext_idle_notifier_v1 nor org_kde_kwin_idle)")
+                raise WaylandError(_("the compositor offers no idle protocol (neither "
+                                   "ext_idle_notifier_v1 nor org_kde_kwin_idle)"))
             connection.roundtrip(deadline)  # a refused bind is an error before this returns
         except BaseException:
             connection.close()
@@ -283,8 +293,9 @@ class WaylandIdle:
         with self._lock:
             watch = self._watches[oid]
             if opcode not in (0, 1):
-                raise WaylandError(f"the compositor sent {self.protocol}'s notification an "
-                                   f"unknown event {opcode}")
+                raise WaylandError(_("the compositor sent {protocol}'s notification an unknown "
+                                     "event {opcode}").format(
+                    protocol=self.protocol, opcode=opcode))
             was_idle = watch.idled_at is not None
             watch.idled_at = time.monotonic() if opcode == 0 else None
         if opcode == 0 and not was_idle:
@@ -330,7 +341,7 @@ class WaylandIdle:
                     connection.handlers[callback] = lambda _opcode, _args: done.set()
                 connection.send(DISPLAY, 0, uint(callback))
             if not done.wait(READING_SECONDS):
-                raise WaylandError("the compositor did not answer in time")
+                raise WaylandError(_("the compositor did not answer in time"))
         finally:
             with self._lock:
                 self._syncs.discard(done)

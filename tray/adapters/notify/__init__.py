@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tray.adapters import choosing
+from tray.base.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,8 @@ class DBusNotifier(Notifier):
             reply = self._router.send_and_get_reply(
                 new_method_call(self._address, method, signature or None, body), timeout=5)
         except Exception as error:  # no reply in time, or the bus went away
-            raise NotifyError(f"{method}: the notification server does not answer "
-                              f"({error!r})") from error
+            raise NotifyError(_("{method}: the notification server does not answer "
+                                "({error})").format(method=method, error=repr(error))) from error
         if reply.header.message_type is MessageType.error:
             raise NotifyError(f"{method}: {reply.body}")
         return reply
@@ -173,7 +174,7 @@ class NotifySendNotifier(Notifier):
     def __init__(self) -> None:
         self._path = shutil.which("notify-send")
         if self._path is None:
-            raise NotifyError("notify-send is not installed")
+            raise NotifyError(_("{program} is not installed").format(program="notify-send"))
 
     def notify(self, key: int, title: str, message: str, actions: dict[str, str],
                on_action: OnAction) -> None:
@@ -192,7 +193,7 @@ class PlyerNotifier(Notifier):
                 import dbus  # noqa: F401
             except ImportError:
                 if shutil.which("notify-send") is None:
-                    raise NotifyError("plyer has neither dbus-python nor notify-send") from None
+                    raise NotifyError(_("plyer has neither dbus-python nor notify-send")) from None
         from plyer import notification
 
         self._notification = notification
@@ -216,7 +217,7 @@ class PystrayNotifier(Notifier):
 
     def __init__(self, icon: Any) -> None:
         if not getattr(icon, "HAS_NOTIFICATION", False):
-            raise NotifyError("this tray backend cannot notify")
+            raise NotifyError(_("this tray backend cannot notify"))
         self._icon = icon
 
     def notify(self, key: int, title: str, message: str, actions: dict[str, str],

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from tray.adapters.choosing import system_of
 from tray.adapters.quiet.reasons import Reason
+from tray.base.i18n import _
 from tray.core.events import Event, QuietEnded, QuietStarted
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class Detection:
 
     def label(self, text: str) -> str:
         """A settings checkbox's text: `text`, with where it works."""
-        return f"{text} ({self.where})" if self.where else text
+        return _("{text} ({where})").format(text=text, where=self.where) if self.where else text
 
 
 @dataclass(frozen=True)
@@ -64,21 +65,20 @@ class Capabilities:
     calls: Detection
 
 
-_NO_SYSTEM_API = "this system offers no public API for its own do not disturb"
-
-
 def capabilities(platform: str = sys.platform) -> Capabilities:
-    """This system's detections (`platform`: a `sys.platform` value)."""
-    system, os_name = Detection(None, "not on this system", _NO_SYSTEM_API), system_of(platform)
+    """This system's detections (`platform`: a `sys.platform` value), in the language shown."""
+    no_api = _("this system offers no public API for its own do not disturb")
+    system, os_name = Detection(None, _("not on this system"), no_api), system_of(platform)
     if os_name == "windows":
         return Capabilities(Detection("windows"), system, Detection("windows"))
     if os_name == "macos":
-        return Capabilities(Detection(None, "not on macOS", "macOS offers no public API for it"),
-                            system, Detection(None, "not on macOS"))
+        return Capabilities(Detection(None, _("not on macOS"),
+                                      _("macOS offers no public API for it")),
+                            system, Detection(None, _("not on macOS")))
     if os_name == "linux":
-        return Capabilities(Detection("x11"), Detection("gnome", "GNOME only"),
+        return Capabilities(Detection("x11"), Detection("gnome", _("GNOME only")),
                             Detection("linux"))
-    return Capabilities(Detection("x11"), system, Detection(None, "not on this system"))
+    return Capabilities(Detection("x11"), system, Detection(None, _("not on this system")))
 
 
 class X11FullscreenWatcher:
@@ -258,7 +258,7 @@ class GnomeBannersWatcher:
     def __init__(self, post: Callable[[Event], None], gsettings: str = "gsettings") -> None:
         found = shutil.which(gsettings)
         if found is None:
-            raise OSError("gsettings is not installed")
+            raise OSError(_("{program} is not installed").format(program="gsettings"))
         self._gsettings = found
         self._state = Reason(post, DO_NOT_DISTURB)
         self._router: Any = None
@@ -269,8 +269,9 @@ class GnomeBannersWatcher:
                                 capture_output=True, text=True, timeout=5)
         value = result.stdout.strip()
         if result.returncode != 0 or value not in ("true", "false"):
-            raise OSError(f"gsettings cannot read {BANNERS_SCHEMA} {BANNERS_KEY}: "
-                          f"{(result.stderr or value).strip()}")
+            raise OSError(_("{program} cannot read {key}: {error}").format(
+                program="gsettings", key=f"{BANNERS_SCHEMA} {BANNERS_KEY}",
+                error=(result.stderr or value).strip()))
         return value == "true"
 
     @property

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tray.adapters.quiet.reasons import Reason
+from tray.base.i18n import _
 from tray.core.events import Event
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ class PulseMicrophoneWatcher:
     def __init__(self, post: Callable[[Event], None], pactl: str = "pactl") -> None:
         found = shutil.which(pactl)
         if found is None:
-            raise OSError("pactl is not installed (Debian: pulseaudio-utils)")
+            raise OSError(_("{program} is not installed (Debian: {package})").format(
+                program="pactl", package="pulseaudio-utils"))
         self._pactl = found
         self._state = Reason(post, MICROPHONE)
         self._child: subprocess.Popen[str] | None = None

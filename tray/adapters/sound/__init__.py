@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tray.adapters import choosing
+from tray.base.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -84,21 +85,21 @@ def _linux_reason(player: str, env: Mapping[str, str],
             socket = runtime / remote
         else:
             return None
-        return f"a PipeWire server at {socket}" if _is_socket(socket) else None
+        return _("a PipeWire server at {path}").format(path=socket) if _is_socket(socket) else None
     if player == "paplay":
         if env.get("PULSE_SERVER"):
-            return f"the PulseAudio server {env['PULSE_SERVER']}"
+            return _("the PulseAudio server {address}").format(address=env["PULSE_SERVER"])
         if runtime is None or not _is_socket(runtime / "pulse" / "native"):
             return None
-        return f"a PulseAudio server at {runtime / 'pulse' / 'native'}"
+        return _("a PulseAudio server at {path}").format(path=runtime / "pulse" / "native")
     if player == "aplay":
         try:
             cards = Path("/proc/asound/cards").read_text()
         except OSError:
             return None
-        return "an ALSA sound card" if cards.strip() and "no soundcards" not in cards else None
+        return _("an ALSA sound card") if cards.strip() and "no soundcards" not in cards else None
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):  # canberra-gtk-play: a GTK display
-        return "libcanberra on this display"
+        return _("libcanberra on this display")
     return None
 
 
@@ -113,18 +114,19 @@ def find(system: str | None = None, env: Mapping[str, str] | None = None,
         return Found(forced, f"{VARIABLE}={forced}", () if forced in ("bell", "none")
                      else (forced,))
     if system == "windows":
-        return Found("winsound", "Windows plays sound files itself", ("winsound",))
+        return Found("winsound", _("Windows plays sound files itself"), ("winsound",))
     if system == "macos":
         if which("afplay"):
-            return Found("afplay", "macOS's afplay", ("afplay",))
-        return Found("bell", "afplay is missing")
+            return Found("afplay", _("macOS's {program}").format(program="afplay"), ("afplay",))
+        return Found("bell", _("{program} is missing").format(program="afplay"))
     found = [(p, r) for p in LINUX_PLAYERS if (r := _linux_reason(p, env, which)) is not None]
     if not found:
         installed = [p for p in LINUX_PLAYERS if which(p)]
-        why = (f"{', '.join(installed)} installed, but no sound server answers" if installed
-               else f"none of {', '.join(LINUX_PLAYERS)} is installed")
+        why = (_("{programs} installed, but no sound server answers").format(
+                   programs=", ".join(installed)) if installed
+               else _("none of {programs} is installed").format(programs=", ".join(LINUX_PLAYERS)))
         return Found("bell", why)
-    return Found(found[0][0], found[0][1], tuple(p for p, _ in found))
+    return Found(found[0][0], found[0][1], tuple(p for p, _reason in found))
 
 
 class WinSound(Protocol):
