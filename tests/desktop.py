@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -414,3 +415,40 @@ def start_panel_desktop(*, with_trayer: bool = False) -> PanelDesktop:
             desktop.stop()
             raise
     return desktop
+
+
+class NotificationBus:
+    """dbus-monitor on the notification interface of the desktop's bus, read by a thread: a test
+    waits for a message to be seen instead of sleeping before it looks."""
+
+    def __init__(self, desktop) -> None:
+        self.process = subprocess.Popen(
+            ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
+            env={**os.environ, **desktop.env}, stdout=subprocess.PIPE, text=True,
+            start_new_session=True)
+        self._lines: list[str] = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        # It gives up its bus name once it is a monitor: from then on it sees every message.
+        self.wait_for("member=NameLost", what="dbus-monitor to listen")
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._lock:
+                self._lines.append(line)
+
+    @property
+    def seen(self) -> str:
+        with self._lock:
+            return "".join(self._lines)
+
+    def wait_for(self, *texts: str, what: str) -> None:
+        wait_for(lambda: all(text in self.seen for text in texts), what=what)
+
+    def stop(self) -> str:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(5)
+        self._reader.join(5)
+        return self.seen

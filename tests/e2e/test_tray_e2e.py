@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import wayland_peers
-from desktop import CARD, ROUTINE_WINDOW, TRAY_TINT, pixels_unlike, wait_for
+from desktop import CARD, ROUTINE_WINDOW, TRAY_TINT, NotificationBus, pixels_unlike, wait_for
 
 from tray.core.model import State
 from tray.ipc import client, protocol
@@ -95,43 +95,6 @@ def look_again(profile) -> None:
     it answers, so whatever fell due by now has been acted on, however late its own timer."""
     reply = client.ask(profile.home / "run" / "pointbreak", Request(Command.RELOAD))
     assert reply.is_ok, reply
-
-
-class NotificationBus:
-    """dbus-monitor on the notification interface of the desktop's bus, read by a thread: a test
-    waits for a message to be seen instead of sleeping before it looks."""
-
-    def __init__(self, desktop) -> None:
-        self.process = subprocess.Popen(
-            ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
-            env={**os.environ, **desktop.env}, stdout=subprocess.PIPE, text=True,
-            start_new_session=True)
-        self._lines: list[str] = []
-        self._lock = threading.Lock()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        # It gives up its bus name once it is a monitor: from then on it sees every message.
-        self.wait_for("member=NameLost", what="dbus-monitor to listen")
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._lock:
-                self._lines.append(line)
-
-    @property
-    def seen(self) -> str:
-        with self._lock:
-            return "".join(self._lines)
-
-    def wait_for(self, *texts: str, what: str) -> None:
-        wait_for(lambda: all(text in self.seen for text in texts), what=what)
-
-    def stop(self) -> str:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(5)
-        self._reader.join(5)
-        return self.seen
 
 
 class Typist:

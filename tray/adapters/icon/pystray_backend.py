@@ -16,7 +16,8 @@ hang, about once in five starts and stops: an answer taken by the wrong caller, 
 its window's destruction, python-xlib deadlocking the loop's own request. `_MendedXorgIcon`, a
 subclass of that backend's Icon, mends all of it by overriding its methods: each call waits for
 its own answer (5 s at most) and wakes the loop over an X connection of the callers' own, and a
-loop still running 1.5 s after stop is ended by closing its connection's reads. They are pystray
+loop still running 1.5 s after stop is ended by closing its connection's reads. Its title is
+written as Latin-1 only, which raises on a translated tooltip: it gets a UTF-8 one. They are pystray
 0.19.5's internals: the fixes apply only to the versions named in
 `MENDED_PYSTRAY` (a newer pystray is logged, and runs unmended), pystray is pinned below 0.20,
 and the end-to-end test changes the icon, then clicks it for real.
@@ -88,6 +89,16 @@ def _icon_class(pystray: Any) -> Any:
             mask = window.get_attributes().your_event_mask
             window.change_attributes(event_mask=mask | X.ButtonPressMask)
             return window
+
+        def _update_title(self) -> None:
+            # pystray writes the title as a Latin-1 WM_NAME, which raises on "…" or any text
+            # beyond Latin-1 (a translated tooltip): WM_NAME gets what Latin-1 holds, and the
+            # UTF-8 _NET_WM_NAME the whole text.
+            title = self.title or ""
+            self._window.set_wm_name(title.encode("latin-1", "replace").decode("latin-1"))
+            self._window.change_property(self._display.intern_atom("_NET_WM_NAME"),
+                                         self._display.intern_atom("UTF8_STRING"), 8,
+                                         title.encode("utf-8"))
 
         def _rewrite_implementation(self, *originals: Any) -> None:
             # pystray's own version has every caller from another thread wait on one shared
