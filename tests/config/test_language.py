@@ -50,3 +50,94 @@ def test_macos_reads_apple_languages_when_there_is_no_lang() -> None:
     assert i18n.choose(platform="darwin", env={}, apple_languages=lambda: "") == "en"
     assert i18n.choose(platform="darwin", env={"LANG": "es_ES.UTF-8"},
                        apple_languages=lambda: listed) == "es"  # LANG, where set, first
+
+
+# --- the words: catalogs, the pseudo-language, dates ------------------------------------------
+
+@pytest.fixture
+def shown():
+    """Switch the process's language for a test, and back to English after it."""
+    yield i18n.use
+    i18n.use("en")
+
+
+def test_the_pseudo_language_wraps_every_kind_of_text(shown) -> None:
+    from tray.base import words
+
+    shown("qps")
+    assert i18n._("Quit") == "⟦Quit⟧"
+    assert i18n.ngettext("{n} prompt", "{n} prompts", 2) == "⟦{n} prompts⟧"
+    assert i18n.pgettext("outcome", "open") == "⟦open⟧"
+    assert words.duration(60) == "⟦1 hour⟧"
+    assert i18n.mnemonic(i18n._("&Quit")) == ("⟦Quit⟧", 1)
+    shown("en")
+    assert i18n._("Quit") == "Quit" and words.duration(120) == "2 hours"
+
+
+def test_a_broken_catalog_falls_back_to_english_and_says_where(shown, tmp_path, monkeypatch,
+                                                                capsys) -> None:
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "pointbreak.mo").write_bytes(b"\x00not a catalog at all")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert shown("de") == "de"
+    assert i18n._("Quit") == "Quit"
+    said = capsys.readouterr().err
+    assert "de catalog" in said and str(tmp_path) in said and "English" in said
+
+
+def test_a_missing_catalog_falls_back_to_english(shown, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    shown("es")
+    assert i18n._("Quit") == "Quit" and "es catalog" in capsys.readouterr().err
+
+
+def test_dates_are_written_with_the_languages_own_names(shown) -> None:
+    from datetime import date
+
+    from tray.base import dates
+
+    day = date(2026, 12, 3)
+    assert dates.weekday_name(day) == "Thursday" and dates.weekday(day) == "Thu"
+    assert dates.day_month(day) == "December 3" and dates.full_date(day) == "December 3, 2026"
+    shown("qps")
+    assert dates.day_month(day) == "⟦{month} {day}⟧".replace("{month}", "⟦December⟧").replace(
+        "{day}", "3")
+
+
+@pytest.fixture
+def time_locale():
+    """Set LC_TIME for a test (and back to C after it)."""
+    import locale
+
+    from tray.base import dates
+
+    def set_to(name: str) -> None:
+        try:
+            locale.setlocale(locale.LC_TIME, name)
+        except locale.Error:
+            pytest.fail(f"the {name} locale is missing: tests/run.sh generates it (locale-gen)")
+        dates._locale_uses_12_hour.cache_clear()
+
+    yield set_to
+    locale.setlocale(locale.LC_TIME, "C")
+    dates._locale_uses_12_hour.cache_clear()
+
+
+@pytest.mark.parametrize(("locale_name", "language", "expected"), [
+    ("en_US.UTF-8", "en", "3:05 PM"),  # the locale's own clock: 12-hour
+    ("en_GB.UTF-8", "en", "15:05"),
+    ("de_DE.UTF-8", "de", "15:05"),
+    ("en_US.UTF-8", "de", "15:05"),  # German text under a US locale: German's clock, no "PM"
+    ("de_DE.UTF-8", "en", "3:05 PM"),  # English text under a German locale: English's clock
+    ("C", "en", "15:05"),  # no locale: its 24-hour clock
+])
+def test_the_clock_follows_the_locale_unless_it_is_of_another_language(
+        shown, time_locale, locale_name, language, expected) -> None:
+    from datetime import UTC, datetime
+
+    from tray.base import dates
+
+    time_locale(locale_name)
+    shown(language)
+    assert dates.clock(datetime(2026, 12, 3, 15, 5, tzinfo=UTC), UTC) == expected
