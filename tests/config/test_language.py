@@ -141,3 +141,49 @@ def test_the_clock_follows_the_locale_unless_it_is_of_another_language(
     time_locale(locale_name)
     shown(language)
     assert dates.clock(datetime(2026, 12, 3, 15, 5, tzinfo=UTC), UTC) == expected
+
+
+@pytest.mark.parametrize(("language", "minutes", "prompts", "hours"), [
+    ("de", ["1 Min.", "2 Min.", "5 Min.", "21 Min."],
+     ["1 Erinnerung", "2 Erinnerungen", "5 Erinnerungen", "21 Erinnerungen"],
+     ["1 Stunde", "2 Stunden"]),
+    ("es", ["1 min", "2 min", "5 min", "21 min"], ["1 aviso", "2 avisos", "5 avisos", "21 avisos"],
+     ["1 hora", "2 horas"]),
+    ("en", ["1 min", "2 min", "5 min", "21 min"],
+     ["1 prompt", "2 prompts", "5 prompts", "21 prompts"], ["1 hour", "2 hours"]),
+])
+def test_plurals_follow_each_languages_rules(shown, language, minutes, prompts, hours) -> None:
+    from tray.base import words
+
+    shown(language)
+    assert [words.duration(n) for n in (1, 2, 5, 21)] == minutes
+    assert [i18n.ngettext("{n} prompt", "{n} prompts", n).format(n=n)
+            for n in (1, 2, 5, 21)] == prompts
+    assert [words.duration(60), words.duration(120)] == hours
+
+
+@pytest.mark.parametrize(("language", "tomorrow", "later"), [
+    ("de", "Nächste Pause am Freitag um 15:00", "Nächste Pause am 13. Dezember um 15:00"),
+    ("es", "Próxima pausa el viernes a las 15:00", "Próxima pausa el 13 de diciembre a las 15:00"),
+    ("en", "Next break at Friday 3:00 PM", "Next break at December 13, 3:00 PM"),
+])
+def test_a_weekday_and_a_time_inside_a_sentence_are_in_its_language(
+        shown, time_locale, language, tomorrow, later) -> None:
+    """Under en_US: German and Spanish keep their 24-hour clock, English takes the locale's."""
+    from datetime import UTC, datetime, timedelta
+
+    from tray.core.engine import Status
+    from tray.core.model import DayCount, Mode
+    from tray.shell.texts import next_break_line
+
+    time_locale("en_US.UTF-8")
+    shown(language)
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # a Thursday
+
+    def line(at: datetime) -> str:
+        status = Status(Mode.NORMAL, at, DayCount(now.date()), 5, None, False, None, None,
+                        False)
+        return next_break_line(status, now, UTC)
+
+    assert line(now + timedelta(days=1, hours=6)) == tomorrow
+    assert line(now + timedelta(days=10, hours=6)) == later
