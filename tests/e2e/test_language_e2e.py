@@ -14,8 +14,6 @@ import pytest
 from desktop import NotificationBus, wait_for
 from pseudo import unwrapped_words
 
-from tray.adapters.icon import menu
-
 pytestmark = pytest.mark.e2e
 
 
@@ -58,16 +56,32 @@ def test_the_menu_and_tooltip_leave_no_text_untranslated(panel_desktop, start_sn
     assert "\u27e6" in status and not unwrapped_words(status), status
 
 
-def test_the_setting_wins_over_the_environment(panel_desktop, start_sni_tray,
-                                               profile) -> None:
+ENGLISH_MENU = ("Start a session now", "Snooze", "Skip next break", "Pause", "Start at login",
+                "Settings…", "History…", "About Pointbreak", "Quit")
+
+
+@pytest.mark.parametrize(("setting", "env", "first", "last"), [
+    ("en", {"LANGUAGE": "qps"}, "Start a session now", "Quit"),
+    ("de", {"LANGUAGE": "es", "LANG": "es_ES.UTF-8"}, "Übung jetzt starten", "Beenden"),
+    ("es", {"LANG": "de_DE.UTF-8"}, "Empezar una sesión ahora", "Salir"),
+    ("auto", {"LANGUAGE": "de:en", "LC_ALL": "C.UTF-8"}, "Übung jetzt starten", "Beenden"),
+])
+def test_the_setting_wins_over_the_environment(panel_desktop, start_sni_tray, profile, setting,
+                                               env, first, last) -> None:
     profile.settings.parent.mkdir(parents=True, exist_ok=True)
-    profile.settings.write_text('[routine]\nlanguage = "en"\n')
-    tray = start_sni_tray(LANGUAGE="qps")
+    profile.settings.write_text(f'[routine]\nlanguage = "{setting}"\n')
+    tray = start_sni_tray(**env)
+    wait_for(lambda: layout_labels(panel_desktop, tray.icon)[0] == first,
+             what=f"the menu in the language {setting!r} asks for")
     labels = layout_labels(panel_desktop, tray.icon)
-    wait_for(lambda: layout_labels(panel_desktop, tray.icon)[0] == "Start a session now",
-             what="the English menu the setting asks for")
-    assert not any("\u27e6" in label for label in labels[2:]), labels
-    assert menu.START == 1
+    assert labels[-1] == last, labels
+    assert not any("\u27e6" in label for label in labels), labels
+    if setting != "en":  # no English entry is left
+        assert not set(labels) & set(ENGLISH_MENU), labels
+    said = {"en": "Next break", "de": "Nächste Pause", "es": "Próxima pausa",
+            "auto": "Nächste Pause"}
+    wait_for(lambda: said[setting] in " ".join(tooltip(panel_desktop, tray.icon)),
+             what="the tooltip in the same language")
 
 
 ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
