@@ -38,7 +38,8 @@ class Form:
         self.vars: dict[Field, Any] = {}
         self.errors: dict[Field, tk.StringVar] = {}
         self.error_labels: dict[Field, ttk.Label] = {}
-        self.widgets: dict[Field, tk.Widget] = {}
+        self.widgets: dict[Field, tk.Widget] = {}  # the one Alt goes to: a choice's first
+        self.choice_buttons: dict[tuple[Field, Any], ttk.Radiobutton] = {}
         self._rows: dict[str, int] = {}
 
     def bind_access(self, label: str, action: Callable[[Any], object]) -> tuple[str, int]:
@@ -121,11 +122,11 @@ class Form:
         options = list(zip(kind.labels, kind.values, strict=True))
         var: tk.Variable = tk.IntVar() if isinstance(options[0][1], int) else tk.StringVar()
         self.vars[field] = var
-        for number, (text, value) in enumerate(options):
+        for text, value in options:
             button = ttk.Radiobutton(holder, text=text, value=value, variable=var)
             button.pack(side="left", padx=(0, 12))
-            if number == 0:
-                self.widgets[field] = button
+            self.widgets.setdefault(field, button)
+            self.choice_buttons[(field, value)] = button
 
     def check(self, holder: ttk.Frame, field: Field, text: str, enabled: bool = True) -> None:
         var = tk.BooleanVar()
@@ -139,8 +140,9 @@ class Form:
     def focuser(self, field: Field) -> Callable[[Any], None]:
         return lambda _event: self.focus(field)
 
-    def focus(self, field: Field) -> None:
-        widget = self.widgets.get(field)
+    def focus(self, field: Field, choice: Any = None) -> None:
+        """Focus the field (a choice's button for `choice`, else its first)."""
+        widget = self.choice_buttons.get((field, choice)) or self.widgets.get(field)
         if widget is None:
             return
         widget.focus_set()

@@ -55,6 +55,7 @@ class SettingsWindow(Form):
         self.path = where.settings
         self.send = send or (lambda request: client.ask(where.runtime, request))
         loaded, problems = settings_file.load(self.path)
+        look.use_language(root, loaded.language.value)
         _document, broken = edit.read_document(self.path)
         self.saved = edit.values_of(loaded)
         # The person's text size, up to what still lets the whole form fit a laptop's screen.
@@ -95,7 +96,7 @@ class SettingsWindow(Form):
         self.outer.destroy()
         self.clear()
         self._build("")
-        self.focus(LANGUAGE)
+        self.focus(LANGUAGE, self.saved[LANGUAGE])
 
     def _notice(self, problems: list[settings_file.Problem], broken: str | None) -> str:
         if broken is not None and self.path.exists():
