@@ -174,6 +174,8 @@ def test_every_text_of_a_window_is_translated(name, desktop, profile, tmp_path) 
     store = Store(profile.store)
     store.save(records=sample_year(datetime.now(BERLIN).date()))
     store.close()
+    profile.settings.parent.mkdir(parents=True, exist_ok=True)
+    profile.settings.write_text("[breaks]\ndaily_cap = 9\n")  # the window says so, on top
     command, drive = WINDOWS[name]
     run = Run(desktop, profile, tmp_path / "texts", *command)
     try:
@@ -182,6 +184,7 @@ def test_every_text_of_a_window_is_translated(name, desktop, profile, tmp_path) 
         texts = run.ended()
     assert any("\u27e6" in text for text in texts), texts  # the pseudo-language was shown
     assert len(texts) > 3, texts
+    assert name != "settings" or any("[breaks] daily_cap" in text for text in texts), texts
     assert untranslated(texts) == {}
 
 

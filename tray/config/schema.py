@@ -183,7 +183,10 @@ KEYS = (
                    'starts again)\nor "continue" (it counts as work time; a break that fell due '
                    "comes once, after you are back).")),
     Key("do_not_disturb", "fullscreen", "hold_when_fullscreen", Boolean(),
-        label=N_("Hold prompts &while"), help=N_("a window is fullscreen"),
+        label=N_("Hold prompts &while"),
+        # TRANSLATORS: a box beside "Hold prompts while"; the same words say why a break is
+        # held ("Break held: a window is fullscreen"), so a short form that fits both is best.
+        help=N_("a window is fullscreen"),
         comment=N_("Hold a prompt while a window is fullscreen (a presentation, a film, a "
                    "game).")),
     Key("do_not_disturb", "system", "hold_when_system_quiet", Boolean(),
