@@ -49,7 +49,7 @@ def test_the_commented_file_is_in_the_language_auto_shows(monkeypatch, pseudo) -
 def test_a_problem_is_said_in_the_language_shown_when_it_is_read(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     path.write_text('[breaks]\ndaily_cap = 9\nmine = 1\n[routine]\ntheme = "pink"\n'
-                    'language = "de"\n[nope]\n')
+                    'volume = { loud = true }\nlanguage = "de"\n[nope]\n')
     _settings, problems = settings_file.load(path)  # read in English
     english = [str(p) for p in problems]
     assert any("daily_cap must be a whole number from 1 to 5, got 9; using the default" in said
@@ -60,10 +60,14 @@ def test_a_problem_is_said_in_the_language_shown_when_it_is_read(tmp_path: Path)
             said = str(problem)
             assert OPEN in said and str(path) in said
             assert outside_brackets(said.replace(str(path), "")) == [], said
+        # the parts too are said when read, not when the file was: the value, the range
+        said = " ".join(str(p) for p in problems)
+        assert f"{OPEN}a table{CLOSE}" in said and f'{OPEN}"light" or "dark"{CLOSE}' in said
     finally:
         i18n.use(i18n.DEFAULT)
     assert [str(p) for p in problems] == english
-    assert sorted(p.is_unknown for p in problems) == [False, False, True, True]
+    assert sorted(p.is_unknown for p in problems) == [False, False, False, True, True]
+    assert any("got a table;" in said for said in english)  # said in the language read in
 
 
 def test_the_profile_shows_the_language_its_file_names(profile) -> None:

@@ -211,6 +211,16 @@ class Allowed:
         return self.kind.allowed
 
 
+@dataclass(frozen=True)
+class Quoted:
+    """A value from the file as a message quotes it (see show), said when read."""
+
+    value: Any
+
+    def __str__(self) -> str:
+        return show(self.value)
+
+
 class Boolean(Kind):
     @property
     def allowed(self) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from tray.base import guard, i18n
 from tray.base.i18n import N_, _
 from tray.config import schema
-from tray.config.kinds import Invalid, Said, said, show
+from tray.config.kinds import Invalid, Quoted, Said, said
 from tray.config.schema import Settings, Theme
 from tray.core.hours import format_offset
 
@@ -106,7 +106,7 @@ def _validate(data: dict[str, Any], path: Path, problems: list[Problem]) -> Sett
         elif not isinstance(content, dict):
             problems.append(Problem(path, section, said(
                 N_("{section} must be a {table} table, got {value}; its defaults are used"),
-                section=section, table=f"[{section}]", value=show(content))))
+                section=section, table=f"[{section}]", value=Quoted(content))))
     for key in schema.KEYS:
         table = data.get(key.section)
         if not isinstance(table, dict) or key.name not in table:
@@ -119,7 +119,7 @@ def _validate(data: dict[str, Any], path: Path, problems: list[Problem]) -> Sett
                 # TRANSLATORS: {problem} says what the value must be: "must be a whole number
                 # from 1 to 5".
                 N_("{key} {problem}, got {value}; using the default"), key=key.name,
-                problem=error.said, value=show(raw))))
+                problem=error.said, value=Quoted(raw))))
     for section, content in data.items():
         if isinstance(content, dict) and section in _SECTIONS:
             for name in content:
