@@ -41,10 +41,10 @@ def test_every_setting_has_exactly_one_key() -> None:
 
 
 def test_the_commented_file_holds_every_key_with_its_default() -> None:
-    data = tomllib.loads(settings_file.DEFAULT_TEXT)
+    data = tomllib.loads(settings_file.default_text())
     assert data == {section: {key.name: key.file_value(Settings()) for key in KEYS
                               if key.section == section} for section in schema.SECTIONS}
-    lines = settings_file.DEFAULT_TEXT.splitlines()
+    lines = settings_file.default_text().splitlines()
     for key in KEYS:  # a range or choices are said in the comment just above the key
         line = lines.index(f"{key.name} = {schema.toml_value(key.file_value(Settings()))}")
         above = line
@@ -56,16 +56,17 @@ def test_the_commented_file_holds_every_key_with_its_default() -> None:
         if isinstance(key.kind, kinds.Choice):
             assert all(kinds.show(value) in comment for value in key.kind.values), key.name
     assert "# Minutes of work inside active hours before a break is offered (15 to 240).\n" \
-           "interval_minutes = 90\n" in settings_file.DEFAULT_TEXT
+           "interval_minutes = 90\n" in settings_file.default_text()
     assert all(len(line) <= 100 for line in lines)
 
 
 def test_the_window_words_of_each_key() -> None:
-    access = [key.access for key in KEYS if key.access]
-    assert len(set(access)) == len(access)
-    assert not set(access) & {"l", "d", "s"}  # the window's own: start at login, defaults, save
+    letters = [text[index].lower() for text, index in (key.label_text for key in KEYS)
+               if index >= 0]
+    assert len(set(letters)) == len(letters)
+    assert not set(letters) & {"l", "d", "s"}  # the window's own: start at login, defaults, save
     for key in KEYS:
-        assert key.access in key.label.lower()
+        assert key.label.count("&") <= 1  # at most one access letter
         assert "{" not in key.help_text + key.comment_text
     assert KEYS[0].label  # the first row has a label: a key without one joins the row before
     assert schema.BY_FIELD[("breaks", "interval_minutes")].help_text == (

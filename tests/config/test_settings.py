@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tray.config import settings as settings_file
-from tray.config.settings import DEFAULT_TEXT, Settings, Theme
+from tray.config.settings import Settings, Theme, default_text
 from tray.core.model import AfterSleep
 
 
@@ -23,7 +23,7 @@ def test_the_default_file_is_created_commented_and_reads_as_the_defaults(tmp_pat
     path = tmp_path / "config" / "settings.toml"
     assert settings_file.ensure_file(path) is None
     text = path.read_text()
-    assert text == DEFAULT_TEXT and text.count("#") > 10
+    assert text == default_text() and text.count("#") > 10
     assert settings_file.load(path) == (Settings(), [])
     path.write_text("# mine\n")
     settings_file.ensure_file(path)
@@ -176,5 +176,5 @@ def test_a_missing_file_is_no_problem(tmp_path: Path) -> None:
 
 
 def test_the_default_text_is_valid_toml_naming_every_key() -> None:
-    data = tomllib.loads(DEFAULT_TEXT)
+    data = tomllib.loads(default_text())
     assert set(data) == {"breaks", "active_hours", "routine", "behaviour", "do_not_disturb"}

@@ -75,9 +75,9 @@ def test_four_weeks_a_year_and_a_chosen_range(window, profile) -> None:
     days = history.by_day(records, first, TODAY, frozenset(range(5)))
     total = history.totals(days)
     summary = shown.summary.get()
-    assert summary.startswith("29 Oct 2026 to 25 Nov 2026. ")
+    assert summary.startswith("October 29, 2026 to November 25, 2026. ")
     assert f"{total.routines} routines completed, {total.prompts} prompts" in summary
-    assert "Streak on 25 Nov: 9 active days in a row" in summary
+    assert "Streak on Nov 25: 9 active days in a row" in summary
     bars = len(shown.canvas.find_all())
     assert bars > 28  # at least a bar or a label per day
     shown.show_range(365)
@@ -92,7 +92,7 @@ def test_four_weeks_a_year_and_a_chosen_range(window, profile) -> None:
     shown.last.set("2026-11-24")
     shown.show_chosen()
     assert shown.range_error.get() == "" and shown.summary.get().startswith(
-        "20 Nov 2026 to 24 Nov 2026. 3 routines completed, 3 prompts")
+        "November 20, 2026 to November 24, 2026. 3 routines completed, 3 prompts")
 
 
 def test_export_writes_every_record(window, tmp_path) -> None:
@@ -114,7 +114,7 @@ def test_delete_without_a_tray_keeps_today_and_the_kept_aside_files_go_too(windo
     message = shown.forget()
     before = sum(1 for r in records if r.day < TODAY)
     assert message == f"{before} history records before today deleted."
-    assert shown.delete_aside() == "1 kept-aside file(s) deleted." and not aside.exists()
+    assert shown.delete_aside() == "1 kept-aside file deleted." and not aside.exists()
     left = Store(profile.store).records(date.min, date.max)
     assert [r.day for r in left] == [TODAY, TODAY]
     text = profile.store.read_text()
@@ -166,4 +166,5 @@ def test_delete_asks_twice_and_offers_the_export_first(window, profile, monkeypa
     before = sum(1 for r in records if r.day < TODAY)
     assert f"Delete the {before} records before today?" in asked[-1]
     assert shown.message.get() == f"{before} history records before today deleted."
-    assert shown.summary.get().startswith("29 Oct 2026 to 25 Nov 2026. 1 routine completed")
+    assert shown.summary.get().startswith(
+        "October 29, 2026 to November 25, 2026. 1 routine completed")

@@ -189,6 +189,7 @@ def test_the_rows_are_the_schemas_words_ranges_and_choices(form) -> None:
     from tkinter import ttk
 
     from tray.config import kinds, schema
+    from tray.ui.look import access_sequence
 
     window, _ = form
     texts = {}
@@ -197,10 +198,10 @@ def test_the_rows_are_the_schemas_words_ranges_and_choices(form) -> None:
             texts.setdefault(str(widget.cget("text")), []).append(widget)
     for key in schema.KEYS:
         if key.label:  # the row's label, its access letter underlined and bound
-            (label,) = [w for w in texts.get(key.label, []) if isinstance(w, ttk.Label)]
-            assert int(str(label.cget("underline"))) == (
-                key.label.lower().index(key.access) if key.access else -1)
-            assert not key.access or window.root.bind(f"<Alt-{key.access}>")
+            text, letter = key.label_text
+            (label,) = [w for w in texts.get(text, []) if isinstance(w, ttk.Label)]
+            assert int(str(label.cget("underline"))) == letter
+            assert letter < 0 or window.root.bind(access_sequence(text[letter]))
         if key.help_text:  # beside the field, or a box's own words
             assert any(text.startswith(key.help_text) for text in texts), key.name
         widget = window.widgets.get(key.field)
@@ -210,7 +211,7 @@ def test_the_rows_are_the_schemas_words_ranges_and_choices(form) -> None:
                 key.kind.low, key.kind.high, key.kind.step]
         if isinstance(key.kind, kinds.Choice):
             buttons = [w for w in widget.master.winfo_children() if isinstance(w, ttk.Radiobutton)]
-            assert [str(b.cget("text")) for b in buttons] == [t for _, t in key.kind.options]
+            assert [str(b.cget("text")) for b in buttons] == key.kind.labels
     assert [str(w.cget("text")) for w in window.days_row.winfo_children()] == [
         "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 

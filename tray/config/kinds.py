@@ -1,6 +1,9 @@
 """The kinds of value a settings key may hold: what is allowed (a range, a few choices, a clock
 time, days), how the file's value becomes the `Settings` value and back, and how the settings
 window's form writes and reads it. The keys themselves are in `schema`.
+
+What is allowed and what is wrong are said in the language shown when they are read: `allowed`
+each time it is asked, a refusal (`Invalid`) as a `Said`, whose str() translates it then.
 """
 
 from __future__ import annotations
@@ -12,11 +15,52 @@ from enum import Enum
 from typing import Any
 
 from tray.base import guard
+from tray.base.i18n import N_, _
 from tray.core.hours import DAY_NAMES, format_offset
 
 
+@dataclass(frozen=True)
+class Said:
+    """A sentence for a person, kept as its N_()-marked English and the values of its
+    placeholders (texts, or Said themselves), and translated each time it is read (str): a
+    message can be made before the language to say it in is known, as the settings file's
+    problems are (the file names its own language)."""
+
+    text: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return _(self.text).format(**{name: str(value) for name, value in self.values})
+
+
+def said(text: str, **values: object) -> Said:
+    return Said(text, tuple(values.items()))
+
+
 class Invalid(ValueError):
-    """A value that is not allowed; the message says what is."""
+    """A value that is not allowed; the message (a Said, args[0]) says what is."""
+
+    def __init__(self, message: Said) -> None:
+        super().__init__(message)
+        self.said = message
+
+    def __str__(self) -> str:
+        return str(self.said)
+
+
+def either(values: list[str]) -> str:
+    """Values a person may give, as a message says them: '"light" or "dark"'."""
+    text = values[0]
+    for value in values[1:]:
+        # TRANSLATORS: values of a setting, as written in the file ('"auto" or "on"'); said
+        # again for each further value ('"auto" or "on" or "off"').
+        text = _("{choices} or {choice}").format(choices=text, choice=value)
+    return text
+
+
+def span(low: object, high: object) -> str:
+    # TRANSLATORS: what a setting allows, "15 to 240" (minutes, prompts a day...).
+    return _("{low} to {high}").format(low=low, high=high)
 
 
 def show(value: Any) -> str:
@@ -28,7 +72,7 @@ def show(value: Any) -> str:
     if isinstance(value, list):
         return guard.shorten("[" + ", ".join(show(v) for v in value[:10]) + "]")
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     return guard.shorten(repr(value))
 
 
@@ -65,11 +109,12 @@ class Whole(Kind):
 
     @property
     def allowed(self) -> str:
-        return f"{self.low} to {self.high}"
+        return span(self.low, self.high)
 
     def parse(self, value: Any) -> Any:
         if not guard.is_whole(value, self.low, self.high):
-            raise Invalid(f"must be a whole number from {self.low} to {self.high}")
+            raise Invalid(said(N_("must be a whole number from {low} to {high}"), low=self.low,
+                               high=self.high))
         return value
 
     def from_text(self, text: str) -> Any:
@@ -98,12 +143,13 @@ class Number(Kind):
 
     @property
     def allowed(self) -> str:
-        return f"{self.low} to {self.high}"
+        return span(self.low, self.high)
 
     def parse(self, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float) or not (
                 self.low <= value <= self.high):
-            raise Invalid(f"must be a number from {self.low} to {self.high}")
+            raise Invalid(said(N_("must be a number from {low} to {high}"), low=self.low,
+                               high=self.high))
         return float(value)
 
     def from_text(self, text: str) -> Any:
@@ -120,36 +166,69 @@ class Number(Kind):
 class Choice(Kind):
     """One of a few values, each with the words the form shows for it."""
 
-    options: tuple[tuple[Any, str], ...]  # (the Settings value, its label in the form)
+    # (the Settings value, its label in the form: N_()-marked English, or a Name)
+    options: tuple[tuple[Any, str], ...]
 
     @property
     def values(self) -> tuple[Any, ...]:
         """The file's values, in order."""
-        return tuple(self.to_file(value) for value, _ in self.options)
+        return tuple(self.to_file(value) for value, _label in self.options)
+
+    @property
+    def labels(self) -> list[str]:
+        """The options' words in the form, in the language shown."""
+        return [label if isinstance(label, Name) else _(label) for _value, label in self.options]
 
     @property
     def allowed(self) -> str:
-        return " or ".join(show(value) for value in self.values)
+        return either([show(value) for value in self.values])
 
     def parse(self, value: Any) -> Any:
-        for option, _ in self.options:
+        for option, _label in self.options:
             written = self.to_file(option)
             if value == written and isinstance(value, bool) == isinstance(written, bool):
                 return option
-        raise Invalid(f"must be {self.allowed}")
+        raise Invalid(said(N_("must be {allowed}"), allowed=Allowed(self)))
 
     def to_file(self, value: Any) -> Any:
         return value.value if isinstance(value, Enum) else value
 
 
+class Name(str):
+    """An option's label that is a name, the same in every language (each language is offered
+    by its own name, "Deutsch", as a person looks for it in a list of languages)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a kind allows, said when read (in the language shown then)."""
+
+    kind: Kind
+
+    def __str__(self) -> str:
+        return self.kind.allowed
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A value from the file as a message quotes it (see show), said when read."""
+
+    value: Any
+
+    def __str__(self) -> str:
+        return show(self.value)
+
+
 class Boolean(Kind):
     @property
     def allowed(self) -> str:
-        return "true or false"
+        return either(["true", "false"])
 
     def parse(self, value: Any) -> Any:
         if not isinstance(value, bool):
-            raise Invalid("must be true or false")
+            raise Invalid(said(N_("must be {allowed}"), allowed=Allowed(self)))
         return value
 
 
@@ -161,12 +240,13 @@ class Clock(Kind):
 
     @property
     def allowed(self) -> str:
-        return '"00:00" to "24:00"'
+        return span('"00:00"', '"24:00"')
 
     def parse(self, value: Any) -> Any:
         match = _CLOCK.match(value) if isinstance(value, str) else None
         if match is None or (match.group(1) == "24" and match.group(2) != "00"):
-            raise Invalid(f'must be a time "HH:MM" from {self.allowed}')
+            raise Invalid(said(N_('must be a time "HH:MM" from {allowed}'),
+                               allowed=Allowed(self)))
         return timedelta(hours=int(match.group(1)), minutes=int(match.group(2)))
 
     def to_file(self, value: Any) -> Any:
@@ -181,12 +261,14 @@ class Days(Kind):
 
     @property
     def allowed(self) -> str:
-        return 'a non-empty list of days such as ["mon", "tue", "wed"]'
+        # TRANSLATORS: the list is written as in the settings file: keep it as it is.
+        return _("a non-empty list of days such as {example}").format(
+            example='["mon", "tue", "wed"]')
 
     def parse(self, value: Any) -> Any:
         indexes = [self._index(d) for d in value] if isinstance(value, list) else []
         if not indexes or None in indexes:
-            raise Invalid(f"must be {self.allowed}")
+            raise Invalid(said(N_("must be {allowed}"), allowed=Allowed(self)))
         return frozenset(i for i in indexes if i is not None)
 
     @staticmethod
@@ -206,9 +288,9 @@ class Days(Kind):
 class RoutineName(Kind):
     @property
     def allowed(self) -> str:
-        return 'a routine name such as "upper-back-hands-only"'
+        return _("a routine name such as {example}").format(example='"upper-back-hands-only"')
 
     def parse(self, value: Any) -> Any:
         if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", value):
-            raise Invalid(f"must be {self.allowed}")
+            raise Invalid(said(N_("must be {allowed}"), allowed=Allowed(self)))
         return value

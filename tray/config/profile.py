@@ -1,7 +1,9 @@
 """The person's profile, loaded together: folders, settings, the chosen routine and the rules.
 
 Everything here reports problems instead of raising: a bad settings file or routine costs only
-what is bad, and the messages are collected in `problems` for the caller to show.
+what is bad, and the messages are collected in `problems` for the caller to show. Loading the
+profile also chooses the language every text is shown in from then on (its `language`
+setting, tray.base.i18n.use), so those messages and all that follows are in it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from datetime import timedelta, tzinfo
 from pathlib import Path
 
 from routines.routine import DEFAULT_ROUTINE, Routine, load_all
+from tray.base import i18n
+from tray.base.i18n import _
 from tray.config import settings as settings_file
 from tray.config.localtime import local_zone
 from tray.config.paths import Folders, folders
@@ -46,19 +50,18 @@ def rules_for(settings: Settings, routine_length: timedelta, zone: tzinfo) -> Ru
 
 def load_profile(*, create_settings: bool = False) -> Profile:
     where = folders()
-    problems: list[str] = []
-    if create_settings:
-        problem = settings_file.ensure_file(where.settings)
-        if problem is not None:
-            problems.append(str(problem))
+    created = settings_file.ensure_file(where.settings) if create_settings else None
     settings, setting_problems = settings_file.load(where.settings)
-    problems.extend(str(p) for p in setting_problems)
+    i18n.use(settings.language.value)
+    problems = [str(p) for p in ([created] if created else []) + setting_problems]
     routines, routine_problems = load_all(routines_folder(where))
-    problems.extend(f"A routine file was skipped: {p}" for p in routine_problems)
+    problems.extend(_("A routine file was skipped: {problem}").format(problem=p)
+                    for p in routine_problems)
     routine = routines.get(settings.routine)
     if routine is None:
-        problems.append(f'There is no routine named "{settings.routine}" (in {where.settings}, '
-                        f'[routine] name); using "{DEFAULT_ROUTINE}"')
+        problems.append(_('There is no routine named "{name}" (in {path}, [routine] name); '
+                          'using "{default}"').format(name=settings.routine, path=where.settings,
+                                                      default=DEFAULT_ROUTINE))
         routine = routines[DEFAULT_ROUTINE]
     return Profile(where, settings, routine, local_zone(), problems,
                    is_settings_unreadable=any(not p.where for p in setting_problems))

@@ -2,10 +2,11 @@
 
 Each `Key` says where it lives in the file (section and name), which attribute of `Settings` it
 sets, its kind (which holds the range or the choices and turns the file's value into the
-Settings value and back), its unit, and its words: the label, access letter and help of its row
-in the settings window, and the comment above it in the commented file. The defaults are those
-of `Settings()`. Built from `KEYS`: the loader and its check (`settings`), the commented file
-written on first use, saving from the window (`settings_edit`), the window's rows
+Settings value and back), its unit, and its words: the label (with "&" before its access letter)
+and help of its row in the settings window, and the comment above it in the commented file;
+marked for translation where they are written, translated where they are shown. The defaults
+are those of `Settings()`. Built from `KEYS`: the loader and its check (`settings`), the
+commented file written on first use, saving from the window (`settings_edit`), the window's rows
 (tray/ui/settings_window) and `pointbreak settings show`.
 """
 
@@ -18,6 +19,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+from tray.base.i18n import N_, _, mnemonic
 from tray.config.kinds import (
     Boolean,
     Choice,
@@ -25,6 +27,7 @@ from tray.config.kinds import (
     Days,
     Kind,
     Minutes,
+    Name,
     Number,
     RoutineName,
     Whole,
@@ -80,28 +83,41 @@ class Key:
     name: str
     attribute: str  # of Settings; "hours.start" is the start of Settings.hours
     kind: Kind
-    unit: str = ""  # what a number counts, as a person says it after the number
-    label: str = ""  # the window's row label; "" = on the row of the key before it
-    access: str = ""  # the letter of the label that Alt goes to the field with
-    help: str = ""  # beside the field in the window; {allowed} is the kind's range
-    comment: str = ""  # above the key in the commented file; {allowed} as in help
+    # The words, N_()-marked English, translated where they are shown (the language can change
+    # while a window runs): what a number counts, as a person says it after the number; the
+    # window's row label with "&" before its access letter (Alt goes to the field), "" = on the
+    # row of the key before it; the help beside the field ({allowed} is the kind's range); the
+    # comment above the key in the commented file ({allowed} as in help).
+    unit: str = ""
+    label: str = ""
+    help: str = ""
+    comment: str = ""
 
     @property
     def field(self) -> Field:
         return (self.section, self.name)
 
     @property
+    def label_text(self) -> tuple[str, int]:
+        """The row's label in the language shown, and the index of its access letter (-1:
+        none)."""
+        return mnemonic(_(self.label)) if self.label else ("", -1)
+
+    @property
     def help_text(self) -> str:
-        return self.help.format(allowed=self.kind.allowed)
+        return _(self.help).format(allowed=self.kind.allowed) if self.help else ""
 
     @property
     def comment_text(self) -> str:
-        return self.comment.format(allowed=self.kind.allowed)
+        return _(self.comment).format(allowed=self.kind.allowed) if self.comment else ""
 
     @property
     def described(self) -> str:
         """What may be given, with the unit: "15 to 240 minutes"."""
-        return f"{self.kind.allowed} {self.unit}".strip()
+        if not self.unit:
+            return self.kind.allowed
+        # TRANSLATORS: what a setting allows and its unit: "15 to 240" and "minutes".
+        return _("{allowed} {unit}").format(allowed=self.kind.allowed, unit=_(self.unit))
 
     def get(self, settings: Settings) -> Any:
         value: Any = settings
@@ -114,75 +130,86 @@ class Key:
 
 
 KEYS = (
-    Key("breaks", "interval_minutes", "interval", Minutes(15, 240, step=5), unit="minutes",
-        label="Break after", access="b", help="minutes of work ({allowed})",
-        comment="Minutes of work inside active hours before a break is offered ({allowed})."),
-    Key("breaks", "daily_cap", "daily_cap", Whole(1, Rules.guidance_per_day), unit="prompts a day",
-        label="Prompts a day", access="p", help="at most ({allowed}: the routine's guidance)",
-        comment="Prompts a day at most, {allowed}. The routine's guidance is up to 5 sessions "
-                "a day."),
-    Key("active_hours", "start", "hours.start", Clock(), label="Active hours", access="h"),
-    Key("active_hours", "end", "hours.end", Clock(), help="HH:MM"),
-    Key("active_hours", "days", "hours.days", Days(), label="Active days"),
-    Key("routine", "name", "routine", RoutineName(), label="Routine", access="r",
-        comment="Which routine the prompt offers (a file name from the routines folder, "
-                "without .toml)."),
-    Key("routine", "rounds", "rounds", Choice(((3, "3 rounds"), (4, "4 rounds"))),
-        unit="rounds", label="Rounds", access="n", comment="Rounds of pressure: {allowed}."),
-    Key("routine", "sound", "sound", Boolean(), label="Sound", access="o",
-        help="A soft chime at each step, at the 10-second mark and at the end",
-        comment="A soft chime at each step, a different one at the 10-second mark of a press "
-                "and at the end."),
-    Key("routine", "volume", "volume", Whole(0, 100, step=5), unit="%", label="Volume",
-        access="v", help="% ({allowed})", comment="How loud the chimes are: {allowed} %."),
+    Key("breaks", "interval_minutes", "interval", Minutes(15, 240, step=5), unit=N_("minutes"),
+        label=N_("&Break after"), help=N_("minutes of work ({allowed})"),
+        comment=N_("Minutes of work inside active hours before a break is offered ({allowed}).")),
+    Key("breaks", "daily_cap", "daily_cap", Whole(1, Rules.guidance_per_day),
+        unit=N_("prompts a day"), label=N_("&Prompts a day"),
+        help=N_("at most ({allowed}: the routine's guidance)"),
+        comment=N_("Prompts a day at most, {allowed}. The routine's guidance is up to 5 sessions "
+                   "a day.")),
+    Key("active_hours", "start", "hours.start", Clock(), label=N_("Active &hours")),
+    # TRANSLATORS: how a time is typed, beside the active hours' fields.
+    Key("active_hours", "end", "hours.end", Clock(), help=N_("HH:MM")),
+    Key("active_hours", "days", "hours.days", Days(), label=N_("Active days")),
+    Key("routine", "name", "routine", RoutineName(), label=N_("&Routine"),
+        comment=N_("Which routine the prompt offers (a file name from the routines folder, "
+                   "without .toml).")),
+    Key("routine", "rounds", "rounds", Choice(((3, N_("3 rounds")), (4, N_("4 rounds")))),
+        unit=N_("rounds"), label=N_("Rou&nds"), comment=N_("Rounds of pressure: {allowed}.")),
+    Key("routine", "sound", "sound", Boolean(), label=N_("S&ound"),
+        help=N_("A soft chime at each step, at the 10-second mark and at the end"),
+        comment=N_("A soft chime at each step, a different one at the 10-second mark of a press "
+                   "and at the end.")),
+    Key("routine", "volume", "volume", Whole(0, 100, step=5), unit="%", label=N_("&Volume"),
+        help=N_("% ({allowed})"), comment=N_("How loud the chimes are: {allowed} %.")),
     Key("routine", "voice", "voice",
-        Choice(((Voice.AUTO, "when a screen reader runs"), (Voice.ON, "always"),
-                (Voice.OFF, "never"))),
-        label="Spoken steps", access="k",
-        comment='A voice that says each step: "auto" (while a screen reader runs), "on" or '
-                '"off".'),
+        Choice(((Voice.AUTO, N_("when a screen reader runs")), (Voice.ON, N_("always")),
+                (Voice.OFF, N_("never")))),
+        label=N_("Spo&ken steps"),
+        comment=N_('A voice that says each step: "auto" (while a screen reader runs), "on" or '
+                   '"off".')),
     Key("routine", "font_scale", "font_scale", Number(0.75, 3.0, step=0.25),
-        unit="times the normal size", label="Text size", access="x",
-        help="{allowed} (2.0 is twice the size)",
-        comment="Text size in the routine window: {allowed} (2.0 is twice the normal size)."),
-    Key("routine", "theme", "theme", Choice(((Theme.LIGHT, "Light"), (Theme.DARK, "Dark"))),
-        label="Theme", access="e", comment="{allowed}."),
-    # Each language by its own name, as a person looks for it in a list of languages.
+        unit=N_("times the normal size"), label=N_("Te&xt size"),
+        help=N_("{allowed} (2.0 is twice the size)"),
+        comment=N_("Text size in the routine window: {allowed} (2.0 is twice the normal size).")),
+    Key("routine", "theme", "theme",
+        Choice(((Theme.LIGHT, N_("Light")), (Theme.DARK, N_("Dark")))),
+        label=N_("Th&eme"), comment=N_("{allowed}.")),
+    # Each language by its own name (a Name: the same in every language), as a person looks for
+    # it in a list of languages.
     Key("routine", "language", "language",
-        Choice(((Language.AUTO, "the system's"), (Language.EN, "English"),
-                (Language.DE, "Deutsch"), (Language.ES, "Español"))),
-        label="Language", access="g",
-        comment='The language of every window, menu and message, and of the voice: "auto" '
-                '(the system\'s), "en", "de" or "es".'),
+        # TRANSLATORS: the language setting's first choice: the language of the system.
+        Choice(((Language.AUTO, N_("the system's")), (Language.EN, Name("English")),
+                (Language.DE, Name("Deutsch")), (Language.ES, Name("Español")))),
+        label=N_("Lan&guage"),
+        comment=N_('The language of every window, menu and message, and of the voice: "auto" '
+                   '(the system\'s), "en", "de" or "es".')),
     Key("behaviour", "after_sleep", "after_sleep",
-        Choice(((AfterSleep.BREAK, "it was a break"), (AfterSleep.CONTINUE, "work time goes on"))),
-        label="After a sleep", access="a",
-        comment='What a sleep of the computer means: "break" (a natural break: the work count '
-                'starts again)\nor "continue" (it counts as work time; a break that fell due '
-                "comes once, after you are back)."),
+        Choice(((AfterSleep.BREAK, N_("it was a break")),
+                (AfterSleep.CONTINUE, N_("work time goes on")))),
+        label=N_("&After a sleep"),
+        comment=N_('What a sleep of the computer means: "break" (a natural break: the work count '
+                   'starts again)\nor "continue" (it counts as work time; a break that fell due '
+                   "comes once, after you are back).")),
     Key("do_not_disturb", "fullscreen", "hold_when_fullscreen", Boolean(),
-        label="Hold prompts while", access="w", help="a window is fullscreen",
-        comment="Hold a prompt while a window is fullscreen (a presentation, a film, a game)."),
+        label=N_("Hold prompts &while"),
+        # TRANSLATORS: a box beside "Hold prompts while"; the same words say why a break is
+        # held ("Break held: a window is fullscreen"), so a short form that fits both is best.
+        help=N_("a window is fullscreen"),
+        comment=N_("Hold a prompt while a window is fullscreen (a presentation, a film, a "
+                   "game).")),
     Key("do_not_disturb", "system", "hold_when_system_quiet", Boolean(),
-        help="the desktop's do not disturb is on",
-        comment='Hold a prompt while the desktop\'s own "do not disturb" is on (GNOME; Windows '
-                "and macOS\noffer no way for an app to read theirs)."),
+        help=N_("the desktop's do not disturb is on"),
+        comment=N_('Hold a prompt while the desktop\'s own "do not disturb" is on (GNOME; Windows '
+                   "and macOS\noffer no way for an app to read theirs).")),
     Key("do_not_disturb", "calls", "hold_during_calls", Boolean(),
-        help="the microphone or camera is in use",
-        comment="Hold a prompt while the microphone or the camera is in use (a call, a "
-                "recording)."),
-    Key("do_not_disturb", "hold_minutes", "hold_minutes", Whole(1, 120, step=5), unit="minutes",
-        label="Hold at most", access="m", help="minutes, then a notification only ({allowed})",
-        comment="How long a held prompt waits ({allowed} minutes) before it comes as a "
-                "notification only."),
+        help=N_("the microphone or camera is in use"),
+        comment=N_("Hold a prompt while the microphone or the camera is in use (a call, a "
+                   "recording).")),
+    Key("do_not_disturb", "hold_minutes", "hold_minutes", Whole(1, 120, step=5),
+        unit=N_("minutes"), label=N_("Hold at &most"),
+        help=N_("minutes, then a notification only ({allowed})"),
+        comment=N_("How long a held prompt waits ({allowed} minutes) before it comes as a "
+                   "notification only.")),
 )
 BY_FIELD = {key.field: key for key in KEYS}
 SECTIONS = tuple(dict.fromkeys(key.section for key in KEYS))
-SECTION_NOTES = {"active_hours": 'Prompts come only inside these hours, on these days. "24:00" '
-                                 "is allowed as an end."}
-HEADER = ("Pointbreak settings. Edit and save: the tray picks changes up within a minute.\n"
-          "A value that is not allowed is reported and its default used; this file is never "
-          "overwritten.")
+SECTION_NOTES = {"active_hours": N_('Prompts come only inside these hours, on these days. '
+                                    '"24:00" is allowed as an end.')}
+HEADER = N_("Pointbreak settings. Edit and save: the tray picks changes up within a minute.\n"
+            "A value that is not allowed is reported and its default used; this file is never "
+            "overwritten.")
 
 
 def values_of(settings: Settings) -> dict[Field, Any]:
@@ -209,10 +236,12 @@ def _comment(text: str) -> list[str]:
 
 
 def commented_file(settings: Settings) -> str:
-    """The settings file as written on first use: every key with its value and its comment."""
-    lines = _comment(HEADER)
+    """The settings file as written on first use: every key with its value and its comment, the
+    comments in the language shown (the keys and values are the file's own)."""
+    lines = _comment(_(HEADER))
     for section in SECTIONS:
-        lines += ["", f"[{section}]", *_comment(SECTION_NOTES.get(section, ""))]
+        note = SECTION_NOTES.get(section)
+        lines += ["", f"[{section}]", *_comment(_(note) if note else "")]
         for key in KEYS:
             if key.section == section:
                 lines += [*_comment(key.comment_text),

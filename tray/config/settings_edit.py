@@ -17,9 +17,10 @@ from typing import Any
 
 from tray.base import guard
 from tray.base.atomic import write_atomically
+from tray.base.i18n import _
 from tray.config.kinds import Invalid
 from tray.config.schema import BY_FIELD, Field, Settings, values_of
-from tray.config.settings import DEFAULT_TEXT, MAX_BYTES, _validate
+from tray.config.settings import MAX_BYTES, _validate, default_text
 
 __all__ = ["DEFAULTS", "Field", "Saved", "check", "from_text", "read_document", "save",
            "values_of"]
@@ -34,7 +35,8 @@ def from_text(field: Field, text: str) -> Any:
 
 
 def check(values: Mapping[Field, Any]) -> dict[Field, str]:
-    """Every problem with these values, by field, in words for the form ("" = none)."""
+    """Every problem with these values, by field, in words for the form ("" = none), in the
+    language shown."""
     problems: dict[Field, str] = {}
     for field, value in values.items():
         try:
@@ -45,16 +47,17 @@ def check(values: Mapping[Field, Any]) -> dict[Field, str]:
     _validate(_tables(values), Path("settings.toml"), found)
     start, end = values.get(("active_hours", "start")), values.get(("active_hours", "end"))
     for problem in found:
-        section, _, key = problem.where.strip("[").partition("] ")
+        section, _sep, key = problem.where.strip("[").partition("] ")
         if (section, key) in problems:
             continue  # its own value is wrong: that is what it says
         if (section, key) == ("active_hours", "end"):
-            problems[(section, key)] = f"Must be after the start ({start})"
+            problems[(section, key)] = _("Must be after the start ({start})").format(start=start)
         elif (section, key) == ("breaks", "interval_minutes"):
-            problems[(section, key)] = (f"Must be shorter than the active hours ({start}-{end}), "
-                                        "or no break would ever come")
+            problems[(section, key)] = _("Must be shorter than the active hours ({start}-{end}), "
+                                         "or no break would ever come").format(start=start,
+                                                                               end=end)
         elif (section, key) in BY_FIELD:
-            problems[(section, key)] = _sentence(problem.message.split(";")[0])
+            problems[(section, key)] = _sentence(problem.message)
     return problems
 
 
@@ -83,13 +86,13 @@ def read_document(path: Path) -> tuple[Any, str | None]:
     try:
         raw = guard.read_file(path, limit=MAX_BYTES)
         if raw is None:
-            return tomlkit.parse(DEFAULT_TEXT), None
+            return tomlkit.parse(default_text()), None
         guard.parse_toml(text := guard.text_of(raw))  # the limits first: depth, numbers
         return tomlkit.parse(text), None
     except guard.Refused as error:
-        return tomlkit.parse(DEFAULT_TEXT), str(error)
+        return tomlkit.parse(default_text()), str(error)
     except Exception as error:  # tomlkit's ParseError and friends
-        return tomlkit.parse(DEFAULT_TEXT), str(error)
+        return tomlkit.parse(default_text()), str(error)
 
 
 def save(path: Path, values: Mapping[Field, Any],
@@ -111,7 +114,8 @@ def save(path: Path, values: Mapping[Field, Any],
         try:
             raw = guard.read_file(path, limit=MAX_BYTES)
         except guard.Refused as error:  # a FIFO or a device: nothing to keep, nothing to do
-            raise OSError(errno.EINVAL, f"it {error}") from None
+            # TRANSLATORS: {why} says what the file is: "is a named pipe (FIFO), not a file".
+            raise OSError(errno.EINVAL, _("it {why}").format(why=error)) from None
         write_atomically(kept, raw or b"")  # a copy first: the person's text is kept
     if shown is not None:
         values = {f: v for f, v in values.items() if shown.get(f) != v}

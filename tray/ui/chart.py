@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from tray.base import words
+from tray.base.dates import day_month, weekday
+from tray.base.i18n import pgettext
 from tray.core.history import STACK, Day
 from tray.core.model import Outcome
 
@@ -111,9 +113,11 @@ def bars(canvas: tk.Canvas, days: Sequence[Day], *, width: int, height: int, sca
 
 
 def _date_label(day: date, by_week: bool, count: int) -> str:
-    if by_week:
-        return f"{day:%d %b}"
-    return f"{day:%a}"[:2] + f" {day.day}" if count <= 14 else f"{day.day} {day:%b}"
+    """Below a bar: the day of the month with its weekday (up to two weeks) or its month."""
+    if by_week or count > 14:
+        return day_month(day, short=True)
+    # TRANSLATORS: below a day's bar in the history chart: "Mon 3".
+    return pgettext("chart", "{weekday} {day}").format(weekday=weekday(day), day=day.day)
 
 
 def legend(canvas: tk.Canvas, *, width: int, scale: float, colours: dict[str, str],
@@ -121,7 +125,8 @@ def legend(canvas: tk.Canvas, *, width: int, scale: float, colours: dict[str, st
     """The key to the chart, wrapped to `width`; returns the height used."""
     canvas.delete("all")
     items: list[tuple[str, Outcome | str | None]] = [(words.outcome(o), o) for o in STACK]
-    items += [("routines done", "diamond"), ("snoozes", "circle")]
+    items += [(pgettext("chart", "routines done"), "diamond"),
+              (pgettext("chart", "snoozes"), "circle")]
     box = 12 * scale
     x, y = 0.0, 2 * scale
     for text, kind in items:

@@ -17,17 +17,20 @@ from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
 from tray.base import words
+from tray.base.dates import day_month, full_date
+from tray.base.i18n import N_, _, mnemonic, ngettext, pgettext
 from tray.config.paths import Folders
 from tray.core import history
 from tray.ipc import client, protocol
 from tray.ipc.commands import Command, Reply, Request
 from tray.store.export import export_to
-from tray.ui import chart
+from tray.ui import chart, look
 from tray.ui.single import listen_for_raise, run_window
 
 listen_for_raise()
 
-RANGES = (("4 weeks", 28, "w"), ("3 months", 91, "m"), ("A year", 365, "y"))  # Alt+letter
+RANGES = ((N_("4 &weeks"), 28), (N_("3 &months"), 91), (N_("A &year"), 365))  # Alt+letter
+DELETE_TITLE = N_("Delete history")
 BY_WEEK_AFTER_DAYS = 62  # longer ranges are drawn a bar per week
 CHART_W, CHART_H, HOURS_H = 700, 240, 80
 MAX_SCALE = 1.25
@@ -38,12 +41,12 @@ class HistoryWindow:
                  send: Callable[[Request], Reply] | None = None,
                  today: date | None = None) -> None:
         from tray.config.profile import load_profile
-        from tray.ui import look
 
         self.root = root
         self.where = where
         self.send = send or (lambda request: client.ask(where.runtime, request))
-        profile = load_profile()
+        profile = load_profile()  # and the language of its settings
+        look.use_language(root, profile.settings.language.value)
         self.zone = profile.zone
         self.cap = profile.settings.daily_cap
         self.active_days = profile.settings.hours.days
@@ -51,7 +54,7 @@ class HistoryWindow:
         scale = min(profile.settings.font_scale, MAX_SCALE)
         self.colours, self.fonts = look.apply(root, profile.settings.theme.value, scale)
         self.scale = scale * look.dpi_scale(root)
-        root.title("Pointbreak history")
+        root.title(_("Pointbreak history"))
         root.resizable(False, False)
         self._read()
         outer = ttk.Frame(root, padding=14)
@@ -111,41 +114,48 @@ class HistoryWindow:
 
     def _show_today(self) -> None:
         today = history.by_day(self.records, self.today, self.today, self.active_days)[0]
-        self.today_text.set(f"Today: {today.routines} of {self.cap}")
-        self.facts.set(f"Prompts shown today: {today.prompt_count}\n{self._next_break()}")
+        self.today_text.set(_("Today: {done} of {cap}").format(done=today.routines,
+                                                                cap=self.cap))
+        self.facts.set(_("Prompts shown today: {n}").format(n=today.prompt_count) + "\n"
+                       + self._next_break())
         days = self._days_up_to(self.today)
         streak = history.streak(days, self.today)
-        self.streak_text.set(f"Streak: {streak} day{'s' if streak != 1 else ''}")
-        self.longest_text.set(f"longest: {history.longest_streak(days)} · active days in a "
-                              "row with a routine")
+        self.streak_text.set(ngettext("Streak: {n} day", "Streak: {n} days", streak).format(
+            n=streak))
+        self.longest_text.set(_("longest: {n} · active days in a row with a routine").format(
+            n=history.longest_streak(days)))
 
     def _next_break(self) -> str:
         try:
             reply = self.send(Request(Command.STATUS))
         except protocol.TrayNotAnswering:
-            return "Pointbreak did not answer"
+            return _("Pointbreak did not answer")
         except protocol.TrayNotRunning:
-            return "Pointbreak is not running"
+            return _("Pointbreak is not running")
         text = reply.text if reply.is_ok else ""
-        return text.splitlines()[0] if text else "Pointbreak is starting"
+        return text.splitlines()[0] if text else _("Pointbreak is starting")
 
     def _range_row(self, parent: ttk.Frame) -> None:
         row = ttk.Frame(parent)
         row.pack(fill="x", pady=(12, 0))
         self.range = tk.IntVar(value=28)
-        for text, days, key in RANGES:
-            ttk.Radiobutton(row, text=text, value=days, variable=self.range, underline=text.index(
-                key), command=self._shower(days)).pack(side="left", padx=(0, 10))
-            self.root.bind(f"<Alt-{key}>", self._shower(days))
-        ttk.Label(row, text="From").pack(side="left", padx=(12, 4))
+        for label, days in RANGES:
+            text, letter = mnemonic(_(label))
+            ttk.Radiobutton(row, text=text, value=days, variable=self.range, underline=letter,
+                            command=self._shower(days)).pack(side="left", padx=(0, 10))
+            look.bind_access(self.root, text, letter, self._shower(days))
+        # TRANSLATORS: before the first day of a range of days: "From [day] to [day]".
+        ttk.Label(row, text=pgettext("from a day", "From")).pack(side="left", padx=(12, 4))
         self.first = tk.StringVar()
         self.last = tk.StringVar(value=self.today.isoformat())
         ttk.Entry(row, textvariable=self.first, width=11, font=self.fonts["body"]).pack(
             side="left")
-        ttk.Label(row, text="to").pack(side="left", padx=4)
+        # TRANSLATORS: between the first and the last day of a range: "From [day] to [day]".
+        ttk.Label(row, text=pgettext("from a day", "to")).pack(side="left", padx=4)
         ttk.Entry(row, textvariable=self.last, width=11, font=self.fonts["body"]).pack(
             side="left")
-        ttk.Button(row, text="Show", command=self.show_chosen).pack(side="left", padx=(6, 0))
+        # TRANSLATORS: a button: show the chosen range of days in the chart.
+        ttk.Button(row, text=_("Show"), command=self.show_chosen).pack(side="left", padx=(6, 0))
         self.range_error = tk.StringVar()
         ttk.Label(parent, textvariable=self.range_error, style="Error.TLabel").pack(anchor="w")
 
@@ -155,14 +165,16 @@ class HistoryWindow:
                   justify="left", style="Muted.TLabel").pack(anchor="w", pady=(8, 6))
         row = ttk.Frame(parent)
         row.pack(fill="x")
-        ttk.Button(row, text="Export…", underline=0, command=self.export).pack(side="left")
-        ttk.Button(row, text="Delete history…", underline=0,
+        text, letter = mnemonic(_("&Export…"))
+        ttk.Button(row, text=text, underline=letter, command=self.export).pack(side="left")
+        look.bind_access(self.root, text, letter, lambda _e: self.export())
+        text, letter = mnemonic(_("&Delete history…"))
+        ttk.Button(row, text=text, underline=letter,
                    command=self.delete).pack(side="left", padx=6)
-        close = ttk.Button(row, text="Close", command=self.root.destroy)
+        look.bind_access(self.root, text, letter, lambda _e: self.delete())
+        close = ttk.Button(row, text=_("Close"), command=self.root.destroy)
         close.pack(side="right")
         close.focus_set()
-        self.root.bind("<Alt-e>", lambda _e: self.export())
-        self.root.bind("<Alt-d>", lambda _e: self.delete())
 
     # --- the chart ---------------------------------------------------------------------------
 
@@ -182,10 +194,10 @@ class HistoryWindow:
             first, last = date.fromisoformat(self.first.get().strip()), date.fromisoformat(
                 self.last.get().strip())
         except ValueError:
-            self.range_error.set("Dates are YYYY-MM-DD, such as 2026-11-01.")
+            self.range_error.set(_("Dates are YYYY-MM-DD, such as 2026-11-01."))
             return
         if first > last:
-            self.range_error.set("The first day must come before the last.")
+            self.range_error.set(_("The first day must come before the last."))
             return
         self.range.set(0)
         self.draw(first, min(last, self.today))
@@ -199,52 +211,88 @@ class HistoryWindow:
                    width=int(self.canvas["width"]), height=int(self.canvas["height"]),
                    scale=self.scale, colours=self.colours, font=self.fonts["body"],
                    small=self.fonts["small"], by_week=by_week)
-        lines = words.summary_lines(days, records, last, self.zone)
-        span = f"{first:%d %b %Y} to {last:%d %b %Y}" + (" (a bar per week)" if by_week else "")
-        # The whole streak, not only its part in the range.
-        streak = history.streak(self._days_up_to(last), last)
-        self.summary.set(f"{span}. " + lines[0].split(": ", 1)[1].capitalize() + ". "
-                         + f"Streak on {last:%d %b}: {streak} active days in a row with a "
-                         f"routine (longest in these days: {history.longest_streak(days)}).")
+        self.summary.set(self._summary(days, first, last, by_week))
         counts = history.hours(records, self.zone)
-        self.hours_title.set(lines[2] + " (routines done, by hour of the day)")
+        hour = history.favourite_hour(counts)
+        self.hours_title.set(
+            _("Routines are most often done at {hours} (routines done, by hour of the "
+              "day)").format(hours=words.hour_span(hour)) if hour is not None
+            else _("No routine completed in these days yet (routines done, by hour of the day)"))
         chart.hours(self.hours, counts, width=int(self.hours["width"]),
                     height=int(self.hours["height"]), scale=self.scale, colours=self.colours,
                     small=self.fonts["small"])
+
+    def _summary(self, days: list[history.Day], first: date, last: date, by_week: bool) -> str:
+        """The range, its totals and the streak, in sentences."""
+        dates = {"first": full_date(first), "last": full_date(last)}
+        span = (_("{first} to {last} (a bar per week).") if by_week
+                else _("{first} to {last}.")).format(**dates)
+        total = history.totals(days)
+        counts = {
+            "routines": ngettext("{n} routine completed", "{n} routines completed",
+                                 total.routines).format(n=total.routines),
+            "prompts": ngettext("{n} prompt", "{n} prompts", total.prompts).format(
+                n=total.prompts),
+            "snoozes": ngettext("{n} snooze", "{n} snoozes", total.snoozes).format(
+                n=total.snoozes)}
+        totals = (_("{routines}, {prompts}, {snoozes}.").format(**counts)
+                  if total.completion is None else
+                  _("{routines}, {prompts}, {snoozes}; {percent}% of prompts ended in a "
+                    "routine.").format(percent=round(total.completion * 100), **counts))
+        # The whole streak, not only its part in the range.
+        streak = history.streak(self._days_up_to(last), last)
+        said = ngettext("Streak on {date}: {n} active day in a row with a routine (longest in "
+                        "these days: {longest}).",
+                        "Streak on {date}: {n} active days in a row with a routine (longest in "
+                        "these days: {longest}).", streak).format(
+                            date=day_month(last, short=True), n=streak,
+                            longest=history.longest_streak(days))
+        return " ".join((span, totals, said))
 
     # --- export and delete -------------------------------------------------------------------
 
     def export(self, path: Path | None = None) -> bool:
         if path is None:
             chosen = filedialog.asksaveasfilename(
-                parent=self.root, title="Export the history", initialfile="pointbreak-history.csv",
-                defaultextension=".csv",
-                filetypes=[("CSV, for a spreadsheet", "*.csv"), ("JSON", "*.json")])
+                parent=self.root, title=_("Export the history"),
+                initialfile="pointbreak-history.csv", defaultextension=".csv",
+                filetypes=[(_("CSV, for a spreadsheet"), "*.csv"), ("JSON", "*.json")])
             if not chosen:
                 return False
             path = Path(chosen)
         try:
             export_to(path, self.records, self.zone)
         except OSError as error:
-            self.message.set(f"Cannot write {path}: {error.strerror or error}")
+            self.message.set(_("Cannot write {path}: {why}").format(
+                path=path, why=error.strerror or error))
             return False
-        self.message.set(f"{len(self.records)} records exported to {path}.")
+        count = len(self.records)
+        self.message.set(ngettext("{n} record exported to {path}.",
+                                  "{n} records exported to {path}.", count).format(
+                                      n=count, path=path))
         return True
 
     def delete(self) -> None:
         before = sum(1 for r in self.records if r.day < self.today)
         answer = messagebox.askyesnocancel(
-            "Delete history", "Export the history before deleting it?", parent=self.root)
+            _(DELETE_TITLE), _("Export the history before deleting it?"), parent=self.root)
         if answer is None or (answer and not self.export()):
             return
         if not messagebox.askyesno(
-                "Delete history", f"Delete the {before} records before today? Today's stay, "
-                "so the daily cap still holds. This cannot be undone.", parent=self.root):
+                _(DELETE_TITLE), ngettext(
+                    "Delete the {n} record before today? Today's stay, so the daily cap still "
+                    "holds. This cannot be undone.",
+                    "Delete the {n} records before today? Today's stay, so the daily cap still "
+                    "holds. This cannot be undone.", before).format(n=before),
+                parent=self.root):
             return
         self.message.set(self.forget())
         if self.aside and messagebox.askyesno(
-                "Delete history", f"Also delete {len(self.aside)} history file(s) that were "
-                "kept aside because they could not be read?", parent=self.root):
+                _(DELETE_TITLE), ngettext(
+                    "Also delete {n} history file that was kept aside because it could not be "
+                    "read?",
+                    "Also delete {n} history files that were kept aside because they could not "
+                    "be read?", len(self.aside)).format(n=len(self.aside)), parent=self.root):
             self.message.set(self.message.get() + " " + self.delete_aside())
         self._read()
         self._show_today()
@@ -255,7 +303,8 @@ class HistoryWindow:
         try:
             return self.send(Request(Command.FORGET)).text
         except protocol.TrayNotAnswering as error:  # it may still do it: never both
-            return f"Pointbreak did not answer ({error}); look again in a moment."
+            return _("Pointbreak did not answer ({why}); look again in a moment.").format(
+                why=error)
         except protocol.TrayNotRunning:
             pass
         from tray.store import Store, StoreWriteError
@@ -264,10 +313,11 @@ class HistoryWindow:
         try:
             dropped = store.forget_before(self.today)
         except StoreWriteError as error:
-            return f"The history could not be deleted: {error}"
+            return _("The history could not be deleted: {why}").format(why=error)
         finally:
             store.close()
-        return f"{dropped} history records before today deleted."
+        return ngettext("{n} history record before today deleted.",
+                        "{n} history records before today deleted.", dropped).format(n=dropped)
 
     def delete_aside(self) -> str:
         gone = 0
@@ -276,12 +326,15 @@ class HistoryWindow:
                 path.unlink()
                 gone += 1
             except OSError as error:
-                return f"{gone} kept-aside file(s) deleted; {path} could not be: {error}"
-        return f"{gone} kept-aside file(s) deleted."
+                return ngettext("{n} kept-aside file deleted; {path} could not be: {why}",
+                                "{n} kept-aside files deleted; {path} could not be: {why}",
+                                gone).format(n=gone, path=path, why=error)
+        return ngettext("{n} kept-aside file deleted.", "{n} kept-aside files deleted.",
+                        gone).format(n=gone)
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run_window("history", HistoryWindow)
+    return run_window("history", HistoryWindow, N_("The history window is already open."))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,16 @@
 """The look every Pointbreak window shares: two themes of its own (light, dark), the font scale
-and the screen's DPI, on ttk's "clam" theme (the one that takes colours on every system)."""
+and the screen's DPI, on ttk's "clam" theme (the one that takes colours on every system); the
+language of its texts and of Tk's own dialogs; access letters (Alt + the underlined letter)."""
 
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import font as tkfont
 from tkinter import ttk
+from typing import Any
+
+from tray.base import i18n
 
 THEMES = {
     "light": {"bg": "#f7f7f4", "fg": "#1d1f21", "muted": "#4f5459", "accent": "#0f7272",
@@ -67,3 +72,36 @@ def apply(root: tk.Tk, theme: str, font_scale: float) -> tuple[dict[str, str],
     root.option_add("*TCombobox*Listbox.background", c["field"])
     root.option_add("*TCombobox*Listbox.foreground", c["fg"])
     return c, fonts
+
+
+def use_language(root: tk.Misc, setting: str) -> str:
+    """Show every text from now on in the language of `setting` ("auto" or a language's code):
+    Pointbreak's own (tray.base.i18n) and those of Tk's dialogs (messagebox, filedialog: their
+    buttons), which would otherwise follow LANG, not LANGUAGE or the setting. Call it right
+    after the Tk root is made, and again when the setting changes; returns the language's code."""
+    chosen = i18n.use(setting)
+    root.tk.call("::msgcat::mclocale", chosen)
+    return chosen
+
+
+def access_sequence(letter: str) -> str:
+    """The event of Alt + `letter`, "<Alt-Key-b>" ("<Alt-Key-U00FC>" for "ü": Tk takes a
+    letter outside ASCII by its code, and a bare digit would be a mouse button)."""
+    letter = letter.lower()
+    name = letter if letter.isascii() and letter.isalnum() else f"U{ord(letter):04X}"
+    return f"<Alt-Key-{name}>"
+
+
+def bind_access(root: tk.Misc, text: str, index: int,
+                action: Callable[[Any], object]) -> str | None:
+    """Bind Alt + the letter at `index` of `text` (from i18n.mnemonic) on `root` to `action`;
+    returns the event bound, or None (no letter, or one this Tk cannot bind: it stays
+    underlined, the mouse and Tab still reach it)."""
+    if not 0 <= index < len(text) or not text[index].strip():
+        return None
+    sequence = access_sequence(text[index])
+    try:
+        root.bind(sequence, action)
+    except tk.TclError:
+        return None
+    return sequence

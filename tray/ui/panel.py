@@ -11,7 +11,8 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import Any
 
-from tray.base.i18n import _
+from tray.base import testhooks
+from tray.base.i18n import N_, _
 from tray.base.words import duration, pause_label
 from tray.config.paths import folders
 from tray.config.welcome import mark_welcomed
@@ -19,12 +20,16 @@ from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Snooze
 from tray.ipc import client, protocol
 from tray.ipc.children import open_window
 from tray.ipc.commands import Command, Reply, Request
-from tray.ui.single import listen_for_raise, raise_on_request
+from tray.ui.single import language_setting, listen_for_raise, open_root, raise_on_request
 
 # First thing on import, before Tk loads: a raise request that came early must not kill us.
 listen_for_raise()
 
 REFRESH_MS = 30_000
+WELCOME = N_("Welcome to Pointbreak")
+NOT_ADVICE = N_("Pointbreak is not medical advice. If your back pain is significant, see a "
+                "doctor soon.")
+
 
 def actions() -> list[tuple[str, list[tuple[str, Request]]]]:
     """The buttons, under their headings, in the language shown."""
@@ -45,7 +50,7 @@ class Panel:
     def __init__(self, root: tk.Tk, send: Callable[[Request], Reply]):
         self.root = root
         self.send = send
-        root.title("Pointbreak")
+        root.title("Pointbreak")  # the name alone, in every language
         root.resizable(False, False)
         root.bind("<Escape>", lambda _e: root.destroy())
         frame = ttk.Frame(root, padding=14)
@@ -58,7 +63,9 @@ class Panel:
             row = ttk.Frame(frame)
             row.pack(fill="x", pady=2)
             if heading:
-                ttk.Label(row, text=f"{heading}:", width=8).pack(side="left")
+                # TRANSLATORS: a heading before its buttons in the control window: "Snooze:".
+                ttk.Label(row, text=_("{heading}:").format(heading=heading), width=8).pack(
+                    side="left")
             for label, request in buttons:
                 action = self._doer(request)
                 button = ttk.Button(row, text=label, command=action)
@@ -69,14 +76,14 @@ class Panel:
         ttk.Label(frame, textvariable=self.message, foreground="#444").pack(anchor="w", pady=6)
         row = ttk.Frame(frame)
         row.pack(fill="x")
-        ttk.Button(row, text="Settings…",
+        ttk.Button(row, text=_("Settings…"),
                    command=lambda: open_window("tray.ui.settings_window")).pack(
             side="left")
-        ttk.Button(row, text="History…",
+        ttk.Button(row, text=_("History…"),
                    command=lambda: open_window("tray.ui.history_window")).pack(
             side="left", padx=4)
-        ttk.Button(row, text="Quit Pointbreak", command=self._quit).pack(side="right")
-        ttk.Button(row, text="Close", command=root.destroy).pack(side="right", padx=4)
+        ttk.Button(row, text=_("Quit Pointbreak"), command=self._quit).pack(side="right")
+        ttk.Button(row, text=_("Close"), command=root.destroy).pack(side="right", padx=4)
         if first is not None:
             first.focus_set()
         self.refresh()
@@ -92,7 +99,7 @@ class Panel:
         try:
             return self.send(request)
         except protocol.TrayNotRunning:
-            return Reply.refused("Pointbreak is not running. Start it with `pointbreak`.")
+            return Reply.refused(_("Pointbreak is not running. Start it with `pointbreak`."))
 
     def refresh(self, reschedule: bool = True) -> None:
         self.status.set(self._send(Request(Command.STATUS)).text)
@@ -109,17 +116,20 @@ def about(root: tk.Tk) -> None:
     from tray import __version__
 
     where = folders()
-    root.title("About Pointbreak")
+    root.title(_("About Pointbreak"))
     frame = ttk.Frame(root, padding=16)
     frame.pack(fill="both", expand=True)
     ttk.Label(frame, text=f"Pointbreak {__version__}", font=("TkDefaultFont", 14, "bold")).pack(
-        anchor="w")
-    text = ("Short posture breaks with hands-only acupressure for the upper back, up to five "
-            "times a day.\n\nPointbreak is not medical advice. If your back pain is "
-            "significant, see a doctor soon.\n\n"
-            f"Settings: {where.settings}\nHistory: {where.store}\nLog: {where.log}")
+        anchor="w")  # the name and the version, in every language
+    text = "\n\n".join((
+        _("Short posture breaks with hands-only acupressure for the upper back, up to five "
+          "times a day."),
+        _(NOT_ADVICE),
+        # TRANSLATORS: where Pointbreak keeps its files, one path a line.
+        _("Settings: {settings}\nHistory: {history}\nLog: {log}").format(
+            settings=where.settings, history=where.store, log=where.log)))
     ttk.Label(frame, text=text, wraplength=420, justify="left").pack(anchor="w", pady=8)
-    close = ttk.Button(frame, text="Close", command=root.destroy)
+    close = ttk.Button(frame, text=_("Close"), command=root.destroy)
     close.pack(anchor="e")
     close.focus_set()
     root.bind("<Escape>", lambda _e: root.destroy())
@@ -131,22 +141,20 @@ def welcome(root: tk.Tk) -> None:
     from tray.adapters import autostart
 
     where = folders()
-    root.title("Welcome to Pointbreak")
+    root.title(_(WELCOME))
     frame = ttk.Frame(root, padding=18)
     frame.pack(fill="both", expand=True)
-    ttk.Label(frame, text="Welcome to Pointbreak", font=("TkDefaultFont", 14, "bold")).pack(
-        anchor="w")
-    text = ("A few times a day, when you have worked for a while, Pointbreak offers a short "
-            "break: a few minutes of firm fingertip pressure on the sore spot of your upper "
-            "back, one step at a time. Never more than five prompts a day; snooze, skip and "
-            "pause are one click away in the tray icon.\n\n"
-            "Pointbreak is not medical advice. If your back pain is significant, see a doctor "
-            "soon.")
+    ttk.Label(frame, text=_(WELCOME), font=("TkDefaultFont", 14, "bold")).pack(anchor="w")
+    text = "\n\n".join((
+        _("A few times a day, when you have worked for a while, Pointbreak offers a short "
+          "break: a few minutes of firm fingertip pressure on the sore spot of your upper "
+          "back, one step at a time. Never more than five prompts a day; snooze, skip and "
+          "pause are one click away in the tray icon."), _(NOT_ADVICE)))
     ttk.Label(frame, text=text, wraplength=440, justify="left").pack(anchor="w", pady=10)
-    ttk.Label(frame, text="Start Pointbreak when you log in?",
+    ttk.Label(frame, text=_("Start Pointbreak when you log in?"),
               font=("TkDefaultFont", 11, "bold")).pack(anchor="w")
-    ttk.Label(frame, text="You can change this later in the tray menu (Start at login) or with "
-                          "`pointbreak autostart on|off`.", wraplength=440,
+    ttk.Label(frame, text=_("You can change this later in the tray menu (Start at login) or "
+                            "with `pointbreak autostart on|off`."), wraplength=440,
               justify="left").pack(anchor="w", pady=(2, 10))
 
     def answer(start_at_login: bool) -> None:
@@ -154,16 +162,19 @@ def welcome(root: tk.Tk) -> None:
             try:
                 autostart.turn(True)
             except OSError as error:
-                print(f"Start at login could not be turned on: {error}", file=sys.stderr)
+                print(_("Start at login could not be turned on: {why}").format(why=error),
+                      file=sys.stderr)
         mark_welcomed(where.config, start_at_login)
         root.destroy()
 
     row = ttk.Frame(frame)
     row.pack(anchor="e")
-    yes = ttk.Button(row, text="Yes", command=lambda: answer(True))
-    no = ttk.Button(row, text="No", command=lambda: answer(False))
+    # TRANSLATORS: the answers to "Start Pointbreak when you log in?".
+    yes = ttk.Button(row, text=_("Yes"), command=lambda: answer(True))
+    no = ttk.Button(row, text=_("No"), command=lambda: answer(False))
     no.pack(side="right")
     yes.pack(side="right", padx=6)
+
     def chooser(choice: bool) -> Callable[[], None]:
         return lambda: answer(choice)
 
@@ -176,18 +187,20 @@ def welcome(root: tk.Tk) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    runtime = folders().runtime
-    try:
-        root = tk.Tk(className="Pointbreak")
-    except tk.TclError as error:
-        print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
+    where = folders()
+    root = open_root(language_setting(where))
+    if root is None:
         return 1
     if "--about" in argv:
         about(root)
+        name = "about"
     elif "--welcome" in argv:
         welcome(root)
+        name = "welcome"
     else:
-        Panel(root, lambda request: client.ask(runtime, request))
+        Panel(root, lambda request: client.ask(where.runtime, request))
+        name = "panel"
+    testhooks.record_texts(root, name)
     raise_on_request(root)
     root.update_idletasks()
     x = (root.winfo_screenwidth() - root.winfo_reqwidth()) // 2

@@ -1,6 +1,8 @@
 """One window of a kind at a time (settings, history): the first holds a lock in the runtime
 folder and writes its process id beside it; a second one asks it to come to the front (SIGUSR1,
-where there is one) and ends. Works the same whether the tray or the command line opened it."""
+where there is one) and ends. Works the same whether the tray or the command line opened it.
+A window's process starts here too: in the language of the settings, its texts gathered for the
+tests where they ask (tray.base.testhooks)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,12 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-from tray.base import guard
+from tray.base import guard, i18n, testhooks
+from tray.base.i18n import _
 from tray.base.lockfile import FileLock, LockTimeout
+from tray.config import settings as settings_file
 from tray.config.paths import Folders, folders
+from tray.ui import look
 
 RAISE_CHECK_MS = 250
 _RAISE_WANTED = threading.Event()
@@ -61,19 +66,40 @@ def raise_on_request(root: tk.Tk) -> None:
     root.after(RAISE_CHECK_MS, check)
 
 
-def run_window(name: str, build: Callable[[tk.Tk, Folders], object]) -> int:
-    """A window's process: one at a time (see `claim`), built by `build`, placed, run."""
-    where = folders()
-    lock = claim(where.runtime, name)
-    if lock is None:
-        print(f"The {name} window is already open.")
-        return 0
+def language_setting(where: Folders) -> str:
+    """The settings file's `language` ("auto" when the file has none, or cannot be read)."""
+    settings, _problems = settings_file.load(where.settings)
+    return settings.language.value
+
+
+def open_root(setting: str) -> tk.Tk | None:
+    """The Tk root of a window's process, everything in the language of `setting` from now on;
+    None, said on stderr, when there is no display to open it on."""
+    i18n.use(setting)
     try:
         root = tk.Tk(className="Pointbreak")
     except tk.TclError as error:
-        print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
+        print(_("Pointbreak cannot open a window: {error}").format(error=error), file=sys.stderr)
+        return None
+    look.use_language(root, setting)
+    return root
+
+
+def run_window(name: str, build: Callable[[tk.Tk, Folders], object], already_open: str) -> int:
+    """A window's process: one at a time (see `claim`), built by `build`, placed, run.
+    `already_open` (N_()-marked) is said when another one is open."""
+    where = folders()
+    setting = language_setting(where)
+    i18n.use(setting)
+    lock = claim(where.runtime, name)
+    if lock is None:
+        print(_(already_open))
+        return 0
+    root = open_root(setting)
+    if root is None:
         return 1
     build(root, where)
+    testhooks.record_texts(root, name)
     raise_on_request(root)
     place(root)
     root.mainloop()
