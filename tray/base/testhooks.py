@@ -79,40 +79,45 @@ def shorter_times(rules: Rules) -> Rules:
     return rules
 
 
-TEXT_OPTIONS = ("text", "values")
 GATHER_MS = 100
 
 
-def _widget_texts(widget: Any) -> Iterator[str]:
-    """Every text `widget` and its children show now (Tk only, by duck typing)."""
+def _tcl_texts(tk: Any, path: str) -> Iterator[str]:
+    """Every text the Tk window at `path` and its children show now, asked of Tcl by path, so
+    the dialogs Tk makes in Tcl (message boxes, the file dialog) are read too."""
+    call = tk.call
     with contextlib.suppress(Exception):
-        if widget.winfo_class() in ("Tk", "Toplevel"):
-            yield widget.title()
-    for option in TEXT_OPTIONS:
-        with contextlib.suppress(Exception):
-            value = widget.cget(option)
-            yield from ([str(v) for v in value] if isinstance(value, (tuple, list))
-                        else [str(value)])
+        if str(call("winfo", "toplevel", path)) == path:
+            yield str(call("wm", "title", path))
     with contextlib.suppress(Exception):
-        if widget.winfo_class() == "Menu":
-            last = widget.index("end")
-            for index in range(0 if last is None else last + 1):
+        options = {str(option[0]) for option in call(path, "configure")}
+        if "-text" in options:
+            yield str(call(path, "cget", "-text"))
+        if "-textvariable" in options and str(call(path, "cget", "-textvariable")):
+            yield str(call("set", call(path, "cget", "-textvariable")))
+        if "-values" in options:
+            yield from (str(v) for v in tk.splitlist(call(path, "cget", "-values")))
+    kind = ""
+    with contextlib.suppress(Exception):
+        kind = str(call("winfo", "class", path))
+    with contextlib.suppress(Exception):
+        if kind == "Menu":
+            last = str(call(path, "index", "end"))
+            for index in range(0 if last == "none" else int(last) + 1):
                 with contextlib.suppress(Exception):
-                    yield str(widget.entrycget(index, "label"))
+                    yield str(call(path, "entrycget", index, "-label"))
+        elif kind == "Canvas":
+            for item in tk.splitlist(call(path, "find", "all")):
+                if str(call(path, "type", item)) == "text":
+                    yield str(call(path, "itemcget", item, "-text"))
+        elif kind == "Treeview":
+            for column in ("#0", *tk.splitlist(call(path, "cget", "-columns"))):
+                yield str(call(path, "heading", column, "-text"))
+            for item in tk.splitlist(call(path, "children", "")):
+                yield from (str(v) for v in tk.splitlist(call(path, "item", item, "-values")))
     with contextlib.suppress(Exception):
-        if widget.winfo_class() == "Canvas":
-            for item in widget.find_all():
-                if widget.type(item) == "text":
-                    yield str(widget.itemcget(item, "text"))
-    with contextlib.suppress(Exception):
-        if widget.winfo_class() == "Treeview":
-            for column in ("#0", *widget.cget("columns")):
-                yield str(widget.heading(column, "text"))
-            for item in widget.get_children():
-                yield from (str(v) for v in widget.item(item, "values"))
-    with contextlib.suppress(Exception):
-        for child in widget.winfo_children():
-            yield from _widget_texts(child)
+        for child in tk.splitlist(call("winfo", "children", path)):
+            yield from _tcl_texts(tk, str(child))
 
 
 def record_texts(root: Any, name: str) -> None:
@@ -128,7 +133,7 @@ def record_texts(root: Any, name: str) -> None:
 
     def gather() -> None:
         before = len(seen)
-        seen.update(dict.fromkeys(t for t in _widget_texts(root) if t.strip()))
+        seen.update(dict.fromkeys(t for t in _tcl_texts(root.tk, ".") if t.strip()))
         if len(seen) != before:
             with contextlib.suppress(OSError):
                 with open(path + ".tmp", "w", encoding="utf-8") as out:

@@ -74,6 +74,13 @@ def apply(root: tk.Tk, theme: str, font_scale: float) -> tuple[dict[str, str],
     return c, fonts
 
 
+PSEUDO_TK = f"""proc ::pointbreak_pseudo {{locale text args}} {{
+    if {{[llength $args]}} {{ set text [format $text {{*}}$args] }}
+    return "{i18n.OPEN}$text{i18n.CLOSE}"
+}}
+namespace eval ::tk {{ ::msgcat::mcpackageconfig set unknowncmd ::pointbreak_pseudo }}"""
+
+
 def use_language(root: tk.Misc, setting: str) -> str:
     """Show every text from now on in the language of `setting` ("auto" or a language's code):
     Pointbreak's own (tray.base.i18n) and those of Tk's dialogs (messagebox, filedialog: their
@@ -81,6 +88,9 @@ def use_language(root: tk.Misc, setting: str) -> str:
     after the Tk root is made, and again when the setting changes; returns the language's code."""
     chosen = i18n.use(setting)
     root.tk.call("::msgcat::mclocale", chosen)
+    # The pseudo-language has no catalog of Tk's: its words are wrapped as they are looked up.
+    root.tk.eval(PSEUDO_TK if chosen == i18n.PSEUDO else
+                 "namespace eval ::tk { ::msgcat::mcpackageconfig set unknowncmd {} }")
     return chosen
 
 
