@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -115,3 +117,20 @@ def tracked_data(root: Path) -> set[str]:
     listed = subprocess.run(["git", "ls-files", "tray", "routines", "icons"], cwd=root,
                             capture_output=True, text=True, check=True).stdout.split()
     return {name for name in listed if name.endswith(DATA_KINDS)}
+
+
+_PSEUDO_SEGMENT = re.compile("\u27e6[^\u27e6\u27e7]*\u27e7")  # ⟦…⟧ with no bracket inside
+_WORD = re.compile(r"[\w.-]*[^\W\d_][\w.-]*")  # a run of letters, digits, "-" and "." with a letter
+
+
+def unwrapped_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
+    """The words of `text` (a window's, a command's output under LANGUAGE=qps) that no ⟦…⟧ of
+    the pseudo-language holds: texts nobody marked for translation, unless they are among
+    `allowed` (names: commands, options, keys, programs). The segments go innermost first,
+    repeatedly, so ⟦a ⟦b⟧ c⟧ goes whole; a word's leading and trailing dots are not part of it
+    ("pointbreak." is "pointbreak")."""
+    previous = None
+    while previous != text:
+        previous, text = text, _PSEUDO_SEGMENT.sub(" ", text)
+    names = set(allowed)
+    return [word for word in (w.strip(".") for w in _WORD.findall(text)) if word not in names]

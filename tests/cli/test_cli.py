@@ -152,6 +152,23 @@ def test_plan_for_a_normal_day_with_snoozes(profile) -> None:
     assert "end of active hours (18:00)" in lines[-1]
 
 
+@pytest.mark.parametrize(("answer", "says"), [
+    ("completed", "No more prompts: 1 routine completed, the daily cap"),
+    ("ignored", "No more prompts: the daily cap of 1 prompt is reached."),
+])
+def test_plan_says_a_cap_of_one_in_the_singular(profile, answer: str, says: str) -> None:
+    profile.settings.parent.mkdir(parents=True)
+    profile.settings.write_text("[breaks]\ndaily_cap = 1\n")
+    result = profile.run("plan", "--date", "2026-11-25", "--answer", answer)
+    assert result.returncode == 0 and result.stdout.splitlines()[-1].startswith(says), (
+        result.stdout)
+
+
+def test_plan_on_a_day_off_names_the_weekday(profile) -> None:
+    result = profile.run("plan", "--date", "2026-11-29")  # a Sunday: not an active day
+    assert result.stdout == "No prompts: Sunday is not an active day.\n", result.stdout
+
+
 @pytest.mark.parametrize("args", [
     ["snooze", "0"], ["snooze", "121"], ["snooze", "ten"], ["pause", "3x"], ["pause", "25h"],
     ["pause", "0m"], ["plan", "--date", "2026-13-01"], ["plan", "--answer", "maybe"],

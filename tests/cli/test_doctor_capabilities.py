@@ -10,7 +10,7 @@ import types
 import pytest
 
 from tray.adapters import quiet
-from tray.cli import doctor
+from tray.cli import doctor, doctor_detectors
 
 WINDOWS_CALLS = "watched (Windows' privacy indicator, asked once a minute)"
 
@@ -30,8 +30,8 @@ def test_the_detectors_doctor_names_follow_the_capabilities(platform, expected,
                                                              monkeypatch) -> None:
     monkeypatch.setenv("DISPLAY", ":0")
     can = quiet.capabilities(platform)
-    said = [doctor._fullscreen_detector(can), doctor._system_detector(can),
-            doctor._microphone_detector(can), doctor._camera_detector(can)]
+    said = [doctor_detectors.fullscreen_detector(can), doctor_detectors.system_detector(can),
+            doctor_detectors.microphone_detector(can), doctor_detectors.camera_detector(can)]
     assert said == expected
 
 
@@ -40,14 +40,14 @@ def test_on_linux_the_x11_watch_needs_a_display(monkeypatch) -> None:
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
-    assert doctor._fullscreen_detector(can) == "watched (X11)"
+    assert doctor_detectors.fullscreen_detector(can) == "watched (X11)"
     monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")  # XWayland: X apps only
-    assert doctor._fullscreen_detector(can) == (
+    assert doctor_detectors.fullscreen_detector(can) == (
         "watched for X11 apps only (XWayland; Wayland offers no way to see other apps' windows)")
     monkeypatch.delenv("WAYLAND_DISPLAY")
     monkeypatch.delenv("DISPLAY")
-    assert doctor._fullscreen_detector(can).startswith("not detected: needs X11")
-    assert doctor._camera_detector(can).startswith("watched (")
+    assert doctor_detectors.fullscreen_detector(can).startswith("not detected: needs X11")
+    assert doctor_detectors.camera_detector(can).startswith("watched (")
 
 
 def test_doctors_report_asks_the_port(monkeypatch, profile) -> None:
@@ -55,7 +55,7 @@ def test_doctors_report_asks_the_port(monkeypatch, profile) -> None:
     on_a_mac = quiet.capabilities("darwin")
     monkeypatch.setattr(quiet, "capabilities", lambda: on_a_mac)
     report = doctor.Report()
-    doctor._do_not_disturb(report)
+    doctor_detectors.do_not_disturb(report)
     assert dict(report.facts) == {
         "Do not disturb: fullscreen": "not detected: macOS offers no public API for it",
         "Do not disturb: desktop setting":
@@ -110,7 +110,7 @@ def test_doctor_says_which_idle_reader_and_why_none_on_wayland_without_one(monke
     monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
     monkeypatch.delenv("POINTBREAK_IDLE", raising=False)
     report = doctor.Report()
-    doctor._idle(report)
+    doctor_detectors.idle_time(report)
     said = dict(report.facts)["Idle time"]
     assert said.startswith("none (a Wayland session: the compositor's idle protocol first; "
                            "never XWayland's X11 idle time (it sees only X apps' input); "

@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tray import APP_NAME
+from tray.base import i18n
 from tray.base.dates import day_and_clock
 from tray.base.exits import Exit
+from tray.base.i18n import _, ngettext
 from tray.core.model import Kind
 from tray.ipc.commands import Command, Reply, Request
 
@@ -24,9 +26,9 @@ if TYPE_CHECKING:
 
 def start_tray(show_welcome: bool = True) -> int:
     if not _has_display():
-        print(f"{APP_NAME} needs a desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set. "
-              "Run `pointbreak` from a desktop; `pointbreak status` and `pointbreak plan` work "
-              "anywhere.", file=sys.stderr)
+        print(_("{app} needs a desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set. "
+                "Run `pointbreak` from a desktop; `pointbreak status` and `pointbreak plan` "
+                "work anywhere.").format(app=APP_NAME), file=sys.stderr)
         return Exit.REFUSED
     from tray.shell.app import run_tray
 
@@ -57,24 +59,26 @@ def run_autostart(args: argparse.Namespace) -> int:
         try:
             where = autostart.turn(True)
         except OSError as error:
-            print(f"Start at login could not be turned on: {error}", file=sys.stderr)
+            print(_("Start at login could not be turned on: {error}").format(error=error),
+                  file=sys.stderr)
             return Exit.REFUSED
-        print(f"Start at login is on ({where}).")
+        print(_("Start at login is on ({where}).").format(where=where))
         _tell_tray(Command.RELOAD)  # the running tray's menu shows the change
     elif args.action == "off":
         try:
             autostart.turn(False)
         except OSError as error:
-            print(f"Start at login could not be turned off: {error}", file=sys.stderr)
+            print(_("Start at login could not be turned off: {error}").format(error=error),
+                  file=sys.stderr)
             return Exit.REFUSED
-        print("Start at login is off.")
+        print(_("Start at login is off."))
         _tell_tray(Command.RELOAD)
     else:
         command = entry.command()
         if entry.is_enabled():
-            print("Start at login is on: " + " ".join(command or []))
+            print(_("Start at login is on: {command}").format(command=" ".join(command or [])))
         else:
-            print("Start at login is off.")
+            print(_("Start at login is off."))
     return Exit.OK
 
 
@@ -87,8 +91,9 @@ def run_tray_command(args: argparse.Namespace) -> int:
     if reply is None and args.command == Command.NOW and _has_display():
         return _session_alone()  # no tray at all (its lock is free): never a second session
     if reply is None:
-        print(f"{APP_NAME} is not running, so there is nothing to {args.command}. "
-              "Start it with `pointbreak`.", file=sys.stderr)
+        # TRANSLATORS: {command} is the command as typed: snooze, skip, pause, resume, quit.
+        print(_("{app} is not running, so there is nothing to {command}. Start it with "
+                "`pointbreak`.").format(app=APP_NAME, command=args.command), file=sys.stderr)
         return Exit.REFUSED
     return _print_reply(reply)
 
@@ -102,7 +107,8 @@ def _session_alone() -> int:
     try:
         code = subprocess.run(children.command("routines", ["session"])).returncode
     except OSError as error:
-        print(f"The routine window cannot start: {error}", file=sys.stderr)
+        print(_("The routine window cannot start: {error}").format(error=error),
+              file=sys.stderr)
         return Exit.REFUSED
     return Exit.OK if code in (0, 3) else Exit.REFUSED  # completed, or stopped by the person
 
@@ -126,8 +132,9 @@ def _ask_tray(request: Request) -> Reply | None:
     try:
         return client.ask(folders().runtime, request)
     except protocol.TrayNotAnswering as error:
-        raise _NoAnswer(f"{APP_NAME} is running but did not answer: it may be busy, starting "
-                        f"or quitting; try again in a moment. ({error})") from None
+        raise _NoAnswer(_("{app} is running but did not answer: it may be busy, starting or "
+                          "quitting; try again in a moment. ({error})").format(
+                              app=APP_NAME, error=error)) from None
     except protocol.TrayNotRunning:
         return None
 
@@ -158,6 +165,7 @@ def read_profile() -> Profile:
     from tray.config.profile import load_profile
 
     profile = load_profile()
+    i18n.use(profile.settings.language.value)  # the setting wins over the environment
     for problem in profile.problems:
         print(problem, file=sys.stderr)
     return profile
@@ -184,16 +192,20 @@ def run_status(args: argparse.Namespace) -> int:
     records = store.records(today, today)
     state = engine.with_recorded(store.load_state() or State(), [count_day(today, records)])
     status = engine.status(state, now, profile.rules)
-    print(f"{APP_NAME} is not running: no breaks are offered until it starts (`pointbreak`).")
+    print(_("{app} is not running: no breaks are offered until it starts (`pointbreak`).")
+          .format(app=APP_NAME))
     print(today_line(status))
     print(prompts_line(records, profile.zone))
     sessions = [r for r in records if r.kind is Kind.SESSION]
     if sessions:
-        print(f"Sessions started by hand: {len(sessions)}")
-    if state.is_paused:
-        until = ("until resumed" if state.paused_until is None
-                 else f"until {day_and_clock(state.paused_until, now, profile.zone)}")
-        print(f"Paused {until}.")
+        print(_("Sessions started by hand: {n}").format(n=len(sessions)))
+    if state.is_paused and state.paused_until is None:
+        print(_("Paused until resumed."))
+    elif state.is_paused and state.paused_until is not None:
+        print(day_and_clock(state.paused_until, now, profile.zone,
+                            today=_("Paused until {time}."),
+                            this_week=_("Paused until {weekday} {time}."),
+                            later=_("Paused until {date} {time}.")))
     tell_notices(store)
     return Exit.OK
 
@@ -230,13 +242,18 @@ def run_settings(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     profile = read_profile()
     values = replace(profile.settings, routine=profile.routine.id)  # the routine in use
-    print(f"# {path}: every setting in use, with what may be given")
+    # TRANSLATORS: a comment line above the listing of the settings file (TOML).
+    print("# " + _("{path}: every setting in use, with what may be given").format(path=path))
     print("\n".join(schema.listing(values)))
-    print(f'\n# The routine "{profile.routine.id}": {values.rounds} rounds, '
-          f"{_minutes(profile.routine.length(values.rounds))}")
+    print("\n# " + ngettext('The routine "{name}": {n} round, {length}',
+                            'The routine "{name}": {n} rounds, {length}', values.rounds).format(
+        name=profile.routine.id, n=values.rounds,
+        length=_minutes(profile.routine.length(values.rounds))))
     return Exit.OK
 
 
 def _minutes(length: timedelta) -> str:
     seconds = int(length.total_seconds())
-    return f"{seconds // 60}:{seconds % 60:02d} min"
+    # TRANSLATORS: a length of minutes and seconds, 6:30 min.
+    return _("{minutes}:{seconds} min").format(minutes=seconds // 60,
+                                              seconds=f"{seconds % 60:02d}")

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from tray.base import words
-from tray.base.dates import clock
+from tray.base.dates import clock, weekday_name
 from tray.base.exits import Exit
+from tray.base.i18n import _, ngettext
 from tray.cli.commands import open_store, open_window, read_profile, tell_notices
 from tray.core.codec import FIRST_DAY, LAST_DAY
 from tray.core.model import Record
@@ -47,9 +48,11 @@ def _export(path: Path, records: list[Record], zone: tzinfo) -> int:
     try:
         export_to(path, records, zone)
     except OSError as error:
-        print(f"Cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        print(_("Cannot write {path}: {error}").format(path=path, error=error.strerror or error),
+              file=sys.stderr)
         return Exit.REFUSED
-    print(f"{len(records)} records written to {path}")
+    print(ngettext("{n} record written to {path}", "{n} records written to {path}",
+                   len(records)).format(n=len(records), path=path))
     return Exit.OK
 
 
@@ -70,21 +73,30 @@ def run_plan(args: argparse.Namespace) -> int:
 
     for number, planned in enumerate(plan.prompts, start=1):
         record = planned.record
-        line = f"{at(record.shown_at)}  prompt {number}: {outcome_text(record)}"
+        line = _("{time}  prompt {number}: {outcome}").format(
+            time=at(record.shown_at), number=number, outcome=outcome_text(record))
         if len(planned.shown) > 1:
-            line += " (shown again at " + ", ".join(at(t) for t in planned.shown[1:]) + ")"
+            # TRANSLATORS: {line} is the text before, "10:00  prompt 1: completed".
+            line = _("{line} (shown again at {times})").format(
+                line=line, times=_(", ").join(at(t) for t in planned.shown[1:]))
         if record.ended_at is not None and record.ended_at != record.shown_at:
-            line += f", ends {at(record.ended_at)}"
+            line = _("{line}, ends {time}").format(line=line, time=at(record.ended_at))
         print(line)
     hours = rules.hours
+    cap = rules.daily_cap
     reasons = {
-        EndReason.NOT_ACTIVE_DAY: f"No prompts: {day:%A} is not an active day.",
-        EndReason.COMPLETED_CAP: f"No more prompts: {rules.daily_cap} routines completed, the "
-                                 f"daily cap (the guidance is up to 5 a day).",
-        EndReason.PROMPT_CAP: f"No more prompts: the daily cap of {rules.daily_cap} prompts "
-                              "is reached.",
-        EndReason.END_OF_HOURS: "No more prompts: the next break would come after the end of "
-                                f"active hours ({format_offset(hours.end)}).",
+        EndReason.NOT_ACTIVE_DAY: _("No prompts: {weekday} is not an active day.").format(
+            weekday=weekday_name(day)),
+        EndReason.COMPLETED_CAP: ngettext(
+            "No more prompts: {n} routine completed, the daily cap (the guidance is up to 5 a "
+            "day).", "No more prompts: {n} routines completed, the daily cap (the guidance is "
+            "up to 5 a day).", cap).format(n=cap),
+        EndReason.PROMPT_CAP: ngettext(
+            "No more prompts: the daily cap of {n} prompt is reached.",
+            "No more prompts: the daily cap of {n} prompts is reached.", cap).format(n=cap),
+        EndReason.END_OF_HOURS: _(
+            "No more prompts: the next break would come after the end of active hours "
+            "({time}).").format(time=format_offset(hours.end)),
     }
     print(reasons[plan.end_reason])
     return Exit.OK

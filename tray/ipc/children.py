@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Protocol
 
+from tray.base.i18n import _
 from tray.ipc.reports import BadReport, Report, parse_report_line, report_json
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,8 @@ def open_report(report_fd: int | None, report_handle: int | None) -> IO[str] | N
     try:
         return os.fdopen(report_fd, "w", encoding="utf-8", buffering=1)
     except OSError as error:
-        print(f"cannot write reports to the parent ({error}); running alone", file=sys.stderr)
+        print(_("cannot write reports to the parent ({error}); running alone").format(
+            error=error), file=sys.stderr)
         return None
 
 

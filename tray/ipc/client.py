@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tray.base import guard
+from tray.base.i18n import _
 from tray.base.lockfile import is_held
 from tray.ipc.commands import Command, Reply, Request
 from tray.ipc.protocol import (
@@ -34,7 +35,8 @@ def _read_key(runtime: Path) -> bytes:
         raw = guard.read_file(key_path(runtime), limit=256)
         return bytes.fromhex(guard.text_of(raw or b"").strip())
     except (guard.Refused, ValueError) as error:
-        raise _unless_running(runtime, f"no usable key in {key_path(runtime)}") from error
+        raise _unless_running(runtime, _("no usable key in {path}").format(
+            path=key_path(runtime))) from error
 
 
 
@@ -51,18 +53,22 @@ def ask(runtime: Path, request: Request, timeout: float = 10.0) -> Reply:
         conn = _connect(where, timeout)
     except OSError as error:
         if is_running(runtime):
-            raise TrayNotAnswering(f"{APP} is running but its control channel {where} does "
-                                   f"not answer ({error.__class__.__name__})") from error
+            raise TrayNotAnswering(_("{app} is running but its control channel {where} does "
+                                     "not answer ({error})").format(
+                                         app=APP, where=where,
+                                         error=error.__class__.__name__)) from error
         raise TrayNotRunning(f"{where}: {error}") from error
     try:
         _bound_reads(conn, timeout)
         greeting = _receive_client(conn, 128, deadline)
         if not greeting.startswith(GREETING):
-            raise _unless_running(runtime, f"{where} is not a Pointbreak tray")
+            raise _unless_running(runtime, _("{where} is not a Pointbreak tray").format(
+                where=where))
         key = _read_key(runtime)
         conn.send_bytes(_mac(key, greeting[len(GREETING):]))
         if _receive_client(conn, 16, deadline) != b"ok":
-            raise _unless_running(runtime, f"the tray refused this key ({key_path(runtime)})")
+            raise _unless_running(runtime, _("the tray refused this key ({path})").format(
+                path=key_path(runtime)))
         conn.send_bytes(request.to_json())
         reply = guard.parse_json(_receive_client(conn, 1 << 20, deadline))
         try:
@@ -72,8 +78,9 @@ def ask(runtime: Path, request: Request, timeout: float = 10.0) -> Reply:
     except TrayNotRunning:
         raise
     except (OSError, EOFError, ValueError) as error:
-        raise TrayNotAnswering(f"{APP} did not answer in time or hung up ({where}: "
-                               f"{error.__class__.__name__})") from error
+        raise TrayNotAnswering(_("{app} did not answer in time or hung up ({where}: {error})")
+                               .format(app=APP, where=where,
+                                       error=error.__class__.__name__)) from error
     finally:
         conn.close()
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from tray.base import guard
+from tray.base.i18n import N_, _, ngettext
 from tray.core.choices import PAUSE_LIMITS, SNOOZE_LIMITS, Pause, Snooze
 
 
@@ -60,19 +61,22 @@ class BadArgument(ValueError):
 
 def _no_args(args: dict[str, Any]) -> NoArgs:
     if args:
-        raise BadRequest(f"takes no arguments, got {guard.shorten(', '.join(sorted(args)))}")
+        raise BadRequest(_("takes no arguments, got {names}").format(
+            names=guard.shorten(", ".join(sorted(args)))))
     return NO_ARGS
 
 
 def _minutes(args: dict[str, Any], low: int, high: int) -> int | None:
     if set(args) - {"minutes"}:
-        raise BadRequest(f"takes only minutes, got {guard.shorten(', '.join(sorted(args)))}")
+        # TRANSLATORS: "minutes" is the name of the request's field, as it is sent.
+        raise BadRequest(_("takes only minutes, got {names}").format(
+            names=guard.shorten(", ".join(sorted(args)))))
     minutes = args.get("minutes")
     if minutes is None:
         return None
     if not guard.is_whole(minutes, low, high):
-        raise BadRequest(f"minutes must be a whole number from {low} to {high}, "
-                         f"got {guard.shorten(repr(minutes))}")
+        raise BadRequest(_("minutes must be a whole number from {low} to {high}, got {value}")
+                         .format(low=low, high=high, value=guard.shorten(repr(minutes))))
     return minutes
 
 
@@ -83,7 +87,9 @@ def _snooze(args: dict[str, Any]) -> Snooze:
 def _pause(args: dict[str, Any]) -> Pause:
     if "until" in args:
         if set(args) != {"until"} or args["until"] != "tomorrow":
-            raise BadRequest(f'until must be "tomorrow", alone; got {guard.shorten(repr(args))}')
+            # TRANSLATORS: "until" and "tomorrow" are the request's field and value, as sent.
+            raise BadRequest(_('until must be "tomorrow", alone; got {value}').format(
+                value=guard.shorten(repr(args))))
         return Pause(until_tomorrow=True)
     return Pause(_minutes(args, *PAUSE_LIMITS))
 
@@ -113,7 +119,9 @@ def shown(text: str) -> str:
 def whole_number(text: str, low: int, high: int, what: str) -> int:
     """ASCII digits only: int() would also take "１０" or "٣"."""
     if not re.fullmatch(r"[0-9]{1,4}", text) or not low <= int(text) <= high:
-        raise BadArgument(f"{what} takes {low} to {high}, got {shown(text)}")
+        # TRANSLATORS: {what} is a command or an option as typed: snooze, --days.
+        raise BadArgument(_("{what} takes {low} to {high}, got {value}").format(
+            what=what, low=low, high=high, value=shown(text)))
     return int(text)
 
 
@@ -130,12 +138,16 @@ def _pause_text(text: str) -> Pause:
         return Pause(until_tomorrow=True)
     match = _DURATION.match(text.strip().lower())
     if match is None or not any(match.groups()):
-        raise BadArgument(
-            f"pause takes a duration such as 30m, 1h or 1h30m, or 'tomorrow'; got {shown(text)}")
+        # TRANSLATORS: pause is the command; 30m, 1h, 1h30m and 'tomorrow' are typed as
+        # they are written here, whatever the language.
+        raise BadArgument(_("pause takes a duration such as 30m, 1h or 1h30m, or 'tomorrow'; "
+                            "got {value}").format(value=shown(text)))
     minutes = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
     if not PAUSE_LIMITS[0] <= minutes <= PAUSE_LIMITS[1]:
-        raise BadArgument(f"a pause lasts 1 minute to {PAUSE_LIMITS[1] // 60} hours, "
-                          f"got {shown(text)}")
+        hours = PAUSE_LIMITS[1] // 60
+        raise BadArgument(ngettext("a pause lasts 1 minute to {hours} hour, got {value}",
+                                   "a pause lasts 1 minute to {hours} hours, got {value}",
+                                   hours).format(hours=hours, value=shown(text)))
     return Pause(minutes)
 
 
@@ -143,10 +155,15 @@ def _pause_text(text: str) -> Pause:
 class Argument(Generic[A]):
     """A command's one optional argument on the command line."""
 
-    name: str                   # as the usage names it
-    help: str
+    name: str                   # as the usage names it (N_-marked: _() where it is shown)
+    help: str                   # N_-marked; its {low} and {high} are `limits`
     parse: Callable[[str], A]   # raises BadArgument, naming what the command takes
     default: A                  # what the command line sends without it
+    limits: tuple[int, int] = (0, 0)
+
+    def help_text(self) -> str:
+        """The help, in the language shown."""
+        return _(self.help).format(low=self.limits[0], high=self.limits[1])
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -157,7 +174,7 @@ class Spec(Generic[A]):
     kind: type[A]                          # the typed arguments
     read: Callable[[dict[str, Any]], A]    # the wire's object to them; raises BadRequest
     write: Callable[[A], dict[str, Any]]   # and back
-    help: str | None = None                # None: not a command of the command line
+    help: str | None = None                # N_-marked; None: not a command of the command line
     needs_tray: bool = True                # False: the command line answers it without one
     argument: Argument[A] | None = None
 
@@ -166,20 +183,27 @@ _BARE = Spec(NoArgs, _no_args, _nothing)
 
 COMMANDS: dict[Command, Spec[Any]] = {
     Command.PING: _BARE,
-    Command.STATUS: Spec(NoArgs, _no_args, _nothing, "next break, today's count, pause or snooze",
-                         needs_tray=False),
+    Command.STATUS: Spec(NoArgs, _no_args, _nothing,
+                         N_("next break, today's count, pause or snooze"), needs_tray=False),
     Command.SHOW: _BARE,
-    Command.NOW: Spec(NoArgs, _no_args, _nothing, "start a session now"),
+    Command.NOW: Spec(NoArgs, _no_args, _nothing, N_("start a session now")),
     Command.SNOOZE: Spec(Snooze, _snooze, _snooze_json,
-                         "snooze the prompt, or move the next break",
-                         argument=Argument("minutes", f"{SNOOZE_LIMITS[0]}-{SNOOZE_LIMITS[1]} "
-                                           "(default 10)", _snooze_text, Snooze(10))),
-    Command.SKIP: Spec(NoArgs, _no_args, _nothing, "skip the prompt on screen, or the next break"),
-    Command.PAUSE: Spec(Pause, _pause, _pause_json, "pause prompts",
-                        argument=Argument("duration", "30m, 1h, 1h30m or tomorrow "
-                                          "(default: until resumed)", _pause_text, Pause())),
-    Command.RESUME: Spec(NoArgs, _no_args, _nothing, "end a pause"),
-    Command.QUIT: Spec(NoArgs, _no_args, _nothing, "quit the running tray"),
+                         N_("snooze the prompt, or move the next break"),
+                         # TRANSLATORS: the name of snooze's argument in its --help.
+                         argument=Argument(N_("minutes"), N_("{low}-{high} (default 10)"),
+                                           _snooze_text, Snooze(10), SNOOZE_LIMITS)),
+    Command.SKIP: Spec(NoArgs, _no_args, _nothing,
+                       N_("skip the prompt on screen, or the next break")),
+    Command.PAUSE: Spec(Pause, _pause, _pause_json, N_("pause prompts"),
+                        # TRANSLATORS: the name of pause's argument in its --help.
+                        argument=Argument(N_("duration"),
+                                          # TRANSLATORS: 30m, 1h, 1h30m and tomorrow are
+                                          # typed as they are written here.
+                                          N_("30m, 1h, 1h30m or tomorrow (default: until "
+                                             "resumed)"),
+                                          _pause_text, Pause())),
+    Command.RESUME: Spec(NoArgs, _no_args, _nothing, N_("end a pause")),
+    Command.QUIT: Spec(NoArgs, _no_args, _nothing, N_("quit the running tray")),
     Command.RELOAD: _BARE,
     Command.FORGET: _BARE,
 }
@@ -209,26 +233,32 @@ def parse_request(raw: bytes) -> Request:
     try:
         data = guard.parse_json(raw, max_depth=4)
     except guard.Refused as error:
-        raise BadRequest(f"not a usable JSON message: it {error}") from None
+        # TRANSLATORS: {reason} says what is wrong with the message, such as "is not valid
+        # JSON (...)": the message is what "it" stands for.
+        raise BadRequest(_("not a usable JSON message: it {reason}").format(
+            reason=error)) from None
     return request_from(data)
 
 
 def request_from(data: object) -> Request:
     """A request from its decoded JSON. Raises BadRequest naming what is wrong."""
     if not isinstance(data, dict):
-        raise BadRequest(f"a request is a JSON object, got {type(data).__name__}")
+        raise BadRequest(_("a request is a JSON object, got {kind}").format(
+            kind=type(data).__name__))
     if set(data) - {"command", "args"}:
         unknown = ", ".join(sorted(set(data) - {"command", "args"}))
-        raise BadRequest(f"unknown fields {guard.shorten(unknown)}")
+        raise BadRequest(_("unknown fields {names}").format(names=guard.shorten(unknown)))
     name = data.get("command")
     if not isinstance(name, str) or name not in set(Command):
         is_short = isinstance(name, str) and len(name) < 40
         shown_name = name if is_short else type(name).__name__
-        raise BadRequest(f"unknown command {shown_name!r}; known: {', '.join(sorted(Command))}")
+        raise BadRequest(_("unknown command {name}; known: {commands}").format(
+            name=repr(shown_name), commands=", ".join(sorted(Command))))
     command = Command(name)
     args = data.get("args", {})
     if not isinstance(args, dict):
-        raise BadRequest(f"args must be a JSON object, got {type(args).__name__}")
+        raise BadRequest(_("args must be a JSON object, got {kind}").format(
+            kind=type(args).__name__))
     try:
         return Request(command, COMMANDS[command].read(args))
     except BadRequest as error:
@@ -258,12 +288,14 @@ class Reply:
         """A reply from its decoded JSON, from a tray of this or another version (fields it
         does not know are left). Raises ValueError naming what is wrong."""
         if not isinstance(data, dict):
-            raise ValueError("the tray's reply was not an object")
+            raise ValueError(_("the tray's reply was not an object"))
         is_ok = data.get("ok")
         if not isinstance(is_ok, bool):
-            raise ValueError(f"the tray's reply has no ok true or false, got "
-                             f"{guard.shorten(repr(is_ok))}")
+            # TRANSLATORS: "ok" is the name of the reply's field, true and false its values.
+            raise ValueError(_("the tray's reply has no ok true or false, got {value}").format(
+                value=guard.shorten(repr(is_ok))))
         text = data.get("message") if is_ok else data.get("error") or data.get("message")
         if text is not None and not isinstance(text, str):
-            raise ValueError(f"the tray's reply's text is not a string: {type(text).__name__}")
-        return cls(is_ok, text or ("" if is_ok else "The tray refused."))
+            raise ValueError(_("the tray's reply's text is not a string: {kind}").format(
+                kind=type(text).__name__))
+        return cls(is_ok, text or ("" if is_ok else _("The tray refused.")))

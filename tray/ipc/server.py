@@ -17,6 +17,7 @@ from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
 
+from tray.base.i18n import _
 from tray.ipc.client import _answers
 from tray.ipc.commands import BadRequest, Reply, Request, parse_request
 from tray.ipc.protocol import (
@@ -141,7 +142,7 @@ class ControlServer:
                 now = time.monotonic()
                 timeout = (max(0.0, min(p.deadline for p in waiting.values()) - now)
                            if waiting else None)
-                for key, _ in selector.select(timeout):
+                for key, _events in selector.select(timeout):
                     if key.fileobj is self._listener:
                         self._accept_all(selector, waiting)
                     elif key.fileobj is not self._wake_r:
@@ -177,7 +178,7 @@ class ControlServer:
         assert self._listener is not None
         while True:
             try:
-                sock, _ = self._listener.accept()
+                sock, _address = self._listener.accept()
             except BlockingIOError:
                 return
             except OSError as error:  # out of file descriptors: make room, oldest first
@@ -272,7 +273,9 @@ class ControlServer:
             return self._handle(request)
         except Exception as error:  # the thread's edge: log and answer
             log.exception("control channel: %s failed", request.command)
-            return Reply.refused(f"{request.command} failed: {error}")
+            # TRANSLATORS: {command} is the command's name (snooze, pause, ...).
+            return Reply.refused(_("{command} failed: {error}").format(
+                command=request.command, error=error))
 
     # --- Windows: a named pipe, a thread per connection ------------------------------------
 

@@ -29,6 +29,7 @@ from tinydb.table import Document
 
 from tray.base import guard
 from tray.base.atomic import write_atomically
+from tray.base.i18n import _
 from tray.base.lockfile import FileLock, LockTimeout
 from tray.core.codec import record_from_dict, record_to_dict, state_from_dict, state_to_dict
 from tray.core.model import DayCount, Kind, Outcome, Record, State
@@ -61,12 +62,15 @@ class AtomicJSONStorage(Storage):
             if raw is None:
                 return None
             if not raw.strip():
-                raise Unreadable("the file is empty")
+                raise Unreadable(_("the file is empty"))
             data = guard.parse_json(raw)
         except guard.Refused as error:
-            raise Unreadable(f"it {error}") from None
+            # TRANSLATORS: "it" is the history file; {reason} says what is wrong with it, such
+            # as "is not valid JSON (...)" or "is a folder, not a file".
+            raise Unreadable(_("it {reason}").format(reason=error)) from None
         if not isinstance(data, dict):
-            raise Unreadable(f"it holds a JSON {type(data).__name__}, not an object")
+            raise Unreadable(_("it holds a JSON {kind}, not an object").format(
+                kind=type(data).__name__))
         return data
 
     def write(self, data: dict[str, Any]) -> None:
@@ -99,8 +103,9 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            self._tell(f"The data folder {self.path.parent} cannot be created "
-                       f"({error.strerror}); today's history is kept in memory only.")
+            self._tell(_("The data folder {folder} cannot be created ({error}); today's "
+                         "history is kept in memory only.").format(folder=self.path.parent,
+                                                                    error=error.strerror))
         try:
             stamp = self._stat()
             data = self._middleware.storage.read()
@@ -108,7 +113,8 @@ class Store:
                 _check(data)
         except Exception as error:  # whatever a load meets, the file is kept and we go on
             reason = str(error) if isinstance(error, Unreadable) else (
-                f"reading it failed: {error.__class__.__name__}: {guard.shorten(str(error))}")
+                _("reading it failed: {error}").format(
+                    error=f"{error.__class__.__name__}: {guard.shorten(str(error))}"))
             self._move_aside(reason)
             data = None
             stamp = None
@@ -128,12 +134,14 @@ class Store:
             os.replace(self.path, target)
         except OSError as error:
             self.is_writable = False
-            self._tell(f"The history file {self.path} cannot be read ({reason}) and cannot be "
-                       f"moved aside ({error.strerror}). It is left untouched; Pointbreak runs "
-                       "without saving until it is moved or fixed.")
+            self._tell(_("The history file {path} cannot be read ({reason}) and cannot be "
+                         "moved aside ({error}). It is left untouched; Pointbreak runs without "
+                         "saving until it is moved or fixed.").format(
+                             path=self.path, reason=reason, error=error.strerror))
             return
-        self._tell(f"The history file {self.path} could not be read ({reason}). It was kept as "
-                   f"{target.name} and Pointbreak started a fresh history.")
+        self._tell(_("The history file {path} could not be read ({reason}). It was kept as "
+                     "{name} and Pointbreak started a fresh history.").format(
+                         path=self.path, reason=reason, name=target.name))
 
     def _tell(self, message: str) -> None:
         if message not in self.notices:  # a damaged record is met at every read of its month
@@ -163,8 +171,10 @@ class Store:
                 try:
                     record = record_from_dict(dict(doc))
                 except (KeyError, TypeError, ValueError) as error:
-                    self._tell(f"A history record in {self.path} ({name} #{doc.doc_id}) is "
-                               f"damaged and was left out: {_reason(error)}")
+                    self._tell(_("A history record in {path} ({table} #{number}) is damaged "
+                                 "and was left out: {reason}").format(
+                                     path=self.path, table=name, number=doc.doc_id,
+                                     reason=_reason(error)))
                     continue
                 if first <= record.day <= last:
                     found.append(record)
@@ -244,14 +254,16 @@ class Store:
         without the lock nothing is applied (the change raises before it is made).
         """
         if not self.is_writable:
-            raise StoreWriteError(f"{self.path} is left untouched because it could not be read")
+            raise StoreWriteError(_("{path} is left untouched because it could not be read")
+                                  .format(path=self.path))
         problem: str | None = None
         try:
             self._lock.acquire()
         except LockTimeout:
-            problem = f"{self.path} is locked by another process"
+            problem = _("{path} is locked by another process").format(path=self.path)
         except OSError as error:
-            problem = f"{self.path} cannot be saved: {error.strerror or error}"
+            problem = _("{path} cannot be saved: {error}").format(
+                path=self.path, error=error.strerror or error)
         if strict and problem is not None:
             raise StoreWriteError(problem)
         try:
@@ -264,8 +276,8 @@ class Store:
             try:
                 self._middleware.flush()  # type: ignore[no-untyped-call]
             except OSError as error:
-                raise StoreWriteError(f"{self.path} cannot be saved: "
-                                      f"{error.strerror or error}") from error
+                raise StoreWriteError(_("{path} cannot be saved: {error}").format(
+                    path=self.path, error=error.strerror or error)) from error
             self._stamp = self._stat()
         finally:
             if problem is None:
@@ -312,26 +324,29 @@ def _check(data: dict[str, Any]) -> None:
     """Raise Unreadable unless `data` has the shape this version writes."""
     for name, table in data.items():
         if not isinstance(table, dict):
-            raise Unreadable(f'table "{guard.shorten(name)}" is not an object')
+            raise Unreadable(_('table "{name}" is not an object').format(
+                name=guard.shorten(name)))
         for doc_id, doc in table.items():
             if not _is_doc_id(doc_id) or not isinstance(doc, dict):
-                raise Unreadable(f'table "{guard.shorten(name)}" has a malformed entry '
-                                 f"{guard.shorten(repr(doc_id))}")
+                raise Unreadable(_('table "{name}" has a malformed entry {entry}').format(
+                    name=guard.shorten(name), entry=guard.shorten(repr(doc_id))))
     meta = data.get("meta", {}).get("1")
     if not isinstance(meta, dict):
-        raise Unreadable("it has no schema version (not a Pointbreak history file?)")
+        raise Unreadable(_("it has no schema version (not a Pointbreak history file?)"))
     schema = meta.get("schema")
     if isinstance(schema, bool) or not isinstance(schema, int):
-        raise Unreadable(f"its schema version is {guard.shorten(repr(schema))}, not a number")
+        raise Unreadable(_("its schema version is {value}, not a number").format(
+            value=guard.shorten(repr(schema))))
     if schema > SCHEMA:
-        raise Unreadable(f"it was written by a newer Pointbreak (schema {schema}; this version "
-                         f"reads {SCHEMA})")
+        raise Unreadable(_("it was written by a newer Pointbreak (schema {schema}; this "
+                           "version reads {ours})").format(schema=schema, ours=SCHEMA))
     state = data.get("state", {}).get(str(_STATE_ID))
     if state is not None:
         try:
             state_from_dict(state)
         except (KeyError, TypeError, ValueError) as error:
-            raise Unreadable(f"its saved state is damaged ({_reason(error)})") from error
+            raise Unreadable(_("its saved state is damaged ({reason})").format(
+                reason=_reason(error))) from error
 
 
 def _is_doc_id(text: str) -> bool:
@@ -340,5 +355,5 @@ def _is_doc_id(text: str) -> bool:
 
 def _reason(error: Exception) -> str:
     if isinstance(error, KeyError):
-        return f"{error} is missing"
+        return _("{field} is missing").format(field=error)
     return guard.shorten(str(error), 120)
