@@ -44,8 +44,11 @@ class Profile:
 @pytest.fixture
 def profile() -> Iterator[Profile]:
     home = Path(tempfile.mkdtemp(prefix="pb-", dir="/tmp"))
+    # English unless a test asks for another language: the developer's own LANGUAGE or LANG
+    # would otherwise reach every tray and command the tests start.
+    language = ("LANGUAGE", "LANG", "LC_MESSAGES")
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("XDG_", "DISPLAY", "WAYLAND_", "DBUS_"))}
+           if not k.startswith(("XDG_", "DISPLAY", "WAYLAND_", "DBUS_")) and k not in language}
     runtime = home / "run"
     runtime.mkdir(mode=0o700)
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
@@ -53,7 +56,9 @@ def profile() -> Iterator[Profile]:
                XDG_STATE_HOME=str(home / ".local" / "state"),
                XDG_CACHE_HOME=str(home / ".cache"), XDG_RUNTIME_DIR=str(runtime),
                TZ="Europe/Berlin", LC_ALL="C.UTF-8")
-    saved = {k: os.environ.get(k) for k in env}
+    saved = {k: os.environ.get(k) for k in (*env, *language)}
+    for key in language:
+        os.environ.pop(key, None)
     os.environ.update(env)  # in-process code under test sees the same profile
     try:
         yield Profile(home, env)

@@ -4,11 +4,11 @@ ranges and messages. Checked in the pseudo-language, which wraps every translate
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import unwrapped_words
 
 from tray.base import i18n
 from tray.config import schema
@@ -17,13 +17,6 @@ from tray.config import settings_edit as edit
 from tray.config.schema import KEYS, Settings
 
 OPEN, CLOSE = "\u27e6", "\u27e7"
-
-
-def outside_brackets(text: str) -> list[str]:
-    """The words of `text` left when every ⟦…⟧ is taken out, innermost first."""
-    while (inner := re.sub(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}", "", text)) != text:
-        text = inner
-    return re.findall(r"[^\W\d_]+", text)
 
 
 @pytest.fixture
@@ -38,7 +31,7 @@ def test_the_commented_file_is_in_the_language_auto_shows(monkeypatch, pseudo) -
     text = settings_file.default_text()
     assert tomllib.loads(text) == tomllib.loads(schema.commented_file(Settings()))
     comments = " ".join(line[2:] for line in text.splitlines() if line.startswith("# "))
-    assert OPEN in comments and outside_brackets(comments) == []
+    assert OPEN in comments and unwrapped_words(comments) == []
     for key in KEYS:  # the keys and their values stay the file's own
         assert f"\n{key.name} = {schema.toml_value(key.file_value(Settings()))}\n" in text
     monkeypatch.setenv("LANGUAGE", "en")
@@ -59,7 +52,7 @@ def test_a_problem_is_said_in_the_language_shown_when_it_is_read(tmp_path: Path)
         for problem in problems:
             said = str(problem)
             assert OPEN in said and str(path) in said
-            assert outside_brackets(said.replace(str(path), "")) == [], said
+            assert unwrapped_words(said.replace(str(path), "")) == [], said
         # the parts too are said when read, not when the file was: the value, the range
         said = " ".join(str(p) for p in problems)
         assert f"{OPEN}a table{CLOSE}" in said and f'{OPEN}"light" or "dark"{CLOSE}' in said
@@ -91,7 +84,7 @@ def test_the_profile_shows_the_language_its_file_names(profile) -> None:
 def test_the_forms_messages_are_translated(pseudo, field, typed) -> None:
     values = {**edit.DEFAULTS, field: typed}
     problems = edit.check(values)
-    assert problems[field].startswith(OPEN) and outside_brackets(problems[field]) == []
+    assert problems[field].startswith(OPEN) and unwrapped_words(problems[field]) == []
 
 
 def test_the_forms_words_of_each_key_are_translated(pseudo) -> None:
@@ -99,5 +92,5 @@ def test_the_forms_words_of_each_key_are_translated(pseudo) -> None:
         for text in (key.label_text[0], key.help_text, key.described, key.comment_text,
                      *getattr(key.kind, "labels", [])):
             names = ("English", "Deutsch", "Español")  # languages by their own names
-            assert outside_brackets(text) == [] or text in names, (key.name, text)
+            assert unwrapped_words(text) == [] or text in names, (key.name, text)
     assert schema.listing(Settings())[1].startswith("interval_minutes = 90  # " + OPEN)

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import tkinter as tk
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from desktop import wait_for
-from helpers import BERLIN, sample_year
+from helpers import BERLIN, sample_year, unwrapped_words
 
 from tray.base import i18n
 from tray.config.paths import folders
@@ -40,29 +39,12 @@ pytestmark = pytest.mark.e2e
 # Words that stay as they are in every language, so the pseudo-language leaves them unwrapped.
 NAMES = ("Pointbreak",  # the program's name (the control window's title, About's heading)
          "English", "Deutsch", "Español")  # each language offered by its own name
-TK_OWN = ("Yes", "No", "Cancel", "OK")  # Tk's buttons in its boxes: Tk translates them itself
-# The seam reads an entry's "text" option, which Tk takes as short for -textvariable: the name
-# of the variable (PY_VAR12), never shown.
-VARIABLE_NAME = re.compile(r"^PY_VAR\d+$")
 BOX = ".__tk__messagebox"
 LANGUAGES = ("en", "de", "es", i18n.PSEUDO)
 
 
-def unwrapped_words(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
-    """The words of `text` outside ⟦…⟧ (removed innermost first, again and again) that are not
-    among `allowed`."""
-    while True:
-        inner = re.sub("\u27e6[^\u27e6\u27e7]*\u27e7", "", text)
-        if inner == text:
-            break
-        text = inner
-    for name in sorted(allowed, key=len, reverse=True):
-        text = text.replace(name, " ")
-    return re.findall(r"[^\W\d_]+", text)
-
-
 def untranslated(texts: list[str], allowed: tuple[str, ...] = NAMES) -> dict[str, list[str]]:
-    return {text: words for text in texts if not VARIABLE_NAME.match(text)
+    return {text: words for text in texts
             if (words := unwrapped_words(text, allowed))}
 
 
@@ -327,7 +309,7 @@ def test_the_settings_questions_are_translated(on_display, profile, monkeypatch)
         assert len(boxes) == 2, boxes
         texts = [text for box in boxes for text in box] + shown_texts(root)
         assert window.errors[("breaks", "daily_cap")].get() in texts  # said beside the field
-        assert untranslated(texts, NAMES + TK_OWN) == {}
+        assert untranslated(texts, NAMES) == {}
     finally:
         root.destroy()
 
@@ -354,7 +336,7 @@ def test_the_history_questions_and_answers_are_translated(on_display, profile, m
         window.first.set("2026-13-01")
         window.show_chosen()
         texts.append(window.range_error.get())
-        assert untranslated(texts, NAMES + TK_OWN) == {}
+        assert untranslated(texts, NAMES) == {}
     finally:
         root.destroy()
 

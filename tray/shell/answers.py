@@ -117,7 +117,7 @@ class Answers:
         records = app.store.records(today, today)
         lines = status_lines(engine.status(app.runner.state, now, rules), records, now,
                              rules.zone)
-        troubles = [_("Problem: {trouble}").format(trouble=t) for t in app.troubles.listed()]
+        troubles = [_("Problem: {problem}").format(problem=t) for t in app.troubles.listed()]
         return "\n".join([*lines, *troubles])
 
     def forget(self) -> int:
