@@ -110,8 +110,15 @@ def speaker(profile, desktop):
         yield server
 
 
-def said(log: Path) -> list[dict]:
+def spoken(log: Path) -> list[dict]:
+    """What the voice did, as the speech log has it: each text with its command line."""
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def said(log: Path) -> list[dict]:
+    """What the voice said (or that it stopped), without the command lines."""
+    return [{key: value for key, value in entry.items() if key != "command"}
+            for entry in spoken(log)]
 
 
 def test_each_chime_is_heard_at_its_own_pitch(desktop, profile, speaker) -> None:
