@@ -16,7 +16,8 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from tray.base import testhooks
+from tray.base import i18n, testhooks
+from tray.base.i18n import _
 from tray.ipc.children import open_report
 from tray.ipc.reports import Ended, parse_report_line
 
@@ -47,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     from tray.config.profile import load_profile
 
     profile = load_profile()
-    for problem in profile.problems:
+    # The language the tray shows: the window reads the same settings (language = "auto"
+    # follows the system, as the tray's does). The routine's own texts come in it too.
+    language = i18n.use(profile.settings.language.value)
+    routine = profile.routine.in_language(language)
+    for problem in [*profile.problems, *routine.problems]:
         print(problem, file=sys.stderr)
     today = args.today
     if today is None:
@@ -55,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(rounds=profile.settings.rounds, theme=profile.settings.theme.value,
                       font_scale=profile.settings.font_scale,
                       is_sound_on=profile.settings.sound, volume=profile.settings.volume,
-                      is_voice_on=_is_voice_on(profile.settings.voice),
+                      is_voice_on=_is_voice_on(profile.settings.voice), language=language,
                       can_snooze=not args.no_snooze,
                       card_timeout_seconds=args.timeout_seconds, completed_today=today,
                       daily_cap=args.cap or profile.settings.daily_cap,
@@ -64,16 +69,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         root = tk.Tk(className="Pointbreak")
     except tk.TclError as error:
-        print(f"Pointbreak cannot open a window: {error}", file=sys.stderr)
+        print(_("Pointbreak cannot open a window: {error}").format(error=error), file=sys.stderr)
         return 1
+    _tk_language(root, language)
     started = datetime.now(UTC)
     capture = _Capture() if is_alone else None
-    window = RoutineWindow(root, profile.routine, options, report or capture, time.monotonic)
+    window = RoutineWindow(root, routine, options, report or capture, time.monotonic)
+    testhooks.record_texts(root, "routine")
     root.mainloop()
     window.guide.close()  # the voice stops; what the sounds left behind is cleared
     if capture is not None and capture.outcome is not None:
         _record_alone(profile, started, capture)
     return window.exit_code
+
+
+def _tk_language(root: object, language: str) -> None:
+    """Tk's own words (its dialogs, a text field's menu) in the language shown too."""
+    import tkinter as tk
+
+    try:
+        root.tk.call("::msgcat::mclocale", language)  # type: ignore[attr-defined]
+    except tk.TclError as error:  # a Tk without msgcat: its few words stay English
+        print(f"Pointbreak: Tk's msgcat cannot be set to {language} ({error})", file=sys.stderr)
 
 
 def _is_voice_on(voice: object) -> bool:
@@ -86,8 +103,9 @@ def _is_voice_on(voice: object) -> bool:
 
     found = screen_reader()
     if found:
-        print(f"Pointbreak: {found} runs, so the voice speaks the routine (voice = \"auto\")",
-              file=sys.stderr)
+        # TRANSLATORS: {reader} names the screen reader ("Orca"); voice = "auto" is a setting.
+        print(_('Pointbreak: {reader} runs, so the voice speaks the routine (voice = "auto")')
+              .format(reader=found), file=sys.stderr)
     return found is not None
 
 
@@ -134,7 +152,8 @@ def _record_alone(profile: object, started: datetime, capture: _Capture) -> None
     try:
         store.save(replace(state, seq=seq), [record])
     except StoreWriteError as error:
-        print(f"The session could not be recorded: {error}", file=sys.stderr)
+        print(_("The session could not be recorded: {error}").format(error=error),
+              file=sys.stderr)
 
 
 def _declare_dpi_awareness() -> None:

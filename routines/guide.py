@@ -2,7 +2,8 @@
 
 The window tells the guide what happens (a cue, a pause, a resume, the card, the end); the
 guide plays the chime (tray.adapters.sound) and says the short spoken form
-(tray.adapters.speech). Neither ever blocks: the countdown never waits for a sound or a word.
+(tray.adapters.speech), in the language shown (the voice is told which: Options.language).
+Neither ever blocks: the countdown never waits for a sound or a word.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from routines.routine import chime_sources
 from routines.session import Cue, Session
 from tray.adapters.sound import Chimes
 from tray.adapters.speech import Voice
+from tray.base.i18n import _, ngettext
+from tray.core.choices import MINUTE
+from tray.core.model import DEFAULT_SNOOZE
 
 
 class Guide:
@@ -24,8 +28,14 @@ class Guide:
         self.voice = Voice(options.language) if options.is_voice_on else None
 
     def card(self) -> None:
-        self._say("Time for a back break. Enter starts it. Escape " +
-                  ("snoozes it for 10 minutes." if self.options.can_snooze else "skips it."))
+        if not self.options.can_snooze:
+            self._say(_("Time for a back break. Enter starts it. Escape skips it."))
+            return
+        minutes = DEFAULT_SNOOZE // MINUTE
+        # TRANSLATORS: spoken when the prompt card opens; Enter and Escape are the keys.
+        self._say(ngettext("Time for a back break. Enter starts it. Escape snoozes it for {n} "
+                           "minute.", "Time for a back break. Enter starts it. Escape snoozes "
+                           "it for {n} minutes.", minutes).format(n=minutes))
 
     def cue(self, cue: Cue, session: Session | None) -> None:
         if self.chimes is not None:
@@ -47,7 +57,8 @@ class Guide:
             self._say_step(session)
 
     def end(self, count: int) -> None:
-        self._say(f"The routine is over. Today: {count} of {self.options.daily_cap}.")
+        self._say(_("The routine is over. Today: {done} of {cap}.").format(
+            done=count, cap=self.options.daily_cap))
 
     def close(self) -> None:
         """The window has gone: the voice stops; a chime still playing plays to its end."""

@@ -11,43 +11,45 @@ button), Left/Right go back and on, Escape snoozes 10 minutes on the card (skips
 no longer offered) and stops a routine, Return presses the focused button, Tab moves the focus.
 If the window takes the keyboard focus, keys are ignored for its first 2 seconds: a person
 typing elsewhere must not answer a card by accident.
+
+Every text is in the language shown (tray.base.i18n): the window's own through the catalogs,
+the routine's from its file in that language (routines/routine.py). The looks are
+routines/looks.py.
 """
 
 from __future__ import annotations
 
-import base64
 import tkinter as tk
 from collections.abc import Callable
-from tkinter import font as tkfont
 from tkinter import ttk
-from typing import Any
 
 from routines.guide import Guide
+from routines.looks import Looks
 from routines.options import (
     APP_NAME,
-    ART_SIZE,
     END_CARD_CLOSES_SECONDS,
     EXIT_CODES,
     Options,
+    card_title,
+    end_title,
     heading,
     step_title,
-    window_title,
 )
 from routines.routine import Routine
 from routines.session import Cue, Session, View
+from tray.base.i18n import _, ngettext, pgettext
+from tray.base.words import duration
 from tray.core.choices import MINUTE, SNOOZE_MINUTES, Snooze
 from tray.core.model import DEFAULT_SNOOZE, Outcome
 from tray.ipc.children import ReportStream, send_report
 from tray.ipc.reports import Countdown, Cued, Ended, Started
-from tray.ui.look import THEMES
 
 
-class RoutineWindow:
+class RoutineWindow(Looks):
     def __init__(self, root: tk.Tk, routine: Routine, options: Options,
                  report: ReportStream | None, clock: Callable[[], float]) -> None:
-        self.root = root
+        super().__init__(root, options)
         self.routine = routine
-        self.options = options
         self.report = report
         self.clock = clock
         self.exit_code = 1
@@ -58,10 +60,7 @@ class RoutineWindow:
         self._keys_from = 0.0
         self._timer: str | None = None
         self._card_timer: str | None = None
-        self._images: dict[str, tk.PhotoImage] = {}
-        self.colours = THEMES.get(options.theme, THEMES["light"])
         self.guide = Guide(root, options)
-        self._style()
         root.title(APP_NAME)
         root.configure(background=self.colours["bg"])
         root.attributes("-topmost", True)
@@ -71,7 +70,6 @@ class RoutineWindow:
         root.bind("<Right>", lambda _e: self._key(self._next))
         root.bind("<Escape>", lambda _e: self._key(self._escape))
         root.bind("<FocusIn>", self._focused)
-        self.frame = ttk.Frame(root, padding=self._px(18), style="Pb.TFrame")
         self.frame.pack(fill="both", expand=True)
         if options.start_in_routine:
             self._start_routine()
@@ -80,112 +78,29 @@ class RoutineWindow:
         self._place()
         self._is_placed = True
 
-    # --- looks -----------------------------------------------------------------------------
-
-    def _px(self, points: float) -> int:
-        return round(points * self.options.font_scale * self._dpi())
-
-    def _dpi(self) -> float:
-        return max(1.0, self.root.winfo_fpixels("1i") / 96.0)
-
-    def _style(self) -> None:
-        c, scale = self.colours, self.options.font_scale
-        base = tkfont.nametofont("TkDefaultFont")
-        size = max(9, round(abs(base.cget("size")) * scale))
-        self.fonts = {
-            "body": tkfont.Font(family=base.cget("family"), size=size),
-            "title": tkfont.Font(family=base.cget("family"), size=round(size * 1.5),
-                                 weight="bold"),
-            "count": tkfont.Font(family=base.cget("family"), size=round(size * 3.2),
-                                 weight="bold"),
-            "small": tkfont.Font(family=base.cget("family"), size=max(8, round(size * 0.9))),
-        }
-        style = ttk.Style(self.root)
-        style.theme_use("clam")
-        style.configure("Pb.TFrame", background=c["bg"])
-        style.configure("Pb.TLabel", background=c["bg"], foreground=c["fg"],
-                        font=self.fonts["body"])
-        style.configure("Muted.Pb.TLabel", foreground=c["muted"], font=self.fonts["small"])
-        style.configure("Title.Pb.TLabel", font=self.fonts["title"])
-        style.configure("Count.Pb.TLabel", font=self.fonts["count"], foreground=c["accent"])
-        style.configure("Pb.TButton", font=self.fonts["body"], padding=self._px(6),
-                        focuscolor=c["focus"], focusthickness=3, background=c["trough"],
-                        foreground=c["fg"])
-        style.map("Pb.TButton", background=[("active", c["bg"])])
-        style.configure("Main.Pb.TButton", background=c["accent"], foreground=c["accent_fg"])
-        style.map("Main.Pb.TButton", background=[("active", c["focus"])])
-        style.configure("Pb.TMenubutton", font=self.fonts["body"], padding=self._px(6),
-                        background=c["trough"], foreground=c["fg"], arrowcolor=c["fg"])
-        style.configure("Pb.Horizontal.TProgressbar", background=c["accent"],
-                        troughcolor=c["trough"], bordercolor=c["trough"])
-
-    def _place(self) -> None:
-        """Centred on the screen the pointer is on (Tk sees one screen)."""
-        root = self.root
-        root.update_idletasks()
-        width, height = root.winfo_reqwidth(), root.winfo_reqheight()
-        x = (root.winfo_screenwidth() - width) // 2
-        y = (root.winfo_screenheight() - height) // 3
-        root.geometry(f"+{max(0, x)}+{max(0, y)}")
-
-    def _clear(self) -> None:
-        for child in self.frame.winfo_children():
-            child.destroy()
-
-    def _label(self, text: str = "", style: str = "Pb.TLabel", **options: Any) -> ttk.Label:
-        wrap = self._px(430)
-        label = ttk.Label(self.frame, text=text, style=style, wraplength=wrap, **options)
-        label.pack(anchor="w", fill="x")
-        return label
-
-    def _button(self, parent: tk.Widget, text: str, action: Callable[[], None],
-                main: bool = False) -> ttk.Button:
-        button = ttk.Button(parent, text=text, command=lambda: self._key(action),
-                            style="Main.Pb.TButton" if main else "Pb.TButton")
-        def on_return(_event: object) -> str:
-            self._key(action)
-            return "break"
-
-        def on_space(_event: object) -> str:
-            self._key(self._toggle)  # Space is the window's pause key, never this button's
-            return "break"
-
-        button.bind("<Return>", on_return)
-        button.bind("<space>", on_space)
-        return button
-
-    def _art(self, kind: str) -> tk.PhotoImage:
-        size = self._px(ART_SIZE)
-        key = f"{kind}-{size}"
-        if key not in self._images:
-            from routines import art
-
-            data = base64.b64encode(art.png(kind, size, self.options.theme))
-            self._images[key] = tk.PhotoImage(data=data)
-        return self._images[key]
-
     # --- the card --------------------------------------------------------------------------
 
     def _show_card(self) -> None:
         self._clear()
-        self.root.title(window_title("Time for a back break"))
+        self.root.title(card_title())
         minutes = round(self.routine.length(self.options.rounds).total_seconds() / 60)
-        self._label("Time for a back break", "Title.Pb.TLabel")
-        self._label(f"{self.routine.title} · about {minutes} minutes")
+        self._label(_("Time for a back break"), "Title.Pb.TLabel")
+        # TRANSLATORS: under the card's title: the routine's title and how long it takes.
+        self._label(ngettext("{title} · about {n} minute", "{title} · about {n} minutes",
+                             minutes).format(title=self.routine.title, n=minutes))
         self._label(self.routine.description, "Muted.Pb.TLabel").pack_configure(pady=(2, 12))
         row = ttk.Frame(self.frame, style="Pb.TFrame")
         row.pack(fill="x")
-        start = self._button(row, "Start", self._start_routine, main=True)
+        start = self._button(row, _("Start"), self._start_routine, main=True)
         start.pack(side="left")
         if self.options.can_snooze:
-            snooze = ttk.Menubutton(row, text="Snooze", style="Pb.TMenubutton")
+            snooze = ttk.Menubutton(row, text=_("Snooze"), style="Pb.TMenubutton")
             menu = tk.Menu(snooze, tearoff=False, font=self.fonts["body"])
             for minutes_ in SNOOZE_MINUTES:
-                menu.add_command(label=f"{minutes_} minutes",
-                                 command=self._snoozer(minutes_))
+                menu.add_command(label=duration(minutes_), command=self._snoozer(minutes_))
             snooze["menu"] = menu
             snooze.pack(side="left", padx=self._px(6))
-        self._button(row, "Skip", lambda: self._finish(Ended(Outcome.SKIPPED))).pack(
+        self._button(row, _("Skip"), lambda: self._finish(Ended(Outcome.SKIPPED))).pack(
             side="left")
         self._label(self.routine.safety, "Muted.Pb.TLabel").pack_configure(pady=(12, 0))
         start.focus_set()
@@ -235,11 +150,11 @@ class RoutineWindow:
         self.w_total_bar.pack(fill="x")
         row = ttk.Frame(self.frame, style="Pb.TFrame")
         row.pack(fill="x", pady=(self._px(10), 0))
-        self._button(row, "◀ Back", self._back).pack(side="left")
-        self.w_pause = self._button(row, "Pause", self._toggle, main=True)
+        self._button(row, _("◀ Back"), self._back).pack(side="left")
+        self.w_pause = self._button(row, pgettext("routine", "Pause"), self._toggle, main=True)
         self.w_pause.pack(side="left", padx=self._px(6))
-        self._button(row, "Next ▶", self._next).pack(side="left")
-        self._button(row, "Stop", self._stop).pack(side="right")
+        self._button(row, _("Next ▶"), self._next).pack(side="left")
+        self._button(row, _("Stop"), self._stop).pack(side="right")
         self.w_pause.focus_set()
         self._shown: tuple[object, ...] = ()
 
@@ -263,16 +178,26 @@ class RoutineWindow:
         elif not view.is_cue_shown:
             self.w_cue.configure(text="")
         minutes, seconds = divmod(view.remaining, 60)
-        self.w_count.configure(text=f"{minutes}:{seconds:02d}" + ("  paused" if view.is_paused
-                                                                   else ""))
+        count = f"{minutes}:{seconds:02d}"
+        # TRANSLATORS: the countdown while the routine is paused; {countdown} is "0:45".
+        self.w_count.configure(text=_("{countdown}  paused").format(countdown=count)
+                               if view.is_paused else count)
         self.w_step_bar.configure(value=round(view.step_fraction * 1000))
         self.w_total_bar.configure(value=round(view.total_fraction * 1000))
-        left = round((1 - view.total_fraction) * self.session.total / 60)
-        self.w_total.configure(text=f"Step {view.number} of {view.count} · about {left} min left"
-                               if left else f"Step {view.number} of {view.count}")
-        self.w_pause.configure(text="Resume" if view.is_paused else "Pause")
+        self.w_total.configure(text=self._total_line(view))
+        self.w_pause.configure(text=pgettext("routine", "Resume") if view.is_paused
+                               else pgettext("routine", "Pause"))
         self._shown = shown
         self._report_tick(view)
+
+    def _total_line(self, view: View) -> str:
+        assert self.session is not None
+        left = round((1 - view.total_fraction) * self.session.total / 60)
+        if not left:
+            return _("Step {n} of {total}").format(n=view.number, total=view.count)
+        return ngettext("Step {n} of {total} · about {left} min left",
+                        "Step {n} of {total} · about {left} min left", left).format(
+                            n=view.number, total=view.count, left=left)
 
     def _report_tick(self, view: View) -> None:
         """Say what the countdown shows, once it is on the screen: a test waits for this (a
@@ -343,15 +268,20 @@ class RoutineWindow:
         minutes = round(self.routine.length(rounds).total_seconds() / 60)
         art = ttk.Label(self.frame, image=self._art("finish"), style="Pb.TLabel")
         art.pack()
-        self.root.title(window_title("Well done"))
-        self._label("Well done", "Title.Pb.TLabel").pack_configure(pady=(self._px(6), 0))
-        self._label(f"{rounds} rounds of pressure on your upper back, about {minutes} minutes.")
-        line = f"Today: {count} of {self.options.daily_cap}"
-        if count >= self.options.daily_cap:
-            line += ". The guidance is up to 5 sessions a day."
+        self.root.title(end_title())
+        self._label(_("Well done"), "Title.Pb.TLabel").pack_configure(pady=(self._px(6), 0))
+        # TRANSLATORS: the end card's summary: "4 rounds of pressure on your upper back, about
+        # 6 minutes."
+        self._label(_("{rounds}, about {minutes}.").format(
+            rounds=ngettext("{n} round of pressure on your upper back",
+                            "{n} rounds of pressure on your upper back", rounds).format(n=rounds),
+            minutes=ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)))
+        cap = self.options.daily_cap
+        line = (_("Today: {done} of {cap}. The guidance is up to 5 sessions a day.")
+                if count >= cap else _("Today: {done} of {cap}")).format(done=count, cap=cap)
         self._label(line).pack_configure(pady=(self._px(6), 0))
         self._label(self.routine.safety, "Muted.Pb.TLabel").pack_configure(pady=(self._px(8), 0))
-        close = self._button(self.frame, "Close", self._close, main=True)
+        close = self._button(self.frame, _("Close"), self._close, main=True)
         close.pack(anchor="e", pady=(self._px(10), 0))
         close.focus_set()
         self.guide.end(count)

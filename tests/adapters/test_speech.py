@@ -5,6 +5,7 @@ questions through faithful fakes)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -43,7 +44,10 @@ def test_the_command_lines_say_the_text_as_data() -> None:
     assert speech.command("say", tricky, "en") == ["say", "--", tricky]
     windows = speech.command("powershell", tricky, "es")
     assert tricky not in " ".join(windows)  # the text goes on standard input, never the line
-    assert windows[-1] == "es" and "[Console]::In.ReadToEnd()" in windows[-2]
+    # -Command's string is the last argument: PowerShell would take any after it as more of
+    # the script (a syntax error that says nothing at all). The language is written into it.
+    assert windows[-2] == "-Command" and "[Console]::In.ReadToEnd()" in windows[-1]
+    assert "$want = 'es';" in windows[-1]
 
 
 @pytest.mark.skipif(shutil.which("spd-say") is None, reason="spd-say not installed")
@@ -89,7 +93,7 @@ def test_a_new_text_stops_the_old_one_and_cancel_stops_it(monkeypatch, tmp_path:
     log = tmp_path / "said.jsonl"
     monkeypatch.setenv("POINTBREAK_TEST_SPEECH_LOG", str(log))
     Speaking.started = []
-    voice = Voice("en", found=Found("say", "test"), spawn=Speaking)
+    voice = Voice("en", found=Found("say", "test"), spawn=Speaking, mac_voices=lambda: "")
     voice.say("Sit comfortably.")
     first = wait_for(lambda: Speaking.started, what="the first text spoken")[0]
     voice.say("Find the spot.")  # Speaking asserts that the first has stopped by then
@@ -104,9 +108,11 @@ def test_a_new_text_stops_the_old_one_and_cancel_stops_it(monkeypatch, tmp_path:
     voice.cancel()
     voice.close()
     assert all(p.stopped.is_set() for p in Speaking.started) and len(Speaking.started) <= 4
-    lines = log.read_text().splitlines()
-    assert lines[:3] == ['{"say": "Sit comfortably.", "language": "en"}',
-                         '{"say": "Find the spot.", "language": "en"}', '{"cancel": true}']
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert lines[:3] == [
+        {"say": "Sit comfortably.", "language": "en", "command": ["say", "--", "Sit comfortably."]},
+        {"say": "Find the spot.", "language": "en", "command": ["say", "--", "Find the spot."]},
+        {"cancel": True}]
 
 
 def test_powershell_gets_the_text_on_standard_input_in_utf8() -> None:
@@ -116,7 +122,108 @@ def test_powershell_gets_the_text_on_standard_input_in_utf8() -> None:
     voice.close()
     (process,) = Speaking.started
     assert process.given.decode("utf-8") == "Drücke die Stelle fest."
-    assert process.args[-1] == "de"
+    assert "$want = 'de';" in process.args[-1] and process.args[-2] == "-Command"
+
+
+def test_each_system_speaks_the_language_shown() -> None:
+    assert speech.command("spd-say", "Drücken Sie.", "de")[5:7] == ["-l", "de"]
+    assert speech.command("spd-say", "Presiona.", "es")[5:7] == ["-l", "es"]
+    assert speech.command("spd-say", "\u27e6Press.\u27e7", "qps")[5:7] == ["-l", "en"]
+    assert speech.command("say", "Drücken Sie.", "de", "Anna") == [
+        "say", "-v", "Anna", "--", "Drücken Sie."]
+    assert "$want = 'en';" in speech.command("powershell", "x", "qps")[-1]  # pseudo: English
+    assert "$want = 'en';" in speech.command("powershell", "x", "'; rm -r ~; '")[-1]
+    assert Voice("qps", found=Found("none", "test")).language == "en"
+
+
+# What `say -v ?` prints on macOS 14 (a part of it): name (which may hold spaces and brackets),
+# locale, "#", a sample sentence in the voice's language.
+MAC_LISTING = """\
+Albert              en_US    # Hello! My name is Albert.
+Alice               it_IT    # Ciao! Mi chiamo Alice.
+Anna                de_DE    # Hallo! Ich heiße Anna.
+Bad News            en_US    # Hello! My name is Bad News.
+Bahh                en_US    # Hello! My name is Bahh.
+Daniel              en_GB    # Hello! My name is Daniel.
+Eddy (German (Germany)) de_DE    # Hallo! Ich heiße Eddy.
+Eddy (Spanish (Mexico)) es_MX    # ¡Hola! Me llamo Eddy.
+Eddy (Spanish (Spain)) es_ES    # ¡Hola! Me llamo Eddy.
+Grandma (German (Germany)) de_DE    # Hallo! Ich heiße Grandma.
+Jorge               es_ES    # ¡Hola! Me llamo Jorge.
+Mónica              es_ES    # ¡Hola! Me llamo Mónica.
+Paulina             es_MX    # ¡Hola! Me llamo Paulina.
+Samantha            en_US    # Hello! My name is Samantha.
+Thomas              fr_FR    # Bonjour, je m’appelle Thomas.
+Zarvox              en_US    # Hello! My name is Zarvox.
+"""
+
+
+@pytest.mark.parametrize(("language", "listing", "expected"), [
+    ("de", MAC_LISTING, "Anna"),
+    ("es", MAC_LISTING, "Mónica"),
+    ("en", MAC_LISTING, "Samantha"),
+    ("qps", MAC_LISTING, "Samantha"),
+    ("de", MAC_LISTING.replace("Anna ", "Xenia "), "Xenia"),  # not a known one, but German
+    ("de", "\n".join(line for line in MAC_LISTING.splitlines() if "Anna" not in line),
+     "Eddy (German (Germany))"),
+    ("en", "Albert              en_US    # Hello!\nZarvox              en_US    # Hi.\n",
+     None),  # only novelty voices: the default voice
+    ("es", "Anna                de_DE    # Hallo!\n", None),  # none speaks it
+    ("de", "", None),  # `say -v ?` failed or listed nothing
+    ("de", "garbage without a locale\n#\n  \n", None),
+], ids=["german", "spanish", "english", "pseudo-as-english", "any-german", "eddy",
+        "novelty-only", "no-spanish-voice", "nothing-listed", "garbage"])
+def test_macos_say_gets_a_voice_of_the_language(language, listing, expected) -> None:
+    assert speech.mac_voice(language, listing) == expected
+
+
+def test_macos_voice_is_chosen_once_and_said_with(monkeypatch, tmp_path: Path) -> None:
+    log = tmp_path / "said.jsonl"
+    monkeypatch.setenv("POINTBREAK_TEST_SPEECH_LOG", str(log))
+    Speaking.started = []
+    asked = []
+
+    def listing() -> str:
+        asked.append(True)
+        return MAC_LISTING
+
+    voice = Voice("de", found=Found("say", "test"), spawn=Speaking, mac_voices=listing)
+    voice.say("Setzen Sie sich bequem hin.")
+    wait_for(lambda: Speaking.started, what="the first text spoken")
+    voice.say("Lassen Sie los.")
+    wait_for(lambda: len(Speaking.started) == 2, what="the second text spoken")
+    voice.close()
+    assert [p.args for p in Speaking.started] == [
+        ["say", "-v", "Anna", "--", "Setzen Sie sich bequem hin."],
+        ["say", "-v", "Anna", "--", "Lassen Sie los."]]
+    assert asked == [True]
+    logged = [json.loads(line) for line in log.read_text().splitlines()]
+    assert logged[0] == {"say": "Setzen Sie sich bequem hin.", "language": "de",
+                         "command": ["say", "-v", "Anna", "--", "Setzen Sie sich bequem hin."]}
+
+
+def test_without_a_voice_of_the_language_say_speaks_with_its_default() -> None:
+    Speaking.started = []
+    voice = Voice("es", found=Found("say", "test"), spawn=Speaking,
+                  mac_voices=lambda: "Anna                de_DE    # Hallo!\n")
+    voice.say("Suelta y descansa.")
+    wait_for(lambda: Speaking.started, what="the text spoken")
+    voice.close()
+    assert Speaking.started[0].args == ["say", "--", "Suelta y descansa."]
+
+
+def test_the_powershell_script_picks_a_voice_by_culture_and_keeps_the_default_otherwise() -> None:
+    script = speech.command("powershell", "x", "de")[-1]
+    # The default voice stays when it speaks the language already ...
+    assert "if ($voice.Voice.Culture.TwoLetterISOLanguageName -ne $want)" in script
+    # ... else an enabled installed voice of that language is selected by its culture ...
+    assert "$_.Enabled -and $_.VoiceInfo.Culture.TwoLetterISOLanguageName -eq $want" in script
+    assert "SelectVoiceByHints($found[0].VoiceInfo.Gender, $found[0].VoiceInfo.Age, 0, " \
+           "$found[0].VoiceInfo.Culture)" in script
+    # ... only if there is one, and a failure there never stops the speech.
+    assert "if ($found.Count -gt 0)" in script
+    assert script.index("catch { }") < script.index("$voice.Speak(")
+    assert script.count("{") == script.count("}") and script.count("(") == script.count(")")
 
 
 def test_a_failing_spd_say_turns_the_voice_off_without_raising() -> None:

@@ -51,27 +51,28 @@ seconds = {finish}
 
 
 def write_profile(profile, *, sound: bool = True, volume: int = 70, voice: str = "off",
-                  routine: str = "short", **seconds: int) -> None:
+                  routine: str = "short", language: str = "auto", **seconds: int) -> None:
     times = {"settle": 2, "press": 4, "cue_at": 2, "finish": 2, **seconds}
     folder = profile.settings.parent / "routines"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "short.toml").write_text(SHORT.format(**times))
     profile.settings.write_text(
         f'[routine]\nname = "{routine}"\nsound = {str(sound).lower()}\nvolume = {volume}\n'
-        f'voice = "{voice}"\n')
+        f'voice = "{voice}"\nlanguage = "{language}"\n')
 
 
 class Window:
     """The routine window as the tray starts it, its reports read as they come."""
 
-    def __init__(self, desktop, env: dict[str, str], *args: str) -> None:
+    def __init__(self, desktop, env: dict[str, str], *args: str,
+                 name: str = ROUTINE_WINDOW) -> None:
         self.desktop = desktop
-        before = set(desktop.visible_windows(ROUTINE_WINDOW))
+        before = set(desktop.visible_windows(name))
         self.child = children.start("routines", list(args), env={
             **env, "POINTBREAK_TEST_KEY_GUARD_SECONDS": "0"})
         self.reports: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
-        self.id = wait_for(lambda: sorted(set(desktop.visible_windows(ROUTINE_WINDOW)) - before),
+        self.id = wait_for(lambda: sorted(set(desktop.visible_windows(name)) - before),
                            what="the routine window")[0]
 
     def _read(self) -> None:
@@ -110,8 +111,15 @@ def speaker(profile, desktop):
         yield server
 
 
-def said(log: Path) -> list[dict]:
+def spoken(log: Path) -> list[dict]:
+    """What the voice did, as the speech log has it: each text with its command line."""
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def said(log: Path) -> list[dict]:
+    """What the voice said (or that it stopped), without the command lines."""
+    return [{key: value for key, value in entry.items() if key != "command"}
+            for entry in spoken(log)]
 
 
 def test_each_chime_is_heard_at_its_own_pitch(desktop, profile, speaker) -> None:
@@ -261,3 +269,63 @@ def test_a_running_orca_turns_the_voice_on_and_the_title_follows_the_steps(
         orca.terminate()
         orca.wait(10)
     assert "Sit comfortably." in [entry.get("say") for entry in said(speech)]
+
+
+def test_the_voice_speaks_german_when_the_window_shows_german(desktop, profile, speaker,
+                                                              speech) -> None:
+    """speech-dispatcher is asked for German (-l de) and says the routine's German words, which
+    espeak-ng speaks into the sink."""
+    from routines.routine import bundled_folder, load_file
+
+    german = load_file(bundled_folder() / "upper-back-hands-only.toml", "de").steps
+    write_profile(profile, sound=False, voice="on", routine="upper-back-hands-only",
+                  language="de")
+    path = profile.artifacts("routine-by-ear") / "voice-in-german.wav"
+    with speaker.recording(path) as recording:
+        window = Window(desktop, speaker.env, "session")
+        started = window.next({"event": "started"})
+        wait_for(lambda: said(speech), what="the first step said")
+        first = spoken(speech)[0]
+        assert (first["say"], first["language"]) == (german[0].say, "de")
+        assert first["command"][-2:] == ["--", german[0].say]
+        assert first["command"][first["command"].index("-l") + 1] == "de"
+        recording.wait_heard(started, "the first step spoken in German")
+        window.keys("Right", "Right")  # the first press: its round, then its German words
+        wait_for(lambda: any(entry.get("say", "").endswith(german[2].say)
+                             for entry in said(speech)), what="the press said")
+        window.keys("Escape")
+        assert window.exit_code() == 3
+    for entry in spoken(speech):
+        if "say" in entry:
+            assert entry["language"] == "de" and "-l" in entry["command"]
+            assert entry["command"][entry["command"].index("-l") + 1] == "de"
+
+
+def test_in_the_pseudo_language_every_spoken_text_is_translated(desktop, profile, speaker,
+                                                                speech) -> None:
+    import re
+
+    write_profile(profile, sound=False, voice="on")  # the short routine: a person's own file
+    window = Window(desktop, {**speaker.env, "LANGUAGE": "qps"}, "card",
+                    name="Pointbreak")  # its title is ⟦… — Pointbreak⟧
+    wait_for(lambda: said(speech), what="the card said")
+    window.keys("Return")
+    window.next({"event": "cue", "cue": "done"})
+    wait_for(lambda: len(said(speech)) >= 5, what="the end said")
+    window.keys("Return")
+    assert window.exit_code() == 0
+    texts = [entry["say"] for entry in said(speech) if "say" in entry]
+    print("said:", *texts, sep="\n  ")
+    bracketed = re.compile("\u27e6[^\u27e6\u27e7]*\u27e7")
+
+    def unwrapped(text: str) -> str:
+        while (shorter := bracketed.sub("", text)) != text:
+            text = shorter
+        return text
+
+    assert [t for t in texts if any(c.isalpha() for c in unwrapped(t))] == []
+    assert any("Escape snoozes it" in t for t in texts)  # the card
+    assert any("Keep pressing." in t for t in texts)  # the file's cue, wrapped too
+    assert any("The routine is over" in t for t in texts)  # the end
+    assert all("-l" in e["command"] and e["command"][e["command"].index("-l") + 1] == "en"
+               for e in spoken(speech) if "say" in e)  # the pseudo-language is spoken as English

@@ -12,6 +12,13 @@ yet spoken, and each system's speech stops the old text before the new one start
 - Windows: SAPI through PowerShell's System.Speech, the text on its standard input (no
   quoting, no new Python dependency); stopping the process ends its speech.
 
+The voice speaks the language shown (English, German or Spanish; the tests' pseudo-language is
+spoken as English): spd-say is told it (`-l de`); `say` gets a voice of it (`-v`), chosen once
+from what `say -v ?` lists, a natural one before the novelty voices, or its default voice when
+none speaks the language; the PowerShell script keeps the default voice when it speaks the
+language and otherwise selects an installed one that does (SelectVoiceByHints with that
+voice's culture), or keeps the default.
+
 `screen_reader()` says which screen reader runs, if one does: on Linux an `orca` process of
 this user or GNOME's `screen-reader-enabled` setting; on Windows SystemParametersInfo's
 SPI_GETSCREENREADER (set by Narrator, NVDA, JAWS); on macOS VoiceOver's setting.
@@ -44,15 +51,35 @@ RUN_TIMEOUT = 10.0  # an spd-say that takes longer than this is stuck: dropped
 CLOSE_WAIT = 2.0  # how long a closing window waits for its voice to stop
 SPI_GETSCREENREADER = 0x0046
 CREATE_NO_WINDOW = 0x08000000
+SPOKEN = ("en", "de", "es")  # what the voice can be asked to speak; anything else is English
+# SelectVoiceByHints with a culture no voice has picks the first voice of any language
+# (System.Speech's InstalledVoice.FirstEnabled), not the default: so the script looks for a
+# voice of the language itself (by the two-letter language of each voice's culture, "de" for
+# de-DE and de-AT alike), keeps the default voice when it already speaks the language or when
+# none does, and hints with the voice it found. The language is written into the script (one
+# of SPOKEN, never anything else): PowerShell takes every argument after -Command's string as
+# more of the command, so an argument after it would end the script in a syntax error.
 POWERSHELL_SCRIPT = (
     "$ErrorActionPreference = 'Stop'; "
     "[Console]::InputEncoding = [Text.Encoding]::UTF8; "
     "Add-Type -AssemblyName System.Speech; "
     "$voice = New-Object System.Speech.Synthesis.SpeechSynthesizer; "
-    "try { $voice.SelectVoiceByHints('NotSet', 'NotSet', 0, "
-    "[Globalization.CultureInfo]::GetCultureInfo($args[0])) } catch { }; "
+    "try { $want = 'LANGUAGE'; "
+    "if ($voice.Voice.Culture.TwoLetterISOLanguageName -ne $want) { "
+    "$found = @($voice.GetInstalledVoices() | Where-Object { $_.Enabled -and "
+    "$_.VoiceInfo.Culture.TwoLetterISOLanguageName -eq $want }); "
+    "if ($found.Count -gt 0) { $voice.SelectVoiceByHints($found[0].VoiceInfo.Gender, "
+    "$found[0].VoiceInfo.Age, 0, $found[0].VoiceInfo.Culture) } } } catch { }; "
     "$voice.Speak([Console]::In.ReadToEnd())"
 )
+# macOS voices: the natural ones first, by language; the novelty voices never.
+MAC_VOICES = {"en": ("Samantha", "Alex", "Daniel", "Karen", "Moira", "Tessa"),
+              "de": ("Anna", "Petra", "Markus", "Yannick", "Helena", "Martin"),
+              "es": ("Mónica", "Paulina", "Jorge", "Juan", "Marisol", "Diego")}
+MAC_NOVELTY = frozenset((
+    "Albert", "Bad News", "Bahh", "Bells", "Boing", "Bubbles", "Cellos", "Deranged", "Fred",
+    "Good News", "Hysterical", "Jester", "Junior", "Kathy", "Organ", "Pipe Organ", "Princess",
+    "Ralph", "Superstar", "Trinoids", "Whisper", "Wobble", "Zarvox"))
 
 
 @dataclass(frozen=True)
@@ -80,17 +107,51 @@ def find(system: str | None = None, env: Mapping[str, str] | None = None,
                           "powershell": "Windows' speech (SAPI) through PowerShell"}[wanted])
 
 
-def command(name: str, text: str | None, language: str) -> list[str]:
-    """The command line that says `text` (None: that stops the speech)."""
+def spoken_language(language: str) -> str:
+    """The language to speak for the one shown: "en", "de" or "es"."""
+    return language if language in SPOKEN else "en"
+
+
+def command(name: str, text: str | None, language: str, voice: str | None = None) -> list[str]:
+    """The command line that says `text` (None: that stops the speech) in `language`, with
+    macOS' `voice` (None: its default)."""
+    language = spoken_language(language)
     if name == "spd-say":
         if text is None:
             return ["spd-say", "-N", APP_NAME, "-S"]
         return ["spd-say", "-N", APP_NAME, "-P", "text", "-l", language, "--", text]
     if name == "say":
         assert text is not None
-        return ["say", "--", text]
-    return ["powershell", "-NoProfile", "-NonInteractive", "-Command", POWERSHELL_SCRIPT,
-            language]
+        return ["say", *(["-v", voice] if voice else []), "--", text]
+    return ["powershell", "-NoProfile", "-NonInteractive", "-Command",
+            POWERSHELL_SCRIPT.replace("LANGUAGE", language)]  # the last argument: see there
+
+
+def mac_voice(language: str, listing: str) -> str | None:
+    """The voice `say` should speak `language` with, from `say -v ?`'s listing (lines of name,
+    locale, "#" and a sample: "Eddy (German (Germany)) de_DE    # Hallo! Ich heiße Eddy.");
+    None: none speaks it, the default voice it is."""
+    language = spoken_language(language)
+    voices = []
+    for line in listing.splitlines():
+        head = line.split("#", 1)[0].rstrip()
+        parts = head.rsplit(None, 1)
+        if len(parts) == 2 and parts[1].replace("-", "_").split("_")[0].lower() == language:
+            voices.append(parts[0].strip())
+    for name in MAC_VOICES.get(language, ()):
+        if name in voices:
+            return name
+    return next((name for name in voices if name not in MAC_NOVELTY
+                 and name.split(" (")[0] not in MAC_NOVELTY), None)
+
+
+def _mac_voices() -> str:
+    try:
+        done = subprocess.run(["say", "-v", "?"], capture_output=True, text=True, timeout=5,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout if done.returncode == 0 else ""
 
 
 class Voice:
@@ -98,10 +159,14 @@ class Voice:
     return at once."""
 
     def __init__(self, language: str = "en", *, found: Found | None = None,
-                 spawn: Callable[..., Any] = subprocess.Popen) -> None:
-        self.language = language
+                 spawn: Callable[..., Any] = subprocess.Popen,
+                 mac_voices: Callable[[], str] = _mac_voices) -> None:
+        self.language = spoken_language(language)
         self.found = found or find()
         self.spawn = spawn
+        self._mac_voices = mac_voices
+        self._voice: str | None = None  # macOS' voice for the language, asked for once
+        self._is_voice_chosen = False
         self._queue: deque[str | None] = deque()  # a text to say, or None: stop
         self._wake = threading.Condition()
         self._speaking: Any = None  # the process that speaks now (say, PowerShell)
@@ -158,14 +223,23 @@ class Voice:
                 self.is_broken = True
                 return
 
+    def _mac_voice(self) -> str | None:
+        if not self._is_voice_chosen:  # on the voice's thread: `say -v ?` may take a moment
+            self._is_voice_chosen = True
+            self._voice = mac_voice(self.language, self._mac_voices())
+            log.info("voice: macOS' %s for %s", self._voice or "default voice", self.language)
+        return self._voice
+
     def _do(self, text: str | None) -> None:
         name = self.found.name
         self._stop_speaking()
         if name == "spd-say" and text is None and time.monotonic() > self._may_speak_until:
             return  # ours is over: a stop now would only cut into a screen reader's words
+        line: list[str] | None = None
         if name == "spd-say":  # spd-say hands the text over and ends: wait, to keep the order
-            process = self.spawn(command(name, text, self.language), stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            line = command(name, text, self.language)
+            process = self.spawn(line, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE)
             try:
                 _, error = process.communicate(timeout=RUN_TIMEOUT)
             except subprocess.TimeoutExpired:
@@ -187,12 +261,14 @@ class Voice:
                     options["creationflags"] = CREATE_NO_WINDOW
             else:
                 options["stdin"] = subprocess.DEVNULL
-            self._speaking = self.spawn(command(name, text, self.language), **options)
+            line = command(name, text, self.language,
+                           self._mac_voice() if name == "say" else None)
+            self._speaking = self.spawn(line, **options)
             if name == "powershell":
                 self._speaking.stdin.write(text.encode("utf-8"))
                 self._speaking.stdin.close()
         testhooks.speech_log({"cancel": True} if text is None
-                             else {"say": text, "language": self.language})
+                             else {"say": text, "language": self.language, "command": line})
 
     def _stop_speaking(self) -> None:
         process, self._speaking = self._speaking, None
