@@ -71,7 +71,8 @@ def test_the_profile_shows_the_language_its_file_names(profile) -> None:
     try:
         loaded = load_profile()
         assert i18n.language() == "es"
-        assert any('There is no routine named "nope"' in p for p in loaded.problems)
+        assert any('No hay ninguna rutina llamada "nope"' in p for p in loaded.problems), (
+            loaded.problems)
     finally:
         i18n.use(i18n.DEFAULT)
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tkinter as tk
@@ -409,3 +410,50 @@ def test_saving_another_language_relabels_the_form(on_display, profile, monkeypa
         assert i18n.language() == "en"
     finally:
         root.destroy()
+
+
+# --- German and Spanish, for a person to look at ---------------------------------------------
+
+def shown_in(language: str, name: str, desktop, profile, folder: Path) -> list[str]:
+    """Open the window `name` in `language`, wait until it shows its texts, save a screenshot,
+    close it; every text it showed."""
+    command, _drive = WINDOWS[name]
+    run = Run(desktop, profile, folder / language, *command, language=language)
+    try:
+        # Tk sets no _NET_WM_PID; the window's class is Pointbreak, and no other runs here.
+        windows = wait_for(lambda: desktop.run("xdotool", "search", "--onlyvisible", "--class",
+                                               "Pointbreak", check=False).split(),
+                           timeout=20, what=f"the {name} window in {language}")
+        wait_for(lambda: list(run.folder.glob("*.json")), what="its texts")
+        wait_for(lambda: run.title(windows[0]) in json.dumps(
+            [t for p in run.folder.glob("*.json") for t in json.loads(p.read_text())],
+            ensure_ascii=False), what="its texts, title and all")
+        desktop.screenshot(profile.artifacts(f"windows-{language}") / f"{name}.png",
+                           window=windows[0])
+    finally:
+        run.process.terminate()
+        run.process.wait(10)
+    return [t for p in sorted(run.folder.glob("*.json")) for t in json.loads(p.read_text())]
+
+
+SAME_IN_BOTH = re.compile(r"\d+ min")  # Spanish abbreviates minutes as English does
+
+
+def english_words(text: str) -> bool:
+    """Has it words to translate (three letters or more, not a name)?"""
+    return not SAME_IN_BOTH.fullmatch(text) and bool(
+        [w for w in re.findall(r"[^\W\d_]{3,}", text) if w not in NAMES])
+
+
+@pytest.mark.parametrize("language", ["de", "es"])
+@pytest.mark.parametrize("name", list(WINDOWS))
+def test_each_window_in_german_and_spanish_has_no_english_left(name, language, desktop, profile,
+                                                               tmp_path) -> None:
+    store = Store(profile.store)
+    store.save(records=sample_year(datetime.now(BERLIN).date()))
+    store.close()
+    english = set(shown_in("en", name, desktop, profile, tmp_path))
+    theirs = shown_in(language, name, desktop, profile, tmp_path)
+    assert len(theirs) > 3, theirs
+    left = [text for text in theirs if text in english and english_words(text)]
+    assert not left, left

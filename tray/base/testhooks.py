@@ -86,8 +86,11 @@ def _tcl_texts(tk: Any, path: str) -> Iterator[str]:
     """Every text the Tk window at `path` and its children show now, asked of Tcl by path, so
     the dialogs Tk makes in Tcl (message boxes, the file dialog) are read too."""
     call = tk.call
+    kind = ""
     with contextlib.suppress(Exception):
-        if str(call("winfo", "toplevel", path)) == path:
+        kind = str(call("winfo", "class", path))
+    with contextlib.suppress(Exception):  # a menu is a toplevel too, but its "title" is a name
+        if str(call("winfo", "toplevel", path)) == path and kind != "Menu":
             yield str(call("wm", "title", path))
     with contextlib.suppress(Exception):
         options = {str(option[0]) for option in call(path, "configure")}
@@ -97,9 +100,6 @@ def _tcl_texts(tk: Any, path: str) -> Iterator[str]:
             yield str(call("set", call(path, "cget", "-textvariable")))
         if "-values" in options:
             yield from (str(v) for v in tk.splitlist(call(path, "cget", "-values")))
-    kind = ""
-    with contextlib.suppress(Exception):
-        kind = str(call("winfo", "class", path))
     with contextlib.suppress(Exception):
         if kind == "Menu":
             last = str(call(path, "index", "end"))

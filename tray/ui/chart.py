@@ -7,6 +7,7 @@ completed are a filled diamond and snoozes a hollow circle, and the legend names
 
 from __future__ import annotations
 
+import math
 import tkinter as tk
 from collections.abc import Sequence
 from datetime import date
@@ -85,7 +86,11 @@ def bars(canvas: tk.Canvas, days: Sequence[Day], *, width: int, height: int, sca
     bar_w = max(2.0, slot * 0.7)
     step = max(3.0, 5 * scale)
     marker = max(3.0, min(slot * 0.22, 6 * scale))
-    label_every = max(1, round(len(days) / max(1, plot_w / (48 * scale))))
+    # A label every so many bars that the widest (in the language shown) never overlaps.
+    widest = max((int(canvas.tk.call("font", "measure", small,
+                                     _date_label(d.day, by_week, len(days)))) for d in days),
+                 default=0)
+    label_every = max(1, math.ceil(len(days) / max(1, plot_w / (widest + 12 * scale))))
     for index, day in enumerate(days):
         x0 = left + index * slot + (slot - bar_w) / 2
         x1 = x0 + bar_w

@@ -59,12 +59,16 @@ class Panel:
         ttk.Label(frame, textvariable=self.status, justify="left", wraplength=380).pack(
             anchor="w", pady=(0, 10))
         first: ttk.Button | None = None
-        for heading, buttons in actions():
+        rows = actions()
+        # The headings' column fits the longest in the language shown ("Aufschieben:").
+        heading_width = max(len(heading) for heading, _buttons in rows if heading) + 2
+        for heading, buttons in rows:
             row = ttk.Frame(frame)
             row.pack(fill="x", pady=2)
             if heading:
                 # TRANSLATORS: a heading before its buttons in the control window: "Snooze:".
-                ttk.Label(row, text=_("{heading}:").format(heading=heading), width=8).pack(
+                ttk.Label(row, text=_("{heading}:").format(heading=heading),
+                          width=heading_width).pack(
                     side="left")
             for label, request in buttons:
                 action = self._doer(request)

@@ -42,6 +42,7 @@ from typing import Any
 
 from tray.adapters import choosing
 from tray.base import testhooks
+from tray.base.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +100,17 @@ def find(system: str | None = None, env: Mapping[str, str] | None = None,
         return Found(forced, f"{VARIABLE}={forced}")
     wanted = {"linux": "spd-say", "macos": "say", "windows": "powershell"}.get(system)
     if wanted is None:
-        return Found(choosing.NONE, "no speech on this system")
+        return Found(choosing.NONE, _("no speech on this system"))
     if which(wanted) is None:
-        package = {"spd-say": "speech-dispatcher (with espeak-ng)"}.get(wanted, wanted)
-        return Found(choosing.NONE, f"{wanted} is missing: install {package}")
-    return Found(wanted, {"spd-say": "speech-dispatcher's spd-say", "say": "macOS's say",
-                          "powershell": "Windows' speech (SAPI) through PowerShell"}[wanted])
+        package = {"spd-say": _("{package} (with {voice})").format(
+            package="speech-dispatcher", voice="espeak-ng")}.get(wanted, wanted)
+        return Found(choosing.NONE, _("{program} is missing: install {package}").format(
+            program=wanted, package=package))
+    return Found(wanted, {"spd-say": _("{package}'s {program}").format(
+                              package="speech-dispatcher", program="spd-say"),
+                          "say": _("macOS's {program}").format(program="say"),
+                          "powershell": _("Windows' speech (SAPI) through {program}").format(
+                              program="PowerShell")}[wanted])
 
 
 def spoken_language(language: str) -> str:
