@@ -15,6 +15,7 @@ import io
 import re
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages import Catalog
@@ -27,6 +28,7 @@ LOCALE = ROOT / "tray" / "locale"
 TEMPLATE = LOCALE / "pointbreak.pot"
 LANGUAGES = ("de", "es")
 KEYWORDS = {"_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None}
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
 
@@ -64,6 +66,9 @@ def write(catalog: Catalog, path: Path) -> None:
 
 
 def compiled(catalog: Catalog) -> bytes:
+    """The .mo bytes, the same at every compile: the .po files hold no creation date (it would
+    change them at every extraction), and Babel would put the time of reading in its place."""
+    catalog.creation_date = FIXED_DATE
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()

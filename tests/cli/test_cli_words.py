@@ -205,3 +205,16 @@ def test_argparse_speaks_the_language_shown(in_pseudo, capsys) -> None:
 ], ids=["english", "this language", "another line", "another english line"])
 def test_doctor_finds_the_trays_problems(in_pseudo, line: str, problem: str | None) -> None:
     assert doctor._tray_problem(line) == problem
+
+
+def test_what_is_wrong_inside_a_history_file_is_translated_too(pseudo) -> None:
+    """The core's own reasons (tray.core.codec's Damaged) reach the person in their language."""
+    import json
+
+    Store(pseudo.store).save(State(seq=1), [])
+    data = json.loads(pseudo.store.read_text())
+    data["state"]["1"]["counts"] = [["someday", 1, 0]]
+    pseudo.store.write_text(json.dumps(data))
+    result = pseudo.run("status")
+    assert "someday" in result.stderr + result.stdout, result.stderr
+    assert unwrapped_words(shown(pseudo, result), _names() | {"someday"}) == [], result.stderr

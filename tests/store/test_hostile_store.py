@@ -115,7 +115,7 @@ def test_a_bad_store_is_kept_aside_and_a_fresh_one_goes_on(tmp_path: Path, how: 
 
 @pytest.mark.parametrize("change, says", [
     (lambda r: r.pop("day"), "'day' is missing"),
-    (lambda r: r.update(day="2026-13-45"), "month must be in 1..12"),
+    (lambda r: r.update(day="2026-13-45"), "a day is YYYY-MM-DD, got '2026-13-45'"),
     (lambda r: r.update(seq="2"), "seq must be a whole number"),
     (lambda r: r.update(snoozed_seconds=10 ** 20), "snoozed_seconds must be a whole number"),
     (lambda r: r.update(shown_at="0001-01-01T00:00:00+14:00"), "instant out of range"),

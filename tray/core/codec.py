@@ -20,6 +20,23 @@ from tray.core.model import (
     State,
 )
 
+# --- what is wrong with a file's content ------------------------------------------------------
+
+
+def N_(text: str) -> str:
+    """Marks a text for the catalogs; the core writes no words itself, so tray.store says it."""
+    return text
+
+
+class Damaged(ValueError):
+    """What is wrong with the store's content: an English text with {placeholders} (N_-marked,
+    translated where it is shown) and their values."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        self.template, self.values = template, values
+        super().__init__(template.format(**values))
+
+
 # --- serialising state for the store -------------------------------------------------------
 
 
@@ -43,16 +60,20 @@ def _instant(value: Any) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 40:
-        raise ValueError(f"an instant is an ISO 8601 text, got {_shown(value)}")
-    parsed = datetime.fromisoformat(value)
+        raise Damaged(N_("an instant is an ISO 8601 text, got {shown}"), shown=_shown(value))
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Damaged(N_("an instant is an ISO 8601 text, got {shown}"),
+                      shown=_shown(value)) from None
     if parsed.tzinfo is None:
-        raise ValueError(f"instant without a time zone: {value!r}")
+        raise Damaged(N_("instant without a time zone: {value}"), value=repr(value))
     try:
         instant = parsed.astimezone(UTC)
     except OverflowError:
-        raise ValueError(f"instant out of range: {value!r}") from None
+        raise Damaged(N_("instant out of range: {value}"), value=repr(value)) from None
     if not in_range(instant.date()):
-        raise ValueError(f"instant out of range: {value!r}")
+        raise Damaged(N_("instant out of range: {value}"), value=repr(value))
     return instant
 
 
@@ -60,16 +81,20 @@ def _day(value: Any) -> date | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 10:
-        raise ValueError(f"a day is YYYY-MM-DD, got {_shown(value)}")
-    day = date.fromisoformat(value)
+        raise Damaged(N_("a day is YYYY-MM-DD, got {shown}"), shown=_shown(value))
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise Damaged(N_("a day is YYYY-MM-DD, got {shown}"), shown=_shown(value)) from None
     if not in_range(day):
-        raise ValueError(f"day out of range: {value!r}")
+        raise Damaged(N_("day out of range: {value}"), value=repr(value))
     return day
 
 
 def _int(value: Any, name: str, most: int = MOST) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
-        raise ValueError(f"{name} must be a whole number from 0 to {most}, got {_shown(value)}")
+        raise Damaged(N_("{name} must be a whole number from 0 to {most}, got {shown}"),
+                      name=name, most=most, shown=_shown(value))
     return value
 
 
@@ -111,17 +136,17 @@ def state_to_dict(state: State) -> dict[str, Any]:
 def state_from_dict(data: Any) -> State:
     """Rebuild a State; raises ValueError (or KeyError/TypeError) naming what is wrong."""
     if not isinstance(data, dict):
-        raise ValueError(f"state must be an object, got {type(data).__name__}")
+        raise Damaged(N_("state must be an object, got {name}"), name=type(data).__name__)
     raw = data.get("open")
     prompt = None
     if raw is not None:
         if not isinstance(raw, dict):
-            raise ValueError("state.open must be an object")
+            raise Damaged(N_("state.open must be an object"))
         first_shown = _instant(raw["first_shown_at"])
         shown = _instant(raw["shown_at"])
         day = _day(raw["day"])
         if first_shown is None or shown is None or day is None:
-            raise ValueError("state.open needs day, first_shown_at and shown_at")
+            raise Damaged(N_("state.open needs day, first_shown_at and shown_at"))
         prompt = Prompt(
             seq=_int(raw["seq"], "open.seq"),
             kind=Kind(raw["kind"]),
@@ -136,22 +161,24 @@ def state_from_dict(data: Any) -> State:
             started_at=_instant(raw.get("started_at")),
         )
         if prompt.phase is Phase.SNOOZED and prompt.snoozed_until is None:
-            raise ValueError("state.open is snoozed but says not until when")
+            raise Damaged(N_("state.open is snoozed but says not until when"))
     counts = []
     for item in data.get("counts", []):
         if not isinstance(item, list) or len(item) != 3:
-            raise ValueError(f"state.counts entries are [day, prompts, completed], got {item!r}")
+            raise Damaged(N_("state.counts entries are [day, prompts, completed], got {item}"),
+                          item=repr(item))
         day = _day(item[0])
         if day is None:
-            raise ValueError(f"state.counts entries start with a day, got {_shown(item)}")
+            raise Damaged(N_("state.counts entries start with a day, got {shown}"),
+                          shown=_shown(item))
         counts.append(DayCount(day, _int(item[1], "prompts"), _int(item[2], "completed")))
     away = data.get("away", [])
     if not isinstance(away, list):
-        raise ValueError("state.away must be a list")
+        raise Damaged(N_("state.away must be a list"))
     is_paused = data.get("is_paused", False)
     is_break = data.get("is_away_a_break", False)
     if not isinstance(is_paused, bool) or not isinstance(is_break, bool):
-        raise ValueError("state.is_paused and state.is_away_a_break must be true or false")
+        raise Damaged(N_("state.is_paused and state.is_away_a_break must be true or false"))
     return State(
         work_from=_instant(data.get("work_from")),
         deferred_to=_instant(data.get("deferred_to")),
@@ -172,7 +199,7 @@ def state_from_dict(data: Any) -> State:
 def _reasons(value: Any) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(q, str) and len(q) <= 40
                                               for q in value):
-        raise ValueError("state.quiet must be a list of short texts")
+        raise Damaged(N_("state.quiet must be a list of short texts"))
     return frozenset(value)
 
 
@@ -193,11 +220,11 @@ def record_to_dict(record: Record) -> dict[str, Any]:
 
 def record_from_dict(data: Any) -> Record:
     if not isinstance(data, dict):
-        raise ValueError(f"a record must be an object, got {type(data).__name__}")
+        raise Damaged(N_("a record must be an object, got {name}"), name=type(data).__name__)
     day = _day(data["day"])
     shown = _instant(data["shown_at"])
     if day is None or shown is None:
-        raise ValueError("a record needs day and shown_at")
+        raise Damaged(N_("a record needs day and shown_at"))
     outcome = data.get("outcome")
     step = data.get("step")
     return Record(

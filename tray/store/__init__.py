@@ -31,7 +31,13 @@ from tray.base import guard
 from tray.base.atomic import write_atomically
 from tray.base.i18n import _
 from tray.base.lockfile import FileLock, LockTimeout
-from tray.core.codec import record_from_dict, record_to_dict, state_from_dict, state_to_dict
+from tray.core.codec import (
+    Damaged,
+    record_from_dict,
+    record_to_dict,
+    state_from_dict,
+    state_to_dict,
+)
 from tray.core.model import DayCount, Kind, Outcome, Record, State
 
 SCHEMA = 1
@@ -356,4 +362,6 @@ def _is_doc_id(text: str) -> bool:
 def _reason(error: Exception) -> str:
     if isinstance(error, KeyError):
         return _("{field} is missing").format(field=error)
+    if isinstance(error, Damaged):  # the core's own words, in the language shown
+        return guard.shorten(_(error.template).format(**error.values), 120)
     return guard.shorten(str(error), 120)
