@@ -118,3 +118,23 @@ def test_the_prompts_notification_leaves_no_text_untranslated(desktop, start_tra
     assert len(words) >= 5, texts  # summary, body, three labels
     assert all(not unwrapped_words(t, NAMES) for t in words), [
         (t, unwrapped_words(t, NAMES)) for t in words]
+
+
+@pytest.mark.parametrize(("language", "summary"), [("de", "Zeit für eine Rückenpause"),
+                                                   ("es", "Hora de una pausa para la espalda")])
+def test_the_prompts_notification_in_german_and_spanish(desktop, start_tray, profile, language,
+                                                        summary) -> None:
+    profile.settings.parent.mkdir(parents=True, exist_ok=True)
+    profile.settings.write_text(ALL_DAY + f'\n[routine]\nlanguage = "{language}"\n')
+    bus = NotificationBus(desktop)
+    try:
+        start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="2")
+        bus.wait_for("member=Notify", '"skip"', what="the prompt's notification")
+    finally:
+        seen = bus.stop()
+    (profile.artifacts("language") / f"{language}-notification.txt").write_text(seen)
+    texts = set(notified_texts(seen))
+    assert summary in texts, texts
+    english = {"Time for a back break", "Start", "Skip", "Snooze 10 min",
+               "A 6-minute hands-only routine for your upper back."}
+    assert not texts & english, texts
