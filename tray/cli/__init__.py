@@ -176,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:1] == ["--run-module"] and len(arguments) >= 2:
         return _run_module(arguments[1], arguments[2:])
     use_locale()
+    if arguments in ([], ["--no-welcome"]):  # the tray: its icon first, the rest after it shows
+        from tray.cli.commands import start_tray
+
+        i18n.use()  # the environment's, until the tray reads its settings
+        return start_tray(show_welcome=not arguments)
     i18n.use(_language_setting())  # the setting, or for "auto" the environment's language
     args = build_parser().parse_args(arguments)
     try:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tray import APP_NAME, __version__
 from tray.adapters import icon as tray_icon
@@ -39,10 +39,8 @@ from tray.core.events import (
 from tray.core.model import Rules, State
 from tray.ipc import client, protocol
 from tray.ipc.children import open_window
-from tray.ipc.server import ControlServer
 from tray.shell.answers import Answers
 from tray.shell.crash import tell_crash
-from tray.shell.detectors import Detectors
 from tray.shell.effects import Effects
 from tray.shell.logs import LOG_NAME, setup_logging
 from tray.shell.memory import give_back_memory, one_heap
@@ -54,9 +52,11 @@ from tray.shell.opening import (
     show_the_running_one,
     toggle_autostart,
 )
-from tray.shell.runner import mark_alive
 from tray.shell.troubles import Troubles
-from tray.store import StoreWriteError
+
+if TYPE_CHECKING:  # the scheduler, the store and the control channel come after the icon shows
+    from tray.ipc.server import ControlServer
+    from tray.shell.detectors import Detectors
 
 log = logging.getLogger("tray")
 
@@ -164,6 +164,7 @@ class TrayApp:
         from tray.shell.runner import EngineRunner
         from tray.shell.window_processes import Windows
         from tray.store import Store
+        from tray.store import StoreWriteError as store_write_error
 
         problems: list[str] = [self._icon_problem] if self._icon_problem else []
         profile = load_profile(create_settings=True)  # a new file is in the system's language
@@ -178,7 +179,7 @@ class TrayApp:
         today = now.astimezone(self.rules.zone).date()
         try:
             dropped = store.prune(today) if store.is_writable else 0
-        except StoreWriteError as error:
+        except store_write_error as error:
             log.warning("cannot prune old history now: %s", error)
             dropped = 0
         if dropped:
@@ -209,6 +210,9 @@ class TrayApp:
         self._check_stopping()
         self.runner.start(TrayStarted(_last_alive(self.where.alive), recorded))
         self._check_stopping()
+        from tray.ipc.server import ControlServer
+        from tray.shell.detectors import Detectors
+
         server = ControlServer(self.where.runtime, self.answers.handle)
         try:
             server.start()
@@ -371,6 +375,8 @@ class TrayApp:
             self.windows.stop_all()
         if self.store is not None:
             self.store.close()
+        from tray.shell.runner import mark_alive
+
         mark_alive(self.where.alive)
 
 
