@@ -35,17 +35,22 @@ def test_the_macos_reader_parses_ioreg() -> None:
 
 
 @pytest.mark.parametrize(("is_away", "idle_seconds", "expected"), [
-    (False, 10, (False, None, 30.0)),
+    (False, 10, (False, None, 290.0)),                 # the threshold is 290 s away at least
     (False, 290, (False, None, 10.0)),                 # read again at the threshold
     (False, 299.5, (False, None, 5.0)),                # but not faster than the away poll
     (False, 300, (True, AwayStarted(Away.IDLE, NOW - timedelta(seconds=300)), 5.0)),
     (False, 3600, (True, AwayStarted(Away.IDLE, NOW - timedelta(hours=1)), 5.0)),
     (True, 400, (True, None, 5.0)),
-    (True, 2, (False, AwayEnded(Away.IDLE), 30.0)),
+    (True, 2, (False, AwayEnded(Away.IDLE), 298.0)),
 ], ids=["present", "nearly-away", "very-nearly", "away-now", "away-since-an-hour",
         "still-away", "back"])
 def test_the_presence_decisions(is_away: bool, idle_seconds: float, expected) -> None:
     assert step(is_away, idle_seconds, NOW, Polling()) == expected
+
+
+def test_a_longest_wait_while_present_is_honoured() -> None:
+    assert step(False, 10, NOW, Polling(while_present=30.0)) == (False, None, 30.0)
+    assert step(True, 2, NOW, Polling(while_present=30.0)) == (False, AwayEnded(Away.IDLE), 30.0)
 
 
 def test_the_watcher_posts_away_then_back_and_survives_a_failing_reader() -> None:

@@ -229,6 +229,8 @@ class TrayApp:
         self.detectors = Detectors(self.runner, self._tell)
         self.detectors.start(self.rules, profile.settings)
         give_back_memory()
+        # Each thread by name and native id: what the bench's wake-ups per thread are told by.
+        log.info("threads: %s", ", ".join(f"{t.name}={t.native_id}" for t in threading.enumerate()))
 
     def _welcome(self) -> None:
         """The first run shows a welcome (and asks about start at login), once."""

@@ -11,6 +11,7 @@ means. `Pauses` tells a pause in typing the same way, for the prompts.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,11 @@ TYPING_PAUSE_SECONDS = 10.0  # no input this long is a pause in typing (not bein
 @dataclass(frozen=True)
 class Polling:
     away_after: float = 300.0   # seconds without input that make a person away
-    while_present: float = 30.0
+    # Present, the idle time can reach the threshold no sooner than `away_after - idle` from
+    # now (it grows with the clock at most), so the next reading is then, not every so often:
+    # one X round trip per few minutes instead of two wake-ups every 30 s. A longest wait may
+    # be set (the tests do); none by default.
+    while_present: float = math.inf
     while_away: float = 5.0
 
 
@@ -41,7 +46,8 @@ def step(is_away: bool, idle: float, now: datetime,
         return True, AwayStarted(Away.IDLE, since=now - timedelta(seconds=idle)), \
             polling.while_away
     if is_away and idle < polling.away_after:
-        return False, AwayEnded(Away.IDLE), polling.while_present
+        return False, AwayEnded(Away.IDLE), max(
+            polling.while_away, min(polling.while_present, polling.away_after - idle))
     if is_away:
         return True, None, polling.while_away
     # Present: read again in time to notice the threshold, but not more often than needed.
