@@ -267,7 +267,11 @@ def test_a_running_orca_turns_the_voice_on_and_the_title_follows_the_steps(
         assert window.exit_code() == 3
     finally:
         orca.terminate()
-        orca.wait(10)
+        try:
+            orca.wait(10)
+        except subprocess.TimeoutExpired:  # a loaded machine: Orca takes its time to quit
+            orca.kill()
+            orca.wait(10)
     assert "Sit comfortably." in [entry.get("say") for entry in said(speech)]
 
 

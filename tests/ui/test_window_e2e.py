@@ -217,6 +217,8 @@ def test_run_alone_a_session_is_recorded_in_the_store(desktop, profile) -> None:
     window = wait_for(lambda: sorted(set(desktop.visible_windows(ROUTINE_WINDOW)) - before),
                       what="the window")[0]
     desktop.keys(window, *["Right"] * 11)
+    # Return closes the end card: wait for it (a Return while it is still being built is lost).
+    wait_for(lambda: window in desktop.visible_windows("^Well done"), what="the end card")
     desktop.keys(window, "Return")
     assert process.wait(ROUND_TRIP) == 0
     data = json.loads(profile.store.read_text())

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -420,20 +421,29 @@ def shown_in(language: str, name: str, desktop, profile, folder: Path) -> list[s
     command, _drive = WINDOWS[name]
     run = Run(desktop, profile, folder / language, *command, language=language)
     try:
-        # Tk sets no _NET_WM_PID; the window's class is Pointbreak, and no other runs here.
-        windows = wait_for(lambda: desktop.run("xdotool", "search", "--onlyvisible", "--class",
-                                               "Pointbreak", check=False).split(),
-                           timeout=20, what=f"the {name} window in {language}")
-        wait_for(lambda: list(run.folder.glob("*.json")), what="its texts")
-        wait_for(lambda: run.title(windows[0]) in json.dumps(
-            [t for p in run.folder.glob("*.json") for t in json.loads(p.read_text())],
-            ensure_ascii=False), what="its texts, title and all")
+        def texts() -> list[str]:
+            return [t for p in sorted(run.folder.glob("*.json"))
+                    for t in json.loads(p.read_text(encoding="utf-8"))]
+
+        def ours() -> list[str]:
+            """This process's window: Tk sets no _NET_WM_PID, so it is the visible window of
+            class Pointbreak whose title this process wrote (another test's may linger)."""
+            shown, found = set(texts()), []
+            for window in desktop.run("xdotool", "search", "--onlyvisible", "--class",
+                                      "Pointbreak", check=False).split():
+                with contextlib.suppress(subprocess.CalledProcessError):  # gone meanwhile
+                    if run.title(window) in shown:
+                        found.append(window)
+            return found
+
+        windows = wait_for(ours, timeout=30, what=f"the {name} window in {language}")
         desktop.screenshot(profile.artifacts(f"windows-{language}") / f"{name}.png",
                            window=windows[0])
     finally:
         run.process.terminate()
         run.process.wait(10)
-    return [t for p in sorted(run.folder.glob("*.json")) for t in json.loads(p.read_text())]
+    return [t for p in sorted(run.folder.glob("*.json"))
+            for t in json.loads(p.read_text(encoding="utf-8"))]
 
 
 SAME_IN_BOTH = re.compile(r"\d+ min")  # Spanish abbreviates minutes as English does
