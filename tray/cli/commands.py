@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tray import APP_NAME
-from tray.base import i18n
 from tray.base.dates import day_and_clock
 from tray.base.exits import Exit
 from tray.base.i18n import _, ngettext
@@ -164,8 +163,7 @@ def tell_notices(store: Store) -> None:
 def read_profile() -> Profile:
     from tray.config.profile import load_profile
 
-    profile = load_profile()
-    i18n.use(profile.settings.language.value)  # the setting wins over the environment
+    profile = load_profile()  # switches to the file's language: it wins over the environment
     for problem in profile.problems:
         print(problem, file=sys.stderr)
     return profile

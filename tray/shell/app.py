@@ -167,9 +167,9 @@ class TrayApp:
         from tray.store import StoreWriteError as store_write_error
 
         problems: list[str] = [self._icon_problem] if self._icon_problem else []
-        profile = load_profile(create_settings=True)  # a new file is in the system's language
+        # A new file is in the system's language; load_profile then switches to the file's.
+        profile = load_profile(create_settings=True)
         self.profile = profile
-        i18n.use(profile.settings.language.value)
         self.rules = testhooks.shorter_times(profile.rules)
         self._settings_stamp = _mtime(self.where.settings)
         store = Store(self.where.store)
@@ -288,6 +288,7 @@ class TrayApp:
     def _reload_settings_now(self) -> None:
         from tray.config.profile import load_profile
 
+        before = i18n.language()  # load_profile switches to the file's; it shows at the next view
         profile = load_profile()
         if profile.is_settings_unreadable:  # an editor may be half-way through its save
             settle = testhooks.seconds_or("SETTLE", SETTLE_SECONDS)
@@ -300,8 +301,7 @@ class TrayApp:
                 self._told.add(str(problem))
                 self._tell(_("Settings: {problem}").format(problem=problem))
         self.profile = profile
-        before = i18n.language()  # a new language shows at the next view (the callers')
-        if i18n.use(profile.settings.language.value) != before:
+        if i18n.language() != before:
             log.info("the language is %s now", i18n.language())
         self.rules = testhooks.shorter_times(profile.rules)
         self.runner.set_rules(self.rules)
