@@ -29,7 +29,7 @@ import pytest
 from desktop import wait_for
 from helpers import BERLIN, sample_year, unwrapped_words
 
-from tray.base import i18n
+from tray.base import i18n, testhooks
 from tray.config.paths import folders
 from tray.ipc import protocol
 from tray.ipc.commands import Reply, Request
@@ -192,19 +192,6 @@ def test_saving_another_language_relabels_the_window_at_once(desktop, profile,
 # --- the windows in this process: their question boxes, access letters, relabelling ----------
 
 
-def tcl_texts(root: tk.Misc, path: str) -> Iterator[str]:
-    """Every text of the widget `path` and those inside it, read through Tcl: Tk's own
-    dialogs are made there, and tkinter does not know their widgets."""
-    try:
-        option = root.tk.splitlist(root.tk.call(path, "configure", "-text"))
-        if option[0] == "-text":  # not an abbreviation of -textvariable
-            yield str(root.tk.call(path, "cget", "-text"))
-    except tk.TclError:
-        pass
-    for child in root.tk.splitlist(root.tk.call("winfo", "children", path)):
-        yield from tcl_texts(root, str(child))
-
-
 def answer_boxes(root: tk.Misc, answers: list[str]) -> list[list[str]]:
     """Answer each question box that comes, in turn, with the button named in `answers` ("yes",
     "no", "cancel"); each box's title and texts, as they were shown."""
@@ -214,7 +201,7 @@ def answer_boxes(root: tk.Misc, answers: list[str]) -> list[list[str]]:
         if not answers:
             return
         if int(root.tk.call("winfo", "exists", BOX)):
-            seen.append([str(root.tk.call("wm", "title", BOX)), *tcl_texts(root, BOX)])
+            seen.append(list(testhooks.tcl_texts(root.tk, BOX)))  # its title first
             root.tk.call(f"{BOX}.{answers.pop(0)}", "invoke")
         root.after(50, look)
 

@@ -82,7 +82,7 @@ def shorter_times(rules: Rules) -> Rules:
 GATHER_MS = 100
 
 
-def _tcl_texts(tk: Any, path: str) -> Iterator[str]:
+def tcl_texts(tk: Any, path: str) -> Iterator[str]:
     """Every text the Tk window at `path` and its children show now, asked of Tcl by path, so
     the dialogs Tk makes in Tcl (message boxes, the file dialog) are read too."""
     call = tk.call
@@ -117,7 +117,7 @@ def _tcl_texts(tk: Any, path: str) -> Iterator[str]:
                 yield from (str(v) for v in tk.splitlist(call(path, "item", item, "-values")))
     with contextlib.suppress(Exception):
         for child in tk.splitlist(call("winfo", "children", path)):
-            yield from _tcl_texts(tk, str(child))
+            yield from tcl_texts(tk, str(child))
 
 
 def record_texts(root: Any, name: str) -> None:
@@ -133,7 +133,7 @@ def record_texts(root: Any, name: str) -> None:
 
     def gather() -> None:
         before = len(seen)
-        seen.update(dict.fromkeys(t for t in _tcl_texts(root.tk, ".") if t.strip()))
+        seen.update(dict.fromkeys(t for t in tcl_texts(root.tk, ".") if t.strip()))
         if len(seen) != before:
             with contextlib.suppress(OSError):
                 with open(path + ".tmp", "w", encoding="utf-8") as out:
