@@ -74,10 +74,12 @@ def main() -> None:
     try:
         zone = local_zone()
         today = datetime.now(zone).date()
-        path = folder / "data" / "pointbreak" / "history.json"
+        path = folder / "data" / "pointbreak" / "history"
         records = year_of_history(today)
         Store(path).save(State(seq=len(records)), records)
-        print(f"store: {len(records)} records over 365 days, {path.stat().st_size / 1024:.0f} KiB")
+        size = sum(file.stat().st_size for file in path.glob("*.json"))
+        print(f"store: {len(records)} records over 365 days, {size / 1024:.0f} KiB in "
+              f"{len(list(path.glob('*.json')))} files")
 
         report("store load (open + read state)", timed(lambda: Store(path).load_state()), 30)
         store = Store(path)

@@ -61,7 +61,7 @@ def main() -> int:
     store.save(records=records)
     store.close()
     print(f"history: {len(records)} records over 365 days, "
-          f"{folders().store.stat().st_size / 1024:.0f} KiB")
+          f"{sum(f.stat().st_size for f in folders().store.glob('*.json')) / 1024:.0f} KiB")
     try:
         for module, title in (("tray.ui.settings_window", "Pointbreak settings"),
                               ("tray.ui.history_window", "Pointbreak history")):

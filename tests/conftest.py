@@ -28,7 +28,7 @@ class Profile:
 
     @property
     def store(self) -> Path:
-        return self.home / ".local" / "share" / "pointbreak" / "history.json"
+        return self.home / ".local" / "share" / "pointbreak" / "history"
 
     def run(self, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
         """The installed `pointbreak` command in a subprocess, in this profile."""

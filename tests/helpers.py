@@ -134,3 +134,22 @@ def unwrapped_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
         previous, text = text, _PSEUDO_SEGMENT.sub(" ", text)
     names = set(allowed)
     return [word for word in (w.strip(".") for w in _WORD.findall(text)) if word not in names]
+
+
+def stored_files(folder: Path) -> dict[str, dict]:
+    """The store's files as they are on disk (tray.store): "state.json" and each month's, by
+    name, parsed; none when the folder is not there."""
+    import json
+
+    return {path.name: json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))}
+
+
+def stored_records(folder: Path) -> list[dict]:
+    """Every record document on disk: the state file's recent ones and the months', as written."""
+    found: dict[int, dict] = {}
+    for name, data in stored_files(folder).items():
+        if name != "state.json":
+            found.update({doc["seq"]: doc for doc in data.get("records", {}).values()})
+    found.update({doc["seq"]: doc
+                  for doc in stored_files(folder).get("state.json", {}).get("recent", {}).values()})
+    return [found[seq] for seq in sorted(found)]

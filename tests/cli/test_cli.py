@@ -122,13 +122,13 @@ def test_a_broken_settings_file_is_reported_and_the_command_goes_on(profile) -> 
 
 
 def test_a_corrupt_store_is_moved_aside_and_reported(profile) -> None:
-    profile.store.parent.mkdir(parents=True)
-    profile.store.write_text("{not json")
+    profile.store.mkdir(parents=True)
+    (profile.store / "state.json").write_text("{not json")
     result = profile.run("status")
     assert result.returncode == 0
-    assert "could not be read" in result.stderr and "kept as history.json.unreadable-" in (
+    assert "could not be read" in result.stderr and "kept as state.json.unreadable-" in (
         result.stderr)
-    kept = [p for p in profile.store.parent.iterdir() if ".unreadable-" in p.name]
+    kept = [p for p in profile.store.iterdir() if ".unreadable-" in p.name]
     assert len(kept) == 1 and kept[0].read_text() == "{not json"
 
 

@@ -99,8 +99,8 @@ def test_what_status_says_of_a_paused_day_with_a_session_is_translated(pseudo) -
 
 
 def test_what_the_store_says_of_a_damaged_file_is_translated(pseudo) -> None:
-    pseudo.store.parent.mkdir(parents=True)
-    pseudo.store.write_bytes(b"{ this is not json")
+    pseudo.store.mkdir(parents=True)
+    (pseudo.store / "state.json").write_bytes(b"{ this is not json")
     result = pseudo.run("history", "--days", "1")
     assert result.returncode == 0
     assert "could not be read" in result.stderr
@@ -212,9 +212,10 @@ def test_what_is_wrong_inside_a_history_file_is_translated_too(pseudo) -> None:
     import json
 
     Store(pseudo.store).save(State(seq=1), [])
-    data = json.loads(pseudo.store.read_text())
+    state_file = pseudo.store / "state.json"
+    data = json.loads(state_file.read_text())
     data["state"]["1"]["counts"] = [["someday", 1, 0]]
-    pseudo.store.write_text(json.dumps(data))
+    state_file.write_text(json.dumps(data))
     result = pseudo.run("status")
     assert "someday" in result.stderr + result.stdout, result.stderr
     assert unwrapped_words(shown(pseudo, result), _names() | {"someday"}) == [], result.stderr

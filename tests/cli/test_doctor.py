@@ -62,14 +62,17 @@ def test_no_sound_server_is_a_problem_with_its_fix(desktop, profile) -> None:
 
 
 def test_a_corrupt_store_is_named_and_left_alone(desktop, profile) -> None:
-    profile.store.parent.mkdir(parents=True)
-    profile.store.write_bytes(b"{ this is not json")
+    month = profile.store / "2026-10.json"
+    profile.store.mkdir(parents=True)
+    month.write_bytes(b"{ this is not json")
     result = doctor(profile, desktop)
     assert result.returncode == 1
-    assert f"The history file {profile.store} cannot be read: it is not valid JSON" in (
+    assert f"The history file {month} cannot be read: it is not valid JSON" in (
         result.stdout)
-    assert "fix: start Pointbreak: it keeps the file aside" in result.stdout
-    assert profile.store.read_bytes() == b"{ this is not json"  # doctor only reads
+    assert "fix: start Pointbreak: it keeps the file aside as 2026-10.json.unreadable-" in (
+        result.stdout)
+    assert month.read_bytes() == b"{ this is not json"  # doctor only reads
+    assert sorted(p.name for p in profile.store.iterdir()) == ["2026-10.json"]
 
 
 def test_no_notification_path_is_named(desktop, profile) -> None:

@@ -95,7 +95,7 @@ class CheckedSimulation(Simulation):
     actions=[("wait", 61), ("skip", 0), ("skip", 0), ("wait", 1), ("snooze", 1)])
 def test_random_weeks_keep_the_invariants(rules: Rules, start: str, actions: list) -> None:
     with tempfile.TemporaryDirectory(prefix="pb-prop-") as folder:
-        store = Store(Path(folder) / "history.json")
+        store = Store(Path(folder) / "history")
         sim = CheckedSimulation(rules, at(start, "06:00", rules.zone))
         sim.feed(TrayStarted(None))
         checked = 0
@@ -148,7 +148,7 @@ def _act(sim: Simulation, store: Store, kind: str, value, checked: int) -> int:
         # Save, "crash", load from the real file, start again after a gap.
         store.save(sim.state, sim.records().values())
         before = sim.state
-        loaded = Store(store.path).load_state()
+        loaded = Store(store.folder).load_state()
         assert loaded == before  # state after a restart equals state before it
         gap = timedelta(minutes=value)
         sim.set_clock(sim.now + gap)

@@ -5,13 +5,13 @@ Screenshots are saved under tests/artifacts/gnome/."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 from desktop import CARD, colourful_share, pixels_unlike, wait_for
 from gnome import HEIGHT, KEYSYM_ESCAPE, WIDTH, changed_box, cover_window
+from helpers import stored_records
 
 pytestmark = pytest.mark.e2e
 
@@ -63,9 +63,7 @@ def our_windows(gnome) -> list[str]:
 
 
 def records(profile) -> list[dict]:
-    data = json.loads((profile.home / ".local/share/pointbreak/history.json").read_text())
-    return [doc for name, table in data.items() if name.startswith("records-")
-            for doc in table.values()]
+    return stored_records(profile.home / ".local/share/pointbreak/history")
 
 
 def test_the_prompt_card_comes_on_top_of_another_app_and_takes_the_keys(

@@ -3,7 +3,6 @@ notifications on a private D-Bus session, screenshots saved under tests/artifact
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 import wayland_peers
 from desktop import CARD, ROUTINE_WINDOW, TRAY_TINT, NotificationBus, pixels_unlike, wait_for
+from helpers import stored_files, stored_records
 
 from tray.core.model import State
 from tray.ipc import client, protocol
@@ -36,18 +36,12 @@ def all_day(profile) -> None:
     profile.settings.write_text(ALL_DAY)
 
 
-def stored(profile) -> dict:
-    return json.loads(profile.store.read_text())
-
-
 def stored_state(profile) -> dict:
-    return stored(profile)["state"]["1"]
+    return stored_files(profile.store)["state.json"]["state"]["1"]
 
 
 def records(profile) -> list[dict]:
-    data = stored(profile)
-    return [doc for name, table in data.items() if name.startswith("records-")
-            for doc in table.values()]
+    return stored_records(profile.store)
 
 
 def shown_before(profile, instant: datetime) -> list[dict]:

@@ -50,3 +50,15 @@ def test_the_tray_benchmark_prints_its_figures(profile) -> None:
     idle_rows = [line for line in result.stdout.splitlines() if line.startswith("pointbreak (")]
     assert len(idle_rows) >= 4, result.stdout  # a start-up and an idle row each, xorg and sni
     assert not [line for line in idle_rows if "no icon seen" in line], result.stdout
+
+
+@pytest.mark.slow
+def test_the_store_benchmark_prints_a_day_beside_a_year(profile) -> None:
+    """A short smoke run: a few saves, one child each."""
+    script = BENCH.with_name("store_bench.py")
+    result = subprocess.run([sys.executable, str(script), "--saves", "5", "--runs", "1"],
+                            capture_output=True, text=True, env=profile.env, timeout=300,
+                            cwd=script.parent)
+    assert result.returncode == 0, result.stderr
+    assert "a year: 3650 records" in result.stdout and "in 14 files" in result.stdout
+    assert "a year adds" in result.stdout and "one save: a day" in result.stdout

@@ -76,7 +76,7 @@ def recording_runner(rules: Rules, clocks: FakeClocks | None = None, store: Stor
 def test_one_wake_job_at_the_engines_next_wake_and_it_fires(tmp_path: Path) -> None:
     # A real scheduler and a real clock: an interval of a few seconds' worth.
     rules = make_rules(interval=timedelta(minutes=15))
-    store = Store(tmp_path / "history.json")
+    store = Store(tmp_path / "history")
     runner, decisions, _ = recording_runner(rules, store=store)
     shown = threading.Event()
     runner._on_decision = lambda d: (decisions.append(d),
@@ -92,7 +92,7 @@ def test_one_wake_job_at_the_engines_next_wake_and_it_fires(tmp_path: Path) -> N
         assert runner.scheduled_jobs().count(WATCHDOG_JOB) == 1
         assert runner.scheduled_jobs().count(WAKE_JOB) <= 1
         # The prompt (and the state) went to the store from the engine thread.
-        assert Store(store.path).load_state() == runner.state
+        assert Store(store.folder).load_state() == runner.state
         assert runner.state.open is not None
     finally:
         runner.stop()
@@ -150,7 +150,7 @@ def test_a_failed_save_is_told_once_and_the_engine_goes_on(tmp_path: Path, caplo
     from helpers import ALL_DAY
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    store = Store(blocker / "history.json")  # its folder is a file: every save fails
+    store = Store(blocker / "history")  # its folder is a file: every save fails
     runner, _decisions, _ = recording_runner(make_rules(hours=ALL_DAY), store=store)
     runner.start(TrayStarted(None))
     try:

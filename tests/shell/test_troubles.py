@@ -50,26 +50,26 @@ def fill(folder: Path) -> Path:
 
 def test_a_full_disk_is_told_once_the_count_holds_and_it_saves_when_there_is_room(
         tiny_disk: Path) -> None:
-    store = Store(tiny_disk / "history.json")
+    store = Store(tiny_disk / "history")
     store.save(State(seq=1))
     told: list[str | None] = []
     runner = EngineRunner(make_rules(), State(seq=1), store, on_save_problem=told.append)
     runner.start(TrayStarted(None))
     runner.call(lambda: None)  # its first save is done
-    before = Store(store.path).load_state()
+    before = Store(store.folder).load_state()
     assert before is not None and before.seq == 1
     filler = fill(tiny_disk)
     for _ in range(3):  # three changes that cannot be saved: one word about it
         runner.ask(StartRequested())
     assert len(told) == 1 and told[0] is not None and "No space left on device" in told[0]
     assert runner.call(lambda: runner.state.seq) > 1  # kept in memory meanwhile
-    assert Store(store.path).load_state() == before  # the old file is whole
+    assert Store(store.folder).load_state() == before  # the old file is whole
     assert [p.name for p in tiny_disk.iterdir() if p.name.endswith(".tmp")] == []
     filler.unlink()
     runner.save_again()  # what the minute tick does
     runner.call(lambda: None)  # after the retry on the engine thread
     assert told[-1] is None  # said again: it works
-    saved = Store(store.path).load_state()
+    saved = Store(store.folder).load_state()
     assert saved is not None and saved.seq == runner.call(lambda: runner.state.seq)
     runner.stop()
     store.close()
@@ -133,7 +133,7 @@ def test_status_lists_what_stopped(app) -> None:
     tray, _ = app
     tray.troubles.report("x", "The camera detector stopped.")
     tray.rules = make_rules()
-    tray.store = Store(tray.where.data / "history.json")
+    tray.store = Store(tray.where.data / "history")
     tray.runner = type("R", (), {"state": State()})()
     text = tray.answers.status_text()
     assert text.splitlines()[-1] == "Problem: The camera detector stopped."

@@ -19,10 +19,11 @@ from tray.store import Store
 DAY = date(2026, 11, 25)
 
 
-def good_store(path: Path) -> dict:
-    """A real store's file: a state with an open prompt and today's counts, two records."""
+def good_store(folder: Path) -> dict:
+    """A real store's state file: a state with an open prompt and today's counts, two records
+    (today's: in the state file too)."""
     shown = datetime(2026, 11, 25, 9, tzinfo=UTC)
-    store = Store(path)
+    store = Store(folder)
     from tray.core.model import DayCount, Phase, Prompt
     state = State(seq=2, counts=(DayCount(DAY, 2, 1),),
                   open=Prompt(seq=2, kind=Kind.PROMPT, day=DAY, first_shown_at=shown,
@@ -33,7 +34,7 @@ def good_store(path: Path) -> dict:
                               Outcome.COMPLETED),
                        Record(2, Kind.PROMPT, DAY, shown + timedelta(hours=2))])
     store.close()
-    return json.loads(path.read_text())
+    return json.loads((folder / "state.json").read_text())
 
 
 def _state(data: dict) -> dict:
@@ -77,8 +78,9 @@ BAD_STORES = {
 SPECIAL = ("dev-zero", "fifo", "folder")
 
 
-def spoil(path: Path, how: str) -> None:
-    data = good_store(path)
+def spoil(folder: Path, how: str) -> None:
+    data = good_store(folder)
+    path = folder / "state.json"
     if how == "dev-zero":
         path.unlink()
         path.symlink_to("/dev/zero")
@@ -95,13 +97,13 @@ def spoil(path: Path, how: str) -> None:
         path.write_bytes(spoiled.encode("utf-8", "surrogateescape"))
 
 
-def aside(path: Path) -> list[Path]:
-    return sorted(path.parent.glob(f"{path.name}.unreadable-*"))
+def aside(folder: Path) -> list[Path]:
+    return sorted(folder.glob("state.json.unreadable-*"))
 
 
 @pytest.mark.parametrize("how", [*BAD_STORES, *SPECIAL])
 def test_a_bad_store_is_kept_aside_and_a_fresh_one_goes_on(tmp_path: Path, how: str) -> None:
-    path = tmp_path / "history.json"
+    path = tmp_path / "history"
     spoil(path, how)
     store = Store(path)
     assert len(store.notices) == 1, store.notices
@@ -121,11 +123,10 @@ def test_a_bad_store_is_kept_aside_and_a_fresh_one_goes_on(tmp_path: Path, how: 
     (lambda r: r.update(shown_at="0001-01-01T00:00:00+14:00"), "instant out of range"),
 ], ids=["no-day", "day-2026-13-45", "seq-a-text", "snoozed-1e20", "shown-year-1"])
 def test_a_damaged_record_is_left_out_and_said(tmp_path: Path, change, says: str) -> None:
-    path = tmp_path / "history.json"
+    path = tmp_path / "history"
     data = good_store(path)
-    table = data["records-2026-11"]
-    change(table["1"])
-    path.write_text(json.dumps(data))
+    change(data["recent"]["1"])
+    (path / "state.json").write_text(json.dumps(data))
     store = Store(path)
     assert store.notices == []
     assert [r.seq for r in store.records(DAY, DAY)] == [2]
@@ -140,9 +141,10 @@ def test_commands_say_a_damaged_record_was_left_out(profile, command: list[str])
     today = datetime.now(ZoneInfo("Europe/Berlin")).date()  # the profile's TZ
     Store(profile.store).save(None, [Record(seq, Kind.PROMPT, today, datetime.now(UTC))
                                      for seq in (1, 2)])
-    data = json.loads(profile.store.read_text())
-    data[f"records-{today:%Y-%m}"]["1"]["seq"] = "1"
-    profile.store.write_text(json.dumps(data))
+    state_file = profile.store / "state.json"
+    data = json.loads(state_file.read_text())
+    data["recent"]["1"]["seq"] = "1"
+    state_file.write_text(json.dumps(data))
     result = profile.run(*command)
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "damaged and was left out" in result.stderr, result.stderr
@@ -174,7 +176,7 @@ def test_the_tray_on_a_bad_store_keeps_it_aside_and_starts_clean_the_next_time(
     tray = start_tray("xorg")
     assert "Next break at" in tray.status()
     log = tray.log()
-    assert "could not be read" in log and "told the person: The history file" in log, log
+    assert "could not be read" in log and "told the person: The file" in log, log
     assert len(aside(profile.store)) == 1
     assert profile.run("quit").returncode == 0
     assert tray.process.wait(30) == 0
@@ -235,11 +237,11 @@ def _load_all(path: Path) -> Store:
          record_changes={})
 def test_any_changed_store_loads_or_is_kept_aside(tmp_path_factory, state_changes,
                                                   record_changes) -> None:
-    path = tmp_path_factory.mktemp("fuzz") / "history.json"
+    path = tmp_path_factory.mktemp("fuzz") / "history"
     data = good_store(path)
     _state(data).update(state_changes)
-    data["records-2026-11"]["1"].update(record_changes)
-    path.write_text(json.dumps(data))
+    data["recent"]["1"].update(record_changes)
+    (path / "state.json").write_text(json.dumps(data))
     store = _load_all(path)
     kept = aside(path)
     assert len(kept) <= 1 and len(store.notices) <= 2
@@ -257,12 +259,16 @@ def test_any_changed_store_loads_or_is_kept_aside(tmp_path_factory, state_change
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=200) | _json.map(lambda v: json.dumps(v).encode()))
 @example(raw=b"[" * 100_000)
-@example(raw=b'{"meta": {"1": {"schema": 1}}, "state": {"1": []}}')
+@example(raw=b'{"meta": {"1": {"schema": 2, "kind": "state"}}, "state": {"1": []}}')
+@example(raw=b'{"meta": {"1": {"schema": 2, "kind": "state"}}, "recent": {"1": {"day": 5}}}')
 def test_any_bytes_load_or_are_kept_aside(tmp_path_factory, raw: bytes) -> None:
-    path = tmp_path_factory.mktemp("fuzz") / "history.json"
-    path.write_bytes(raw)
+    path = tmp_path_factory.mktemp("fuzz") / "history"
+    path.mkdir()
+    (path / "state.json").write_bytes(raw)
     store = _load_all(path)
-    assert (len(aside(path)) == 1) == bool(store.notices)
+    assert (len(aside(path)) == 1) == any("could not be read" in n for n in store.notices)
+    assert all("could not be read" in n or "damaged and was left out" in n
+               for n in store.notices), store.notices
     state = store.load_state()
     if state is not None:
         _the_engine_works_with(state)

@@ -30,9 +30,8 @@ def setpriv() -> None:
 
 def test_a_read_only_data_folder_is_told_and_quit_still_quits(setpriv, start_tray,
                                                              profile) -> None:
-    profile.store.parent.mkdir(parents=True)
     Store(profile.store).save(State(seq=4))
-    os.chmod(profile.store.parent, 0o555)
+    os.chmod(profile.store, 0o555)
     try:
         tray = start_tray("xorg", prefix=WITHOUT_ROOTS_POWERS)
         status = tray.status()
@@ -48,7 +47,7 @@ def test_a_read_only_data_folder_is_told_and_quit_still_quits(setpriv, start_tra
         assert profile.run("quit").returncode == 0
         assert tray.process.wait(30) == 0  # was: PermissionError in close, never exited
     finally:
-        os.chmod(profile.store.parent, 0o755)
+        os.chmod(profile.store, 0o755)
     assert Store(profile.store).load_state() == State(seq=4)  # nothing lost or half-written
 
 
@@ -85,15 +84,14 @@ def test_a_settings_file_of_mode_000_is_said_and_the_defaults_hold(setpriv, prof
     assert str(profile.settings) in result.stderr and "Today: 0 of 5" in result.stdout
 
 
-def test_a_history_file_of_mode_000_is_kept_aside_and_said(setpriv, profile) -> None:
-    profile.store.parent.mkdir(parents=True)
+def test_a_state_file_of_mode_000_is_kept_aside_and_said(setpriv, profile) -> None:
     Store(profile.store).save(State(seq=4))
-    os.chmod(profile.store, 0)
+    os.chmod(profile.store / "state.json", 0)
     result = _without_roots_powers(profile, "status")
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "cannot be opened (Permission denied)" in result.stderr, result.stderr
-    assert "was kept as history.json.unreadable-" in result.stderr
-    kept = list(profile.store.parent.glob("history.json.unreadable-*"))
+    assert "was kept as state.json.unreadable-" in result.stderr
+    kept = list(profile.store.glob("state.json.unreadable-*"))
     assert len(kept) == 1 and (kept[0].stat().st_mode & 0o777) == 0  # as it was, untouched
     again = _without_roots_powers(profile, "status")
     assert again.returncode == 0 and again.stderr == "", again.stderr

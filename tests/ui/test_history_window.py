@@ -108,7 +108,7 @@ def test_export_writes_every_record(window, tmp_path) -> None:
 def test_delete_without_a_tray_keeps_today_and_the_kept_aside_files_go_too(window,
                                                                           profile) -> None:
     shown, records = window
-    aside = profile.store.with_name(profile.store.name + ".unreadable-20260101T000000")
+    aside = profile.store / "2026-01.json.unreadable-20260101T000000"
     aside.write_text("{ broken")
     shown.aside = [aside]
     message = shown.forget()
@@ -117,10 +117,10 @@ def test_delete_without_a_tray_keeps_today_and_the_kept_aside_files_go_too(windo
     assert shown.delete_aside() == "1 kept-aside file deleted." and not aside.exists()
     left = Store(profile.store).records(date.min, date.max)
     assert [r.day for r in left] == [TODAY, TODAY]
-    text = profile.store.read_text()
-    assert (TODAY - timedelta(days=1)).isoformat() not in text  # no copy kept in the file
-    assert sorted(p.name for p in profile.store.parent.iterdir()) == [
-        "history.json", "history.json.lock"]
+    text = "".join(p.read_text() for p in profile.store.glob("*.json"))
+    assert (TODAY - timedelta(days=1)).isoformat() not in text  # no copy kept in the files
+    assert sorted(p.name for p in profile.store.iterdir() if not p.name.startswith(
+        f"{TODAY:%Y-%m}")) == ["state.json", "store.lock"]
 
 
 def test_delete_through_the_running_tray(desktop, start_tray, profile) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from desktop import ROUTINE_WINDOW, wait_for
+from helpers import stored_records
 
 from tray.ipc import children, reports
 
@@ -221,9 +222,7 @@ def test_run_alone_a_session_is_recorded_in_the_store(desktop, profile) -> None:
     wait_for(lambda: window in desktop.visible_windows("^Well done"), what="the end card")
     desktop.keys(window, "Return")
     assert process.wait(ROUND_TRIP) == 0
-    data = json.loads(profile.store.read_text())
-    (record,) = [doc for name, table in data.items() if name.startswith("records-")
-                 for doc in table.values()]
+    (record,) = stored_records(profile.store)
     assert record["kind"] == "session" and record["outcome"] == "completed"
     assert "Today: 1 of 5" in profile.run("status").stdout
 
@@ -236,9 +235,7 @@ def test_pointbreak_now_without_a_tray_runs_the_routine_and_records_it(desktop, 
                       what="the window")[0]
     desktop.keys(window, "Right", "Right", "Escape")  # stop at the first press
     assert process.wait(ROUND_TRIP) == 0
-    data = json.loads(profile.store.read_text())
-    (record,) = [doc for name, table in data.items() if name.startswith("records-")
-                 for doc in table.values()]
+    (record,) = stored_records(profile.store)
     assert (record["kind"], record["outcome"], record["step"]) == ("session", "stopped_early", 3)
 
 

@@ -171,7 +171,7 @@ def _autostart(report: Report) -> None:
 def _folders_and_store(report: Report) -> None:
     from tray.config.paths import folders
     from tray.config.profile import load_profile
-    from tray.store import AtomicJSONStorage, Unreadable, _check
+    from tray.store.survey import survey
 
     where = folders()
     report.fact(_("Settings"), str(where.settings))
@@ -179,34 +179,31 @@ def _folders_and_store(report: Report) -> None:
     report.fact(_("Log"), str(where.log / "pointbreak.log"))
     for problem in load_profile().problems:  # the settings and the routine they name
         report.problem(problem, _("edit {path}").format(path=where.settings))
-    path = where.store
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        report.fact(_("History"), _("none yet"))
-        return
+        found = survey(where.store, where.data / "history.json")
     except OSError as error:
         report.fact(_("History"), _("cannot be read ({error})").format(error=error.strerror))
-        report.problem(_("The history file {path} cannot be read.").format(path=path),
+        report.problem(_("The history file {path} cannot be read.").format(path=where.store),
                        _("check its permissions"))
         return
-    kib = f"{size / 1024:.0f}"
-    try:
-        data = AtomicJSONStorage(path).read()
-        if data is not None:
-            _check(data)
-    except Unreadable as error:
-        report.fact(_("History"), _("{size} KiB, unreadable").format(size=kib))
+    for path, reason in found.unreadable:
         report.problem(_("The history file {path} cannot be read: {reason}.").format(
-            path=path, reason=error),
-                       _("start Pointbreak: it keeps the file aside as history.json.unreadable-"
-                         "<time> and starts a fresh history (or restore a backup of it)"))
-        return
-    tables = sum(1 for name in (data or {}) if name.startswith("records-"))
-    records = sum(len(t) for n, t in (data or {}).items() if n.startswith("records-"))
-    report.fact(_("History"), _("{size} KiB, {records} in {months}, healthy").format(
-        size=kib, records=ngettext("{n} record", "{n} records", records).format(n=records),
-        months=ngettext("{n} month", "{n} months", tables).format(n=tables)))
+            path=path, reason=reason),
+                       _("start Pointbreak: it keeps the file aside as {name}.unreadable-<time> "
+                         "and goes on without it (or restore a backup of it)").format(
+                             name=path.name))
+    if found.legacy_pending:
+        report.fact(_("History"), _("{path} is taken over when Pointbreak next starts").format(
+            path=where.data / "history.json"))
+    elif not found.size and not found.unreadable:
+        report.fact(_("History"), _("none yet"))
+    else:
+        kib = f"{found.size / 1024:.0f}"
+        records = ngettext("{n} record", "{n} records", found.records).format(n=found.records)
+        spread = ngettext("{n} month", "{n} months", found.months).format(n=found.months)
+        report.fact(_("History"), _("{size} KiB, {records} in {months}, healthy").format(
+            size=kib, records=records, months=spread) if not found.unreadable else
+            _("{size} KiB, unreadable").format(size=kib))
 
 
 def _tray_problem(line: str) -> str | None:

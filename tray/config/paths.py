@@ -25,7 +25,9 @@ class Folders:
 
     @property
     def store(self) -> Path:
-        return self.data / "history.json"
+        """The store's folder (tray.store); `history.json` beside it is the file of earlier
+        versions, taken over and kept."""
+        return self.data / "history"
 
     @property
     def alive(self) -> Path:

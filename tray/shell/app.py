@@ -183,7 +183,7 @@ class TrayApp:
             log.warning("cannot prune old history now: %s", error)
             dropped = 0
         if dropped:
-            log.info("pruned %s history records older than 400 days", dropped)
+            log.info("pruned %s months of history older than 400 days", dropped)
         self._check_stopping()
         recorded = tuple(store.day_count(today - timedelta(days=n)) for n in (0, 1))
         toolkit_icon = self.icon.icon if self.icon else None  # None but for pystray's

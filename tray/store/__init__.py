@@ -1,198 +1,191 @@
-"""The store: history and the engine's state in one TinyDB file in the per-user data folder.
+"""The store: the engine's state and the history, in a folder of small TinyDB files in the
+per-user data folder (`history/`), so that its cost does not grow with the history.
 
-- Every change is one atomic write: TinyDB's CachingMiddleware collects the changes of one engine
-  step, then `AtomicJSONStorage` writes a temporary file, flushes, fsyncs and replaces the old
-  file (and fsyncs the folder), all under a lock shared by every process of the user
-  (tray.base.lockfile).
-- A file that cannot be read is moved aside (kept, never deleted), the reason is kept in
-  `notices` for the person to be told once, and a fresh store is used.
-- Records live in one table per month (`records-2026-11`), so today's counts and a month of
-  history are read without walking a year of data; pruning drops whole months.
+- `state.json`: the engine's state and the records of the last two days that have any ("recent").
+  Every change of the engine is one atomic write of this file alone (tray.store.files: a
+  temporary file, fsync, replace), under a lock shared by every process of the user.
+- `2026-11.json`, one per month: the older records. Once a day has two younger days with
+  records, its records are filed into their month. The order makes a crash harmless: the month
+  file is written first, then the state file without them; a crash in between leaves them in
+  both, a read takes the state file's copy, and the next filing writes them again (by number,
+  so never twice). The state's `filed_through` says up to which day months can hold anything,
+  so the tray, asking only for today and yesterday, reads no month at all.
+- Forgetting the past is said first (the state file records `forgotten_before`, so a read
+  hides those days from then on), then done (the month files go); a crash in between is
+  finished by the next write.
+- `history.json`, the single file of earlier versions, is taken over once and left unchanged
+  (tray.store.legacy).
+- A file that cannot be read is moved aside (kept, never deleted), the person is told once
+  (`notices`), and the store goes on without it.
 
 Not thread-safe: the tray writes from its engine thread only.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
-from tinydb.storages import Storage
 from tinydb.table import Document
 
-from tray.base import guard
-from tray.base.atomic import write_atomically
 from tray.base.i18n import _
 from tray.base.lockfile import FileLock, LockTimeout
-from tray.core.codec import (
-    Damaged,
-    record_from_dict,
-    record_to_dict,
-    state_from_dict,
-    state_to_dict,
-)
+from tray.core.codec import record_from_dict, record_to_dict, state_from_dict, state_to_dict
 from tray.core.model import DayCount, Kind, Outcome, Record, State
+from tray.store import legacy, months
+from tray.store.files import STATE, StoreFile, Unreadable, reason_of
 
-SCHEMA = 1
+__all__ = ["KEEP_DAYS", "Store", "StoreWriteError", "Unreadable", "count_day"]
+
 KEEP_DAYS = 400
 LOCK_TIMEOUT_SECONDS = 10.0
-MAX_BYTES = 16 << 20  # a year of history is under 1 MB; a file this big is not ours
-_RECORDS_PREFIX = "records-"
-_STATE_ID = 1
-
-
-class Unreadable(Exception):
-    """The store file is there but cannot be used; the message says why."""
+STATE_FILE = "state.json"
+LOCK_FILE = "store.lock"
+RECENT = legacy.RECENT
+_STATE_ID = legacy.STATE_ID
+_RECENT_DAYS = 2  # the days that stay in the state file: the newest with records and the one before
 
 
 class StoreWriteError(Exception):
     """A change could not be saved; it is kept in memory and saved with the next change."""
 
 
-class AtomicJSONStorage(Storage):
-    """TinyDB storage that never leaves a half-written file behind."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def read(self) -> dict[str, Any] | None:
-        try:
-            raw = guard.read_file(self.path, limit=MAX_BYTES)
-            if raw is None:
-                return None
-            if not raw.strip():
-                raise Unreadable(_("the file is empty"))
-            data = guard.parse_json(raw)
-        except guard.Refused as error:
-            # TRANSLATORS: "it" is the history file; {reason} says what is wrong with it, such
-            # as "is not valid JSON (...)" or "is a folder, not a file".
-            raise Unreadable(_("it {reason}").format(reason=error)) from None
-        if not isinstance(data, dict):
-            raise Unreadable(_("it holds a JSON {kind}, not an object").format(
-                kind=type(data).__name__))
-        return data
-
-    def write(self, data: dict[str, Any]) -> None:
-        payload = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        write_atomically(self.path, payload)
-
-    def close(self) -> None:
-        pass
-
-
-class _Batching(CachingMiddleware):
-    WRITE_CACHE_SIZE = 1 << 30  # never flush on its own: Store.save flushes once per change
-
-
 class Store:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, folder: Path, legacy_file: Path | None = None, *,
+                 step: Callable[[str], None] = lambda _what: None) -> None:
+        """The store in `folder`; `legacy_file` (by default `history.json` beside the folder)
+        is taken over on first use. `step` hears each step of that take-over and of forgetting
+        (the crash tests stop there)."""
+        self.folder = folder
+        self.path = folder / STATE_FILE
+        self.legacy = legacy_file or folder.with_name(folder.name + ".json")
         self.notices: list[str] = []
-        self.is_writable = True
-        self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
-        self._stamp: tuple[int, int, int] | None = None
+        self._lock = FileLock(folder / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS)
+        self._state = StoreFile(self.path, STATE, self._tell)
+        self._step = step
         self._swept = False
-        self._middleware = _Batching(lambda: AtomicJSONStorage(path))  # type: ignore[no-untyped-call]
-        self._db = TinyDB(storage=self._middleware)
+        self._seq_floor = 0  # the highest number the months hold, when the state was lost
+        self._filed_floor: str | None = None
+        self._overlay: tuple[list[dict[str, Any]], dict[str, Any] | None] | None = None
         self._load()
+
+    @property
+    def is_writable(self) -> bool:
+        return self._state.is_writable
 
     # --- reading ---------------------------------------------------------------------------
 
     def _load(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             self._tell(_("The data folder {folder} cannot be created ({error}); today's "
-                         "history is kept in memory only.").format(folder=self.path.parent,
+                         "history is kept in memory only.").format(folder=self.folder,
                                                                     error=error.strerror))
-        try:
-            stamp = self._stat()
-            data = self._middleware.storage.read()
-            if data is not None:
-                _check(data)
-        except Exception as error:  # whatever a load meets, the file is kept and we go on
-            reason = str(error) if isinstance(error, Unreadable) else (
-                _("reading it failed: {error}").format(
-                    error=f"{error.__class__.__name__}: {guard.shorten(str(error))}"))
-            self._move_aside(reason)
-            data = None
-            stamp = None
-        self._middleware.cache = data if data is not None else {"meta": {"1": {"schema": SCHEMA}}}
-        self._middleware._cache_modified_count = 0
-        self._db.clear_cache()
-        self._stamp = stamp
+        self._read_state()
+        if legacy.is_pending(self.legacy, self._state.meta):
+            self._take_over_legacy()
 
-    def _move_aside(self, reason: str) -> None:
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.unreadable-{stamp}")
-        counter = 1
-        while target.exists():
-            counter += 1
-            target = self.path.with_name(f"{self.path.name}.unreadable-{stamp}-{counter}")
+    def _read_state(self) -> None:
+        self._state.load()
+        self._seq_floor, self._filed_floor = 0, None
+        if not self._state.existed:  # new, or lost: what the months hold still counts
+            for month in reversed(months.months_in(self.folder)):
+                docs = months.read(self.folder, month, self._tell)
+                if docs:
+                    self._seq_floor = max(_seq(doc) for doc in docs)
+                    self._filed_floor = max(months.day_of(doc) or "" for doc in docs) or None
+                    break
+
+    def _take_over_legacy(self) -> None:
         try:
-            os.replace(self.path, target)
-        except OSError as error:
-            self.is_writable = False
-            self._tell(_("The history file {path} cannot be read ({reason}) and cannot be "
-                         "moved aside ({error}). It is left untouched; Pointbreak runs without "
-                         "saving until it is moved or fixed.").format(
-                             path=self.path, reason=reason, error=error.strerror))
+            self._lock.acquire()
+        except (LockTimeout, OSError):
+            self._overlay = legacy.read(self.legacy, self._tell)  # shown now, taken over later
             return
-        self._tell(_("The history file {path} could not be read ({reason}). It was kept as "
-                     "{name} and Pointbreak started a fresh history.").format(
-                         path=self.path, reason=reason, name=target.name))
+        try:
+            self._take_over_locked()
+        finally:
+            self._lock.release()
+
+    def _take_over_locked(self) -> None:
+        try:
+            if self._state.is_stale():
+                self._read_state()  # another process may have taken it over just now
+            if legacy.is_pending(self.legacy, self._state.meta):
+                legacy.take_over(self.legacy, self.folder, self._state, self._tell, self._step)
+            self._overlay = None
+        except OSError as error:
+            self._tell(_("The history in {path} cannot be taken over yet ({error}); it is "
+                         "shown as it is, and taken over once it can be.").format(
+                             path=self.legacy, error=error.strerror or error))
+            self._read_state()  # nothing half-done stays in memory
+            self._overlay = legacy.read(self.legacy, self._tell)
 
     def _tell(self, message: str) -> None:
         if message not in self.notices:  # a damaged record is met at every read of its month
             self.notices.append(message)
 
-    def _stat(self) -> tuple[int, int, int] | None:
-        try:
-            info = os.stat(self.path)
-        except OSError:
-            return None
-        return (info.st_ino, info.st_mtime_ns, info.st_size)
-
     def refresh(self) -> None:
-        """Re-read the file if another process replaced it (and nothing here is unsaved)."""
-        if self._middleware._cache_modified_count == 0 and self._stat() != self._stamp:
-            self._load()
+        """Read the state file again if another process replaced it (and nothing here is
+        unsaved)."""
+        if self._state.is_stale():
+            self._read_state()
 
     def load_state(self) -> State | None:
-        doc = self._db.table("state").get(doc_id=_STATE_ID)
-        return None if doc is None else state_from_dict(dict(doc))
+        saved = self._state.table("state").get(doc_id=_STATE_ID)
+        doc = dict(saved) if saved is not None else None
+        if doc is None and self._overlay is not None:
+            doc = self._overlay[1]
+        top = max([self._seq_floor, *(_seq(d) for d in self._state.table(RECENT).all())])
+        if doc is None:
+            return State(seq=top) if top else None
+        state = state_from_dict(dict(doc))
+        return state if state.seq >= top else replace(state, seq=top)
 
     def records(self, first: date, last: date) -> list[Record]:
         """Records of the local days first..last, oldest first. Bad records are skipped."""
+        docs: dict[int, tuple[str, dict[str, Any]]] = {}
+        if self._overlay is not None:
+            for doc in self._overlay[0]:
+                docs[_seq(doc)] = (str(self.legacy), doc)
+        filed = self._filed_through
+        if filed is not None and first.isoformat() <= filed:
+            end = min(last.isoformat(), filed)
+            for month in months.months_in(self.folder):
+                if months.month_of(first) <= month <= end[:7]:
+                    where = str(months.path_of(self.folder, month))
+                    for doc in months.read(self.folder, month, self._tell):
+                        docs[_seq(doc)] = (where, doc)
+        for doc in self._state.table(RECENT).all():
+            docs[doc.doc_id] = (str(self.path), dict(doc))
+        hidden = self._state.meta.get("forgotten_before") or ""
         found: list[Record] = []
-        for name in self._month_tables(first, last):
-            for doc in self._db.table(name).all():
-                try:
-                    record = record_from_dict(dict(doc))
-                except (KeyError, TypeError, ValueError) as error:
-                    self._tell(_("A history record in {path} ({table} #{number}) is damaged "
-                                 "and was left out: {reason}").format(
-                                     path=self.path, table=name, number=doc.doc_id,
-                                     reason=_reason(error)))
-                    continue
-                if first <= record.day <= last:
-                    found.append(record)
+        for number, (where, doc) in docs.items():
+            try:
+                record = record_from_dict(doc)
+            except (KeyError, TypeError, ValueError) as error:
+                self._tell(_("A history record in {path} ({table} #{number}) is damaged "
+                             "and was left out: {reason}").format(
+                                 path=where, table="records", number=number,
+                                 reason=reason_of(error)))
+                continue
+            if first <= record.day <= last and record.day.isoformat() >= hidden:
+                found.append(record)
         return sorted(found, key=lambda r: (r.shown_at, r.seq))
 
     def day_count(self, day: date) -> DayCount:
         return count_day(day, self.records(day, day))
 
-    def _month_tables(self, first: date, last: date) -> list[str]:
-        wanted = {_table_name(first), _table_name(last)}
-        names = sorted(n for n in self._db.tables() if n.startswith(_RECORDS_PREFIX))
-        return [n for n in names if _table_name(first) <= n <= _table_name(last) or n in wanted]
+    @property
+    def _filed_through(self) -> str | None:
+        filed = self._state.meta.get("filed_through")
+        return max(filter(None, [filed if isinstance(filed, str) else None,
+                                 self._filed_floor]), default=None)
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -200,61 +193,107 @@ class Store:
         """Apply a state and records as one atomic write. Raises StoreWriteError."""
         with self._writing():
             if state is not None:
-                self._db.table("state").upsert(Document(state_to_dict(state), doc_id=_STATE_ID))
+                self._state.table("state").upsert(Document(state_to_dict(state),
+                                                           doc_id=_STATE_ID))
+            recent = self._state.table(RECENT)
             for record in records:
-                table = self._db.table(_table_name(record.day))
-                table.upsert(Document(record_to_dict(record), doc_id=record.seq))
+                recent.upsert(Document(record_to_dict(record), doc_id=record.seq))
 
     def prune(self, today: date, keep_days: int = KEEP_DAYS) -> int:
-        """Drop records of days more than `keep_days` before today; returns how many."""
+        """Drop the months whose every day is more than `keep_days` before today; returns how
+        many months."""
         cutoff = today - timedelta(days=keep_days)
-        if not any(n.startswith(_RECORDS_PREFIX) and n <= _table_name(cutoff)
-                   for n in self._db.tables()):
+        old = [m for m in months.months_in(self.folder) if months.last_day(m) < cutoff]
+        if not old:
             return 0
         with self._writing():
-            return self._drop_before(cutoff)
+            try:
+                for month in old:
+                    months.path_of(self.folder, month).unlink(missing_ok=True)
+            except OSError as error:
+                raise StoreWriteError(_("{path} cannot be saved: {error}").format(
+                    path=months.path_of(self.folder, month), error=error.strerror)) from error
+        return len(old)
 
     def forget_before(self, day: date, state: State | None = None) -> int:
         """Delete every record of the days before `day` (and save `state` with them, in the
-        same write); returns how many. The file is replaced whole: no copy of them is kept.
-        Without the lock nothing changes, not even in memory (StoreWriteError)."""
-        was_saved = self._middleware._cache_modified_count == 0
+        same write); returns how many. No copy of them is kept. Without the lock nothing
+        changes, not even in memory (StoreWriteError)."""
+        was_saved = not self._state.has_unsaved
         try:
             with self._writing(strict=True):
-                dropped = self._drop_before(day)
+                dropped = len(self.records(date.min, day - timedelta(days=1)))
                 if state is not None:
-                    self._db.table("state").upsert(Document(state_to_dict(state),
-                                                            doc_id=_STATE_ID))
+                    self._state.table("state").upsert(Document(state_to_dict(state),
+                                                               doc_id=_STATE_ID))
+                hidden = max(day.isoformat(), self._state.meta.get("forgotten_before") or "")
+                self._state.set_meta(forgotten_before=hidden)
+            self._step("forgotten")
+            with self._writing(strict=True):
+                pass  # the marker is written; now the files go (see _finish_forgetting)
         except StoreWriteError:
             if was_saved:  # what did not reach the disk is not kept in memory either
-                self._load()
+                self._read_state()
             raise
         return dropped
 
-    def _drop_before(self, day: date) -> int:
-        """Inside _writing: remove the records of days before `day` (whole month tables at
-        once); returns how many."""
-        dropped = 0
-        for name in [n for n in self._db.tables()
-                     if n.startswith(_RECORDS_PREFIX) and n <= _table_name(day)]:
-            table = self._db.table(name)
-            if name < _table_name(day):
-                dropped += len(table)
-                self._db.drop_table(name)
-                continue
-            old = [doc.doc_id for doc in table.all() if str(doc.get("day", "")) < day.isoformat()]
-            dropped += len(old)
-            if old:
-                table.remove(doc_ids=old)
-        return dropped
+    def _finish_forgetting(self) -> None:
+        """Inside _writing: remove what `forgotten_before` hides, then the marker."""
+        hidden = self._state.meta.get("forgotten_before")
+        if not isinstance(hidden, str) or not hidden:
+            return
+        recent = self._state.table(RECENT)
+        gone = [doc.doc_id for doc in recent.all() if (months.day_of(doc) or "") < hidden]
+        if gone:
+            recent.remove(doc_ids=gone)
+        try:
+            for month in months.months_in(self.folder):
+                if month <= hidden[:7]:
+                    self._step(month)
+                if month < hidden[:7]:
+                    months.path_of(self.folder, month).unlink(missing_ok=True)
+                elif month == hidden[:7]:
+                    months.write(self.folder, month, self._tell,
+                                 keep=lambda doc: (months.day_of(doc) or "") >= hidden)
+        except OSError:
+            return  # the marker stays: the next write tries again, and reads hide them still
+        self._state.set_meta(forgotten_before=None)
+
+    def _file_old_days(self) -> None:
+        """Inside _writing: move the records of days older than the recent ones into their
+        months, month file first (see the module's docstring)."""
+        recent = self._state.table(RECENT)
+        docs = [(doc.doc_id, dict(doc)) for doc in recent.all()]
+        days = sorted({day for _, doc in docs if (day := months.day_of(doc))})
+        if len(days) <= _RECENT_DAYS:
+            return
+        keep_from = days[-_RECENT_DAYS]
+        groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        for number, doc in docs:
+            day = months.day_of(doc)
+            if day is not None and day < keep_from:
+                groups.setdefault(day[:7], []).append((number, doc))
+        filed = self._filed_through
+        for month, group in sorted(groups.items()):
+            try:
+                months.write(self.folder, month, self._tell, [doc for _, doc in group])
+            except OSError:
+                return  # they stay in the state file and are filed with a later change
+            recent.remove(doc_ids=[number for number, _ in group])
+            last = max(months.day_of(doc) or "" for _, doc in group)
+            filed = max(filter(None, [filed, last]))
+            self._state.set_meta(filed_through=filed)
 
     def aside(self) -> list[Path]:
-        """History files moved aside because they could not be read, oldest first."""
-        return sorted(self.path.parent.glob(f"{self.path.name}.unreadable-*"))
+        """Files of the store moved aside because they could not be read, oldest first."""
+        found = [*self.folder.glob("*.unreadable-*"),
+                 *self.legacy.parent.glob(f"{self.legacy.name}.unreadable-*")]
+        return sorted(found, key=lambda path: (path.name.rpartition(".unreadable-")[2],
+                                               path.name))
 
     @contextmanager
     def _writing(self, strict: bool = False) -> Iterator[None]:
-        """Apply changes to the cached data, then write it all at once under the lock.
+        """Apply changes to the state file's tables, then write it out at once under the lock.
 
         If the write fails the changes stay in memory and go out with the next write; `strict`:
         without the lock nothing is applied (the change raises before it is made).
@@ -276,15 +315,21 @@ class Store:
             if problem is None:
                 self.refresh()
                 self._remove_stale_temporaries()
+                if self._overlay is not None or legacy.is_pending(self.legacy,
+                                                                  self._state.meta):
+                    self._take_over_locked()
+                self._finish_forgetting()
             yield
             if problem is not None:
                 raise StoreWriteError(problem)
             try:
-                self._middleware.flush()  # type: ignore[no-untyped-call]
+                if self._filed_floor and not self._state.meta.get("filed_through"):
+                    self._state.set_meta(filed_through=self._filed_floor)
+                self._file_old_days()
+                self._state.flush()
             except OSError as error:
                 raise StoreWriteError(_("{path} cannot be saved: {error}").format(
                     path=self.path, error=error.strerror or error)) from error
-            self._stamp = self._stat()
         finally:
             if problem is None:
                 self._lock.release()
@@ -294,13 +339,13 @@ class Store:
         if self._swept:
             return
         self._swept = True
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for stale in self.folder.glob(".*.tmp"):
             with suppress(OSError):
                 stale.unlink()
 
     @property
     def has_unsaved(self) -> bool:
-        return self._middleware._cache_modified_count > 0
+        return self._state.has_unsaved
 
     def close(self) -> None:
         """Save what is unsaved if it can be saved; never raises (a quit must quit)."""
@@ -308,8 +353,7 @@ class Store:
             if self.has_unsaved:
                 with self._writing():
                     pass
-        self._middleware._cache_modified_count = 0  # TinyDB's close would try again, unguarded
-        self._db.close()
+        self._state.close()
 
 
 def count_day(day: date, records: Iterable[Record]) -> DayCount:
@@ -322,46 +366,7 @@ def count_day(day: date, records: Iterable[Record]) -> DayCount:
     return DayCount(day, prompts=prompts, completed=completed)
 
 
-def _table_name(day: date) -> str:
-    return f"{_RECORDS_PREFIX}{day:%Y-%m}"
+def _seq(doc: Any) -> int:
+    seq = doc.get("seq") if isinstance(doc, dict) else None
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0 else 0
 
-
-def _check(data: dict[str, Any]) -> None:
-    """Raise Unreadable unless `data` has the shape this version writes."""
-    for name, table in data.items():
-        if not isinstance(table, dict):
-            raise Unreadable(_('table "{name}" is not an object').format(
-                name=guard.shorten(name)))
-        for doc_id, doc in table.items():
-            if not _is_doc_id(doc_id) or not isinstance(doc, dict):
-                raise Unreadable(_('table "{name}" has a malformed entry {entry}').format(
-                    name=guard.shorten(name), entry=guard.shorten(repr(doc_id))))
-    meta = data.get("meta", {}).get("1")
-    if not isinstance(meta, dict):
-        raise Unreadable(_("it has no schema version (not a Pointbreak history file?)"))
-    schema = meta.get("schema")
-    if isinstance(schema, bool) or not isinstance(schema, int):
-        raise Unreadable(_("its schema version is {value}, not a number").format(
-            value=guard.shorten(repr(schema))))
-    if schema > SCHEMA:
-        raise Unreadable(_("it was written by a newer Pointbreak (schema {schema}; this "
-                           "version reads {ours})").format(schema=schema, ours=SCHEMA))
-    state = data.get("state", {}).get(str(_STATE_ID))
-    if state is not None:
-        try:
-            state_from_dict(state)
-        except (KeyError, TypeError, ValueError) as error:
-            raise Unreadable(_("its saved state is damaged ({reason})").format(
-                reason=_reason(error))) from error
-
-
-def _is_doc_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 15
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, KeyError):
-        return _("{field} is missing").format(field=error)
-    if isinstance(error, Damaged):  # the core's own words, in the language shown
-        return guard.shorten(_(error.template).format(**error.values), 120)
-    return guard.shorten(str(error), 120)
