@@ -241,15 +241,21 @@ def test_the_dark_theme_and_a_larger_text_size_are_followed(desktop, profile) ->
     profile.settings.write_text('[routine]\ntheme = "dark"\nfont_scale = 1.25\n')
     process, window = open_window(profile, desktop)
     try:
-        shot = desktop.screenshot(profile.artifacts("settings-window") / "dark.png", window)
         from PIL import Image
 
-        with Image.open(shot) as image:
-            width, height = image.size
-        assert height <= 800  # the whole form fits this 1280x800 screen at 1.25x
         background = THEMES["dark"]["bg"]
         wanted = tuple(int(background[i:i + 2], 16) for i in (1, 3, 5))
-        assert dominant_colour(shot, (0, 0, width, height)) == wanted
+
+        def painted() -> tuple[int, int] | None:
+            """The screenshot's size once the window is painted (a loaded machine maps it
+            black first)."""
+            shot = desktop.screenshot(profile.artifacts("settings-window") / "dark.png", window)
+            with Image.open(shot) as image:
+                size = image.size
+            return size if dominant_colour(shot, (0, 0, *size)) == wanted else None
+
+        _width, height = wait_for(painted, timeout=30, what="the window painted dark")
+        assert height <= 800  # the whole form fits this 1280x800 screen at 1.25x
     finally:
         process.kill()
         process.wait()
