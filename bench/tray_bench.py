@@ -8,18 +8,24 @@ xfce4-panel, each importing its whole stack (APScheduler, TinyDB, plyer, Pillow)
 - idle: resident memory (VmRSS, VmHWM) after 5 minutes; CPU (utime+stime) and wake-ups
   (voluntary context switches summed over threads, per second) over a 10-minute idle window;
   the programs idle side by side on one Xvfb + trayer desktop (the sni one on an Xvfb +
-  xfce4-panel desktop beside it);
+  xfce4-panel desktop beside it), Pointbreak on XEmbed twice: with an empty profile and with a
+  year of history (3,650 records up to yesterday, written by the real store);
+- one save (the engine's change: the state and a record) with a day of history and with a
+  year, in child processes (bench/store_bench.py's measurement);
 - sessions: resident memory before and after 100 sessions started with `pointbreak now` and
   answered with xdotool (Start, then Stop; the key guard off).
 
 Prints figures and the machine; asserts nothing. Needs what tests/run.sh installs.
+Goals (issue 16): start to icon at most 0.65 times its backend's floor; a year adds at most
+0.5 MiB to the idle tray; a year's save at most 1.2 times a day's; wake-ups at most 0.1/s.
 Run: .venv/bin/python bench/tray_bench.py [--idle-minutes 10] [--rss-minutes 5] [--sessions 100]
-     [--settle-seconds 30]
+     [--settle-seconds 30] [--saves 200]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import shutil
@@ -36,6 +42,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import desktop as desk  # noqa: E402  (tests/desktop.py: Xvfb, trayer, D-Bus, dunst)
+import store_bench  # noqa: E402  (bench/: one save with a day and a year)
+
+from bench import year_of_history  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TICK = os.sysconf("SC_CLK_TCK")
@@ -48,6 +57,7 @@ class Program:
     name: str
     command: list[str]
     backend: str  # pystray's, or "sni" for the StatusNotifierItem on xfce4-panel
+    with_a_year: bool = False  # its profile holds a year of history
 
     def desktop(self, desktops: dict[str, desk.Desktop]) -> desk.Desktop:
         return desktops["xfce" if self.backend == "sni" else "trayer"]
@@ -63,8 +73,23 @@ def icon_shown(desktops: dict[str, desk.Desktop], program: Program,
     return bool(set(host.tray_icons()) - before)
 
 
-def profile_env(desktop: desk.Desktop, backend: str) -> dict[str, str]:
+def seed_a_year(home: Path) -> int:
+    """A year of history (up to yesterday: today's count stays 0, as in the empty profile)
+    in the profile's store, written by the real store; the records written."""
+    from tray.core.model import State
+    from tray.store import Store
+
+    records = year_of_history(dt.date.today() - dt.timedelta(days=1))
+    store = Store(home / ".local" / "share" / "pointbreak" / "history")
+    store.save(State(seq=max(r.seq for r in records)), records)
+    store.close()
+    return len(records)
+
+
+def profile_env(desktop: desk.Desktop, backend: str, with_a_year: bool = False) -> dict[str, str]:
     home = Path(tempfile.mkdtemp(prefix="pb-bench-", dir="/tmp"))
+    if with_a_year:
+        seed_a_year(home)
     (home / "run").mkdir(mode=0o700)
     config = home / ".config" / "pointbreak"
     config.mkdir(parents=True)
@@ -176,7 +201,7 @@ def idle(desktops: dict[str, desk.Desktop], programs: list[Program], rss_after: 
     running = []
     for program in programs:
         desktop = program.desktop(desktops)
-        env = profile_env(desktop, program.backend)
+        env = profile_env(desktop, program.backend, program.with_a_year)
         before = set(desktop.tray_icons())
         process = subprocess.Popen(program.command, env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -215,14 +240,20 @@ def idle(desktops: dict[str, desk.Desktop], programs: list[Program], rss_after: 
           f"{window / 60:g} min (from {settle:g} s after start)")
     print(f"{'program':<28} {'RSS MiB':>8} {'peak MiB':>9} {'CPU s/10 min':>13} "
           f"{'wake-ups/s':>11}")
+    resident_of: dict[str, float] = {}
     for program, process, env in running:
         cpu0, wake0, t0 = start[process.pid]
         seconds = time.monotonic() - t0
         cpu = (cpu_seconds(process.pid) - cpu0) * 600 / seconds
         rate = woken(wake0, wakeups(process.pid)) / seconds
         resident, peak = rss[process.pid]
-        print(f"{program.name:<28} {resident:8.1f} {peak:9.1f} {cpu:13.2f} {rate:11.3f}")
+        resident_of[program.name] = resident
+        goal = "   (goal <= 0.1/s)" if program.name.startswith("pointbreak") else ""
+        print(f"{program.name:<28} {resident:8.1f} {peak:9.1f} {cpu:13.2f} {rate:11.3f}{goal}")
         stop(process, env)
+    empty, year = resident_of.get("pointbreak (xorg)"), resident_of.get("pointbreak (xorg, a year)")
+    if empty is not None and year is not None:
+        print(f"a year of history adds {year - empty:+.2f} MiB to the idle tray (goal <= 0.5)")
 
 
 def sessions(desktop: desk.Desktop, count: int) -> None:
@@ -255,6 +286,31 @@ def sessions(desktop: desk.Desktop, count: int) -> None:
     stop(process, env)
 
 
+def saves(count: int, runs: int = 3) -> None:
+    """One save with a day of history and with a year (bench/store_bench.py's children)."""
+    from tray.core.model import State
+    from tray.store import Store
+
+    today = dt.datetime.now(dt.UTC).date()
+    base = Path(tempfile.mkdtemp(prefix="pb-bench-saves-", dir="/tmp"))
+    year = year_of_history(today)
+    histories = {"a day": [r for r in year if r.day == today - dt.timedelta(days=1)],
+                 "a year": year}
+    for name, records in histories.items():
+        store = Store(base / name.replace(" ", "-"))
+        store.save(State(seq=max(r.seq for r in records)), records)
+        store.close()
+    times: dict[str, list[float]] = {name: [] for name in histories}
+    for _ in range(runs):  # alternate, so a busy moment of the machine hits both
+        for name in histories:
+            times[name].append(store_bench.measure(base / name.replace(" ", "-"), count,
+                                                   today)[1])
+    day, whole = (statistics.median(times[name]) for name in histories)
+    print(f"\nOne save (the state and a record, median of {count} in each of {runs} children): "
+          f"a day {day * 1e3:.3f} ms, a year {whole * 1e3:.3f} ms, {whole / day:.2f}x "
+          "(goal <= 1.2)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, default=5)
@@ -263,6 +319,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--settle-seconds", type=float, default=30.0,
                         help="how long the trays settle before the idle window starts")
+    parser.add_argument("--saves", type=int, default=200, help="saves timed in each child")
     args = parser.parse_args()
     print("Pointbreak tray benchmark")
     print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python "
@@ -285,18 +342,29 @@ def main() -> int:
             Path(tempfile.mkdtemp(prefix="pb-bench-pulse-", dir="/tmp")))
     try:
         print(f"\nStart to icon in the tray, {args.starts} starts each (poll every 10 ms)")
+        floors: dict[str, float] = {}
         for program in programs:
             times = start_up(desktops, program, args.starts)
-            if times:
-                print(f"{program.name:<28} median {statistics.median(times):.3f} s "
-                      f"(min {min(times):.3f}, max {max(times):.3f}, n={len(times)})")
-            else:
+            if not times:
                 print(f"{program.name:<28} no icon seen")
+                continue
+            median = statistics.median(times)
+            if program.name.startswith("floor"):
+                floors[program.backend] = median
+            floor = floors.get(program.backend)
+            versus = (f", {median / floor:.2f}x its floor (goal <= 0.65)"
+                      if floor and not program.name.startswith("floor") else "")
+            print(f"{program.name:<28} median {median:.3f} s (min {min(times):.3f}, max "
+                  f"{max(times):.3f}, n={len(times)}){versus}")
+        if args.saves:
+            saves(args.saves)
         if args.sessions:
             sessions(desktop, args.sessions)
         if args.idle_minutes:
-            idle(desktops, programs, args.rss_minutes * 60, args.idle_minutes * 60,
-                 args.settle_seconds)
+            year = Program("pointbreak (xorg, a year)", [str(BIN / "pointbreak"), "--no-welcome"],
+                           "xorg", with_a_year=True)
+            idle(desktops, [*programs[:2], year, *programs[2:]], args.rss_minutes * 60,
+                 args.idle_minutes * 60, args.settle_seconds)
     finally:
         for each in desktops.values():
             each.stop()

@@ -1,10 +1,10 @@
 """Pointbreak's icons: PNG/ICO files and symbolic SVGs drawn by `python -m icons.draw`, shipped
-in the wheel."""
+in the wheel; and the tray sizes once more as raw RGBA pixels (`.rgba`), which the tray reads
+before its icon shows without Pillow's PNG decoder (importing it alone takes some 25 ms)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 # Sizes of the shipped tray PNGs, in pixels (square).
 SIZES: tuple[int, ...] = (16, 20, 22, 24, 32, 48, 64, 128, 256)
+# Sizes also shipped as raw pixels: what the tray icons use (XEmbed 64, StatusNotifierItem all).
+RAW_SIZES: tuple[int, ...] = (16, 22, 24, 32, 48, 64)
 
 
 class Marker(StrEnum):
@@ -26,7 +28,7 @@ class Marker(StrEnum):
 
 
 def folder() -> Path:
-    return Path(str(resources.files(__package__ or "icons")))
+    return Path(__file__).resolve().parent  # a folder in the wheel and in the frozen build
 
 
 def path(state: Marker | str, size: int) -> Path:
@@ -47,10 +49,28 @@ def symbolic_path(state: Marker | str, root: Path | None = None) -> Path:
     return (root or folder()) / "hicolor" / "scalable" / "status" / f"{symbolic_name(state)}.svg"
 
 
+def raw_path(state: Marker | str, size: int) -> Path:
+    """The raw pixels of `state` at `size` px: RGBA, row by row, not premultiplied."""
+    if size not in RAW_SIZES:
+        raise ValueError(f"no {size} px raw icon; sizes: {RAW_SIZES}")
+    return folder() / f"tray-{Marker(state)}-{size}.rgba"
+
+
+def rgba(state: Marker | str, size: int) -> bytes:
+    """The pixels of the shipped PNG of `state` at `size` px (one of RAW_SIZES), as raw RGBA."""
+    data = raw_path(state, size).read_bytes()
+    if len(data) != size * size * 4:
+        raise ValueError(f"{raw_path(state, size)} holds {len(data)} bytes, not {size * size * 4}")
+    return data
+
+
 def image(state: Marker | str, size: int) -> Image.Image:
-    """The shipped PNG of `state` at `size` px, loaded (RGBA)."""
+    """The shipped PNG of `state` at `size` px, loaded (RGBA); from its raw pixels where they
+    are shipped (the same pixels, a test proves)."""
     from PIL import Image
 
+    if size in RAW_SIZES:
+        return Image.frombytes("RGBA", (size, size), rgba(state, size))
     with Image.open(path(state, size)) as img:
         img.load()
         return img.convert("RGBA") if img.mode != "RGBA" else img.copy()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw
 
-from icons import SIZES, Marker, folder, symbolic_path
+from icons import RAW_SIZES, SIZES, Marker, folder, symbolic_path
 
 CANVAS = 1024
 C = CANVAS / 2
@@ -255,6 +255,9 @@ def main(folder_: Path | None = None) -> list[Path]:
         images = [scaled(big[size <= BOLD_UP_TO], size) for size in SIZES]
         for size, img in zip(SIZES, images, strict=True):
             save(img, f"tray-{state}-{size}.png")
+            if size in RAW_SIZES:
+                (out / f"tray-{state}-{size}.rgba").write_bytes(img.convert("RGBA").tobytes())
+                written.append(out / f"tray-{state}-{size}.rgba")
         save_ico(images, f"tray-{state}.ico")
         if state is Marker.NORMAL:
             save_ico(images, "app.ico")

@@ -10,7 +10,6 @@ import sys
 
 PROBE = """
 import logging, sys
-from importlib import metadata
 logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(levelname)s %(message)s")
 import pystray
 from tray.adapters import icon
@@ -19,7 +18,8 @@ assert pystray.Icon.__module__ == "pystray._xorg", pystray.Icon.__module__
 chosen = pystray_backend._icon_class(pystray)
 print("chosen", chosen.__name__, issubclass(chosen, pystray.Icon))
 print("backend", icon.backend_name(chosen))
-metadata.version = lambda name: "0.20.0"
+from pystray import _info  # where pystray says its version
+_info.__version__ = (0, 20, 0)
 print("newer", pystray_backend._icon_class(pystray) is pystray.Icon)
 """
 

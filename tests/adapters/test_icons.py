@@ -16,6 +16,7 @@ PAIRS = list(itertools.combinations(Marker, 2))
 
 def shipped_files() -> list[str]:
     names = [f"tray-{s}-{n}.png" for s in Marker for n in SIZES]
+    names += [f"tray-{s}-{n}.rgba" for s in Marker for n in icons.RAW_SIZES]
     names += [f"tray-{s}.ico" for s in Marker]
     names += [f"tray-{s}-template{x}.png" for s in Marker for x in ("", "@2x")]
     names += [f"hicolor/scalable/status/pointbreak-{s}-symbolic.svg" for s in Marker]
@@ -135,6 +136,26 @@ def test_templates_differ_by_state() -> None:
              for s in Marker}
     for a, b in PAIRS:
         assert count(ImageChops.difference(masks[a], masks[b])) >= 30, (a, b)
+
+
+@pytest.mark.parametrize("state", list(Marker))
+def test_the_raw_pixels_are_the_pngs_pixels(state) -> None:
+    """The tray reads its icons from the raw files (no PNG decoder before the icon shows):
+    they hold exactly what the PNGs decode to, at every raw size."""
+    for size in icons.RAW_SIZES:
+        with Image.open(icons.path(state, size)) as img:
+            assert img.mode == "RGBA"
+            assert icons.rgba(state, size) == img.tobytes(), (state, size)
+        assert icons.image(state, size).tobytes() == icons.rgba(state, size)
+    with pytest.raises(ValueError, match="no 20 px raw icon"):
+        icons.rgba(state, 20)
+
+
+def test_a_raw_file_of_the_wrong_length_is_refused(tmp_path, monkeypatch) -> None:
+    (tmp_path / "tray-normal-16.rgba").write_bytes(b"\0" * 10)
+    monkeypatch.setattr(icons, "folder", lambda: tmp_path)
+    with pytest.raises(ValueError, match="holds 10 bytes, not 1024"):
+        icons.rgba(Marker.NORMAL, 16)
 
 
 def test_app_icons() -> None:

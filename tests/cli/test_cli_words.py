@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from helpers import BERLIN, unwrapped_words
 
-from tray import cli
 from tray.base import i18n
 from tray.cli import argparse_words, doctor
+from tray.cli import parser as cli
 from tray.core.model import Kind, Outcome, Record, State
 from tray.store import Store
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tray import cli
+from tray.cli import parser as cli
 from tray.core.choices import Pause, Snooze
 from tray.ipc.commands import Command, Request
 

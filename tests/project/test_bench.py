@@ -40,7 +40,7 @@ def test_the_tray_benchmark_prints_its_figures(profile) -> None:
     script = BENCH.with_name("tray_bench.py")
     result = subprocess.run([sys.executable, str(script), "--starts", "1", "--sessions", "1",
                              "--settle-seconds", "1", "--rss-minutes", "0.05",
-                             "--idle-minutes", "0.1"],
+                             "--idle-minutes", "0.1", "--saves", "3"],
                             capture_output=True, text=True, env=profile.env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "pointbreak (xorg)            median" in result.stdout
@@ -48,7 +48,12 @@ def test_the_tray_benchmark_prints_its_figures(profile) -> None:
     assert "floor (sni)                  median" in result.stdout  # bare jeepney, the same
     assert "1 sessions started with `pointbreak now` and answered" in result.stdout
     idle_rows = [line for line in result.stdout.splitlines() if line.startswith("pointbreak (")]
-    assert len(idle_rows) >= 4, result.stdout  # a start-up and an idle row each, xorg and sni
+    # A start-up and an idle row each, xorg and sni, and the idle xorg one with a year.
+    assert len(idle_rows) >= 5, result.stdout
+    assert "pointbreak (xorg, a year)" in result.stdout
+    assert "a year of history adds" in result.stdout and "(goal <= 0.5)" in result.stdout
+    assert "its floor (goal <= 0.65)" in result.stdout
+    assert "One save (the state and a record" in result.stdout and "a year" in result.stdout
     assert not [line for line in idle_rows if "no icon seen" in line], result.stdout
 
 

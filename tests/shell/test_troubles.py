@@ -151,8 +151,8 @@ def test_each_message_told_is_a_notification_of_its_own(profile) -> None:
             keys.append(key)
 
     tray.notifier = Recorder()
-    tray._tell_all(["one", "two"])  # the summary of start-up problems
-    tray._tell("History is not being saved")  # the next: must not replace the summary
+    tray.tell_all(["one", "two"])  # the summary of start-up problems
+    tray.tell("History is not being saved")  # the next: must not replace the summary
     assert len(set(keys)) == len(keys) == 2 and all(key < 1 for key in keys)  # prompts: 1 up
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gettext
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -64,6 +63,8 @@ def _windows_langid() -> int:
 
 
 def _apple_languages() -> str:
+    import subprocess
+
     try:
         done = subprocess.run(["defaults", "read", "-g", "AppleLanguages"], capture_output=True,
                               text=True, timeout=3, stdin=subprocess.DEVNULL)

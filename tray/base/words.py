@@ -9,26 +9,13 @@ from datetime import date, tzinfo
 from typing import assert_never
 
 from tray.base.dates import time_of_day, weekday
+from tray.base.durations import duration, pause_label
 from tray.base.i18n import _, ngettext, pgettext
 from tray.core import history
-from tray.core.choices import Pause
 from tray.core.events import Refuse, Why
 from tray.core.model import Outcome, Record
 
-
-def duration(minutes: int) -> str:
-    """"5 min", "90 min", "1 hour", "2 hours"."""
-    if minutes % 60:
-        return ngettext("{n} min", "{n} min", minutes).format(n=minutes)
-    hours = minutes // 60
-    return ngettext("{n} hour", "{n} hours", hours).format(n=hours)
-
-
-def pause_label(pause: Pause) -> str:
-    """A pause as the menus offer it: "30 min", "Until tomorrow", "Until resumed"."""
-    if pause.until_tomorrow:
-        return _("Until tomorrow")
-    return _("Until resumed") if pause.minutes is None else duration(pause.minutes)
+__all__ = ["duration", "pause_label"]  # with the names defined here (durations.py's: the menu's)
 
 
 def outcome(value: Outcome | None) -> str:

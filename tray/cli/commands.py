@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -15,29 +14,13 @@ from tray import APP_NAME
 from tray.base.dates import day_and_clock
 from tray.base.exits import Exit
 from tray.base.i18n import _, ngettext
+from tray.cli import has_display
 from tray.core.model import Kind
 from tray.ipc.commands import Command, Reply, Request
 
 if TYPE_CHECKING:
     from tray.config.profile import Profile
     from tray.store import Store
-
-
-def start_tray(show_welcome: bool = True) -> int:
-    if not _has_display():
-        print(_("{app} needs a desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set. "
-                "Run `pointbreak` from a desktop; `pointbreak status` and `pointbreak plan` "
-                "work anywhere.").format(app=APP_NAME), file=sys.stderr)
-        return Exit.REFUSED
-    from tray.shell.app import run_tray
-
-    return run_tray(show_welcome=show_welcome)
-
-
-def _has_display() -> bool:
-    if sys.platform in ("win32", "darwin"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def run_doctor(args: argparse.Namespace) -> int:
@@ -87,7 +70,7 @@ def run_tray_command(args: argparse.Namespace) -> int:
     except _NoAnswer as error:
         print(error, file=sys.stderr)
         return Exit.REFUSED
-    if reply is None and args.command == Command.NOW and _has_display():
+    if reply is None and args.command == Command.NOW and has_display():
         return _session_alone()  # no tray at all (its lock is free): never a second session
     if reply is None:
         # TRANSLATORS: {command} is the command as typed: snooze, skip, pause, resume, quit.
@@ -206,11 +189,6 @@ def run_status(args: argparse.Namespace) -> int:
                             later=_("Paused until {date} {time}.")))
     tell_notices(store)
     return Exit.OK
-
-
-def has_display() -> bool:
-    return sys.platform in ("win32", "darwin") or bool(
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def open_window(module: str) -> int:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from tray.core.events import PauseRequested, SnoozeRequested
-from tray.core.model import DEFAULT_SNOOZE, SNOOZE_RANGE
+from tray.core.modes import DEFAULT_SNOOZE, SNOOZE_RANGE
+
+if TYPE_CHECKING:  # the events are imported when one is made: the tray menu needs the choices
+    from tray.core.events import PauseRequested, SnoozeRequested  # before the engine is loaded
 
 MINUTE = timedelta(minutes=1)
 SNOOZE_LIMITS = (SNOOZE_RANGE[0] // MINUTE, SNOOZE_RANGE[1] // MINUTE)  # minutes: 1 to 120
@@ -26,6 +29,8 @@ class Snooze:
 
     def event(self, seq: int | None = None) -> SnoozeRequested:
         """The engine's event; `seq` names the prompt when it came from that prompt's card."""
+        from tray.core.events import SnoozeRequested
+
         length = DEFAULT_SNOOZE if self.minutes is None else self.minutes * MINUTE
         return SnoozeRequested(length, seq)
 
@@ -43,6 +48,8 @@ class Pause:
             raise ValueError("a pause lasts minutes or until tomorrow, not both")
 
     def event(self) -> PauseRequested:
+        from tray.core.events import PauseRequested
+
         if self.until_tomorrow:
             return PauseRequested(until_next_period=True)
         return PauseRequested(None if self.minutes is None else self.minutes * MINUTE)

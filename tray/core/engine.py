@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from tray.core import modes
 from tray.core.events import (
     AwayEnded,
     AwayStarted,
@@ -338,18 +339,12 @@ def status(state: State, now: datetime, rules: Rules) -> Status:
     today = state.count_for(local_day(now, rules.zone))
     upcoming = next_due(state, now, rules)
     prompt = state.open
-    if state.is_paused:
-        mode = Mode.PAUSED
-    elif prompt is not None and prompt.phase is not Phase.SNOOZED:
-        mode = Mode.DUE
-    elif prompt is not None or state.deferred_to is not None:
-        mode = Mode.SNOOZED
-    elif today.prompts >= rules.daily_cap or today.completed >= rules.daily_cap:
-        mode = Mode.DONE
-    else:
-        mode = Mode.NORMAL
     return Status(
-        mode=mode,
+        mode=modes.mode(is_paused=state.is_paused, has_open=prompt is not None,
+                        is_open_snoozed=prompt is not None and prompt.phase is Phase.SNOOZED,
+                        is_deferred=state.deferred_to is not None,
+                        prompts_today=today.prompts, completed_today=today.completed,
+                        daily_cap=rules.daily_cap),
         next_break_at=None if upcoming is None else upcoming[0],
         today=today,
         daily_cap=rules.daily_cap,

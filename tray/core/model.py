@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from tray.core.hours import ActiveHours
+from tray.core.modes import DEFAULT_SNOOZE, GUIDANCE_PER_DAY, SNOOZE_RANGE, Mode
 
-DEFAULT_SNOOZE = timedelta(minutes=10)
-SNOOZE_RANGE = (timedelta(minutes=1), timedelta(minutes=120))
+__all__ = ["DEFAULT_SNOOZE", "SNOOZE_RANGE", "Mode"]  # with the names defined here
 RECENT_DAYS_KEPT = 14  # days whose counts the engine keeps, most recently counted first
 
 
@@ -51,16 +51,6 @@ class AfterSleep(StrEnum):
     CONTINUE = "continue"  # a sleep counts as work time
 
 
-class Mode(StrEnum):
-    """What the tray icon shows."""
-
-    NORMAL = "normal"
-    DUE = "due"
-    SNOOZED = "snoozed"
-    PAUSED = "paused"
-    DONE = "done"
-
-
 @dataclass(frozen=True)
 class Rules:
     """The engine's settings, already validated."""
@@ -74,7 +64,7 @@ class Rules:
     away_after: timedelta = timedelta(minutes=5)
     card_timeout: timedelta = timedelta(minutes=5)
     max_snoozes: int = 3
-    guidance_per_day: int = 5
+    guidance_per_day: int = GUIDANCE_PER_DAY
     hold_limit: timedelta = timedelta(minutes=30)  # a held prompt then comes as a notification
 
     def __post_init__(self) -> None:

@@ -15,7 +15,7 @@ from tray.base import guard
 from tray.base.i18n import _
 from tray.base.lockfile import is_held
 from tray.ipc.commands import Command, Reply, Request
-from tray.ipc.protocol import (
+from tray.ipc.protocol import (  # instance_lock: kept here for the callers of this module
     APP,
     GREETING,
     IS_WINDOWS,
@@ -23,6 +23,7 @@ from tray.ipc.protocol import (
     TrayNotRunning,
     _mac,
     address,
+    instance_lock,
     key_path,
 )
 
@@ -135,10 +136,6 @@ def _unless_running(runtime: Path, message: str) -> TrayNotRunning:
 def is_running(runtime: Path) -> bool:
     """Whether a tray of this user runs, asked without disturbing it (its instance lock)."""
     return is_held(instance_lock(runtime))
-
-
-def instance_lock(runtime: Path) -> Path:
-    return runtime / "tray.lock"
 
 
 def _receive_client(conn: Connection, limit: int, deadline: float) -> bytes:

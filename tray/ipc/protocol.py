@@ -79,6 +79,11 @@ def _same(a: bytes, b: bytes) -> bool:
     return hmac.compare_digest(a, b)
 
 
+def instance_lock(runtime: Path) -> Path:
+    """The lock a running tray holds (tray.base.lockfile), in the runtime folder."""
+    return runtime / "tray.lock"
+
+
 def prepare_runtime(runtime: Path) -> None:
     """Create the runtime folder private to this user (0700)."""
     runtime.mkdir(parents=True, exist_ok=True, mode=0o700)

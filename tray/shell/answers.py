@@ -31,7 +31,9 @@ class Host(Protocol):
     windows: Any
     store: Any
     troubles: Troubles
-    effects: Effects
+
+    @property
+    def effects(self) -> Effects: ...
 
     def quit(self) -> None: ...
 

@@ -16,47 +16,32 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tray import APP_NAME, __version__
 from tray.adapters import icon as tray_icon
 from tray.adapters.choosing import AUTO, UnknownChoice
-from tray.adapters.icon import Actions, Icon
-from tray.base import i18n, testhooks
+from tray.adapters.icon import Actions, Icon, View
+from tray.base import i18n
 from tray.base.exits import Exit
 from tray.base.i18n import N_, _, ngettext
 from tray.base.lockfile import InstanceLock
 from tray.config.paths import Folders, folders
-from tray.core.events import (
-    ResumeRequested,
-    SkipRequested,
-    StartRequested,
-    TrayStarted,
-)
-from tray.core.model import Rules, State
-from tray.ipc import client, protocol
-from tray.ipc.children import open_window
-from tray.shell.answers import Answers
-from tray.shell.crash import tell_crash
-from tray.shell.effects import Effects
+from tray.ipc import protocol
+from tray.shell.glance import first_mode
 from tray.shell.logs import LOG_NAME, setup_logging
 from tray.shell.memory import give_back_memory, one_heap
-from tray.shell.opening import (
-    PANEL,
-    open_about,
-    open_history,
-    open_settings,
-    show_the_running_one,
-    toggle_autostart,
-)
 from tray.shell.troubles import Troubles
 
-if TYPE_CHECKING:  # the scheduler, the store and the control channel come after the icon shows
+if TYPE_CHECKING:  # what the icon does not need comes after it shows (startup.py)
+    from tray.core.model import Rules
     from tray.ipc.server import ControlServer
+    from tray.shell.answers import Answers
     from tray.shell.detectors import Detectors
+    from tray.shell.effects import Effects
 
 log = logging.getLogger("tray")
 
@@ -70,13 +55,17 @@ def run_tray(*, show_welcome: bool = True) -> int:
     setup_logging(where.log)
     i18n.use()  # the system's language until the settings are read (they may name another)
     protocol.prepare_runtime(where.runtime)
-    lock = InstanceLock(client.instance_lock(where.runtime))
+    lock = InstanceLock(protocol.instance_lock(where.runtime))
     if not lock.acquire():
+        from tray.shell.opening import show_the_running_one
+
         return show_the_running_one(where.runtime)
     one_heap()
     try:
         return TrayApp(where, show_welcome=show_welcome).run()
     except Exception as error:  # the process's edge: never a silent crash
+        from tray.shell.crash import tell_crash
+
         return tell_crash(where, N_("start-up"), error, None)
     finally:
         lock.release()
@@ -97,46 +86,62 @@ class TrayApp:
         self.stopping = threading.Event()
         self._shut_down_lock = threading.Lock()
         self._reload_lock = threading.Lock()
-        self._told: set[str] = set()  # settings problems already told, this run
+        self.told: set[str] = set()  # settings problems already told, this run
         self._minutes = 0
         self._shut_down_done = threading.Event()
         self.detectors: Detectors | None = None
         self.exit_code = 0
         self.troubles = Troubles(self._tell_if_ready)  # what stopped working, told once
-        self.effects = Effects(self)
-        self.answers = Answers(self)
         self._tell_keys = itertools.count(-1, -1)  # prompts use their seq, 1 and up
-        self._icon_problem: str | None = None  # an unknown POINTBREAK_TRAY, told at start
+        self.icon_problem: str | None = None  # an unknown POINTBREAK_TRAY, told at start
 
     def run(self) -> int:
         log.info("%s %s starting (Python %s, %s)", APP_NAME, __version__,
                  sys.version.split()[0], sys.platform)
+        first = View(mode=first_mode(self.where.store, self.where.settings))
         try:
             try:
-                self.icon = tray_icon.select(self._actions())
+                self.icon = tray_icon.select(self._actions(), view=first)
             except UnknownChoice as error:
-                self._icon_problem = str(error)
-                self.icon = tray_icon.select(self._actions(), AUTO)
+                self.icon_problem = str(error)
+                self.icon = tray_icon.select(self._actions(), AUTO, view=first)
         except Exception as error:  # no display, no backend: say it and stop
             log.exception("cannot create the tray icon")
             print(_("{app} cannot create its tray icon: {error}").format(app=APP_NAME, error=error),
                   file=sys.stderr)
             return Exit.REFUSED
-        log.info("tray icon: %s", self.icon.capabilities())
+        log.info("tray icon: %s; first shown %s (the saved state at a glance)",
+                 self.icon.capabilities(), first.mode)
         try:
             self.icon.run(self._start_rest)
         except Exception as error:  # the icon loop's edge
-            self._crash(N_("the tray icon's loop"), error)
+            self.crash(N_("the tray icon's loop"), error)
         finally:
             self._shut_down()
         return self.exit_code
 
+    @cached_property
+    def effects(self) -> Effects:
+        """What the engine's decisions do on screen (made when first needed: after the icon)."""
+        from tray.shell.effects import Effects
+
+        return Effects(self)
+
+    @cached_property
+    def answers(self) -> Answers:
+        """The answers to `pointbreak` commands (made when first needed: after the icon)."""
+        from tray.shell.answers import Answers
+
+        return Answers(self)
+
     def _tell_if_ready(self, message: str) -> None:
         if self.notifier is not None:
-            self._tell(message)
+            self.tell(message)
 
-    def _crash(self, what: str, error: BaseException) -> None:
+    def crash(self, what: str, error: BaseException) -> None:
         """An unexpected error: say it, and end the tray with a non-zero status."""
+        from tray.shell.crash import tell_crash
+
         if self.exit_code == 0:
             self.exit_code = tell_crash(self.where, what, error, self.notifier)
         self.quit()
@@ -144,127 +149,51 @@ class TrayApp:
     # --- start-up after the icon shows -----------------------------------------------------
 
     def _start_rest(self) -> None:
+        _list_modules_at_icon()
         try:
-            self._start_engine()
+            from tray.shell import startup
+
+            startup.start_rest(self)
         except _Stopping:
             log.info("quit during start-up")
         except Exception as error:  # the setup thread's edge: without an engine, end, saying so
-            self._crash(N_("start-up"), error)
+            self.crash(N_("start-up"), error)
 
-    def _check_stopping(self) -> None:
+    def check_stopping(self) -> None:
         if self.stopping.is_set():
             raise _Stopping
 
-    def _start_engine(self) -> None:
-        from tray.adapters import notify
-
-        self.troubles.watch_threads()
-        testhooks.fail_at("start")
-        from tray.config.profile import load_profile
-        from tray.shell.runner import EngineRunner
-        from tray.shell.window_processes import Windows
-        from tray.store import Store
-        from tray.store import StoreWriteError as store_write_error
-
-        problems: list[str] = [self._icon_problem] if self._icon_problem else []
-        # A new file is in the system's language; load_profile then switches to the file's.
-        profile = load_profile(create_settings=True)
-        self.profile = profile
-        self.rules = testhooks.shorter_times(profile.rules)
+    def note_settings_read(self) -> None:
+        """The settings file's stamp as last read: an edit after it is read again."""
         self._settings_stamp = _mtime(self.where.settings)
-        store = Store(self.where.store)
-        self.store = store
-        state = store.load_state() or State()
-        now = datetime.now(UTC)
-        today = now.astimezone(self.rules.zone).date()
-        try:
-            dropped = store.prune(today) if store.is_writable else 0
-        except store_write_error as error:
-            log.warning("cannot prune old history now: %s", error)
-            dropped = 0
-        if dropped:
-            log.info("pruned %s months of history older than 400 days", dropped)
-        self._check_stopping()
-        recorded = tuple(store.day_count(today - timedelta(days=n)) for n in (0, 1))
-        toolkit_icon = self.icon.icon if self.icon else None  # None but for pystray's
-        try:
-            chosen = notify.select(toolkit_icon)
-        except UnknownChoice as error:
-            problems.append(str(error))
-            chosen = notify.select(toolkit_icon, AUTO)
-        self.notifier = notify.SafeNotifier(chosen)
-        tick = testhooks.seconds("TICK")  # tests only: a faster minute
-        self.runner = EngineRunner(self.rules, state, store, self.effects.on_decision,
-                                   alive_path=self.where.alive, on_minute=self._every_minute,
-                                   watchdog_period=tick or 60.0,
-                                   on_failure=partial(self._crash, N_("the break engine")),
-                                   on_save_problem=self.troubles.on_save_problem)
-        self.windows = Windows(self.runner.post, self.rules.card_timeout,
-                               self.rules.routine_length)
-        self._told.update(str(problem) for problem in profile.problems)
-        from tray.shell import crash
 
-        crashed = crash.take_untold(self.where.data)
-        self._tell_all([*([crashed.sentence()] if crashed else []), *profile.problems,
-                        *store.notices, *problems])
-        self._check_stopping()
-        self.runner.start(TrayStarted(_last_alive(self.where.alive), recorded))
-        self._check_stopping()
-        from tray.ipc.server import ControlServer
-        from tray.shell.detectors import Detectors
+    def last_alive(self) -> datetime | None:
+        """When the tray last said it was alive: the end of its last run, after a crash too."""
+        stamp = _mtime(self.where.alive)
+        return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
 
-        server = ControlServer(self.where.runtime, self.answers.handle)
-        try:
-            server.start()
-            self.server = server
-        except (protocol.AlreadyRunning, OSError) as error:
-            # The tray goes on without commands: prompts still come, the menu still works.
-            log.error("the control channel cannot start (%s: %s); `pointbreak` commands will "
-                      "not reach this tray", error.__class__.__name__, error)
-            self._tell(_("{app} commands cannot reach the tray: {error}").format(app=APP_NAME,
-                                                                                 error=error))
-        log.info("started: engine, store %s, notifications via %s", self.where.store,
-                 self.notifier.name)
-        self._welcome()
-        self.detectors = Detectors(self.runner, self._tell)
-        self.detectors.start(self.rules, profile.settings)
-        give_back_memory()
-        # Each thread by name and native id: what the bench's wake-ups per thread are told by.
-        log.info("threads: %s", ", ".join(f"{t.name}={t.native_id}" for t in threading.enumerate()))
-
-    def _welcome(self) -> None:
-        """The first run shows a welcome (and asks about start at login), once."""
-        from tray.config.welcome import is_welcomed, mark_welcomed
-
-        if is_welcomed(self.where.config):
-            return
-        if not self.show_welcome:
-            mark_welcomed(self.where.config, None)  # a scripted install: never ask
-            return
-        open_window(PANEL, ["--welcome"])
-
-    def _tell(self, message: str) -> None:
+    def tell(self, message: str) -> None:
         """A notification of its own (each its own key: one would replace the one before,
         and only the last would ever be seen)."""
         log.info("told the person: %s", message)
         self.notifier.notify(next(self._tell_keys), APP_NAME, message, {}, lambda _a: None)
 
-    def _tell_all(self, messages: Sequence[str]) -> None:
+    def tell_all(self, messages: Sequence[str]) -> None:
         """Problems found together (at start) in one notification: they share one slot, so
         one each would leave only the last one seen."""
         for message in messages:
             log.warning("%s", message)
         if len(messages) == 1:
-            self._tell(messages[0])
+            self.tell(messages[0])
         elif messages:
             log_file = self.where.log / LOG_NAME
-            self._tell(ngettext("{n} problem at start. The first: {first} All of them: "
+            self.tell(ngettext("{n} problem at start. The first: {first} All of them: "
                                 "`pointbreak doctor`, or the log {log}.",
                                 "{n} problems at start. The first: {first} All of them: "
                                 "`pointbreak doctor`, or the log {log}.", len(messages)).format(
                 n=len(messages), first=messages[0], log=log_file))
 
-    def _every_minute(self) -> None:
+    def every_minute(self) -> None:
         """On the watchdog's tick: notice an edited settings file; keep the times fresh."""
         self.reload_settings(only_if_edited=True)
         if self.runner is not None:
@@ -286,6 +215,7 @@ class TrayApp:
                 self._reload_settings_now()
 
     def _reload_settings_now(self) -> None:
+        from tray.base import testhooks
         from tray.config.profile import load_profile
 
         before = i18n.language()  # load_profile switches to the file's; it shows at the next view
@@ -297,9 +227,9 @@ class TrayApp:
             profile = load_profile()
         for problem in profile.problems:
             log.warning("%s", problem)
-            if str(problem) not in self._told:  # said once: a kept unknown key is no nag
-                self._told.add(str(problem))
-                self._tell(_("Settings: {problem}").format(problem=problem))
+            if str(problem) not in self.told:  # said once: a kept unknown key is no nag
+                self.told.add(str(problem))
+                self.tell(_("Settings: {problem}").format(problem=problem))
         self.profile = profile
         if i18n.language() != before:
             log.info("the language is %s now", i18n.language())
@@ -312,26 +242,60 @@ class TrayApp:
     # --- menu actions (the icon's thread) ---------------------------------------------------
 
     def _actions(self) -> Actions:
+        """What the menu does. The modules each needs are imported when it is first chosen
+        (by then the engine's are loaded anyway), not before the icon shows."""
         def post(event: Any) -> None:
             if self.runner is not None:
                 self.runner.post(event)
 
+        def start_now() -> None:
+            from tray.core.events import StartRequested
+
+            post(StartRequested())
+
+        def skip() -> None:
+            from tray.core.events import SkipRequested
+
+            post(SkipRequested())
+
+        def resume() -> None:
+            from tray.core.events import ResumeRequested
+
+            post(ResumeRequested())
+
+        def settings() -> None:
+            from tray.shell.opening import open_settings
+
+            open_settings(self.where.settings, self.tell)
+
+        def history() -> None:
+            from tray.shell.opening import open_history
+
+            open_history()
+
+        def about() -> None:
+            from tray.shell.opening import open_about
+
+            open_about()
+
         return Actions(
-            start_now=lambda: post(StartRequested()),
+            start_now=start_now,
             snooze=lambda snooze: post(snooze.event()),
-            skip=lambda: post(SkipRequested()),
+            skip=skip,
             pause=lambda pause: post(pause.event()),
-            resume=lambda: post(ResumeRequested()),
-            settings=partial(open_settings, self.where.settings, self._tell),
-            history=open_history,
-            about=open_about,
+            resume=resume,
+            settings=settings,
+            history=history,
+            about=about,
             open_panel=self._open_panel,
             quit=self.quit,
             toggle_autostart=self._toggle_autostart,
         )
 
     def _toggle_autostart(self) -> None:
-        toggle_autostart(self._tell)
+        from tray.shell.opening import toggle_autostart
+
+        toggle_autostart(self.tell)
         if self.runner is not None:
             self.runner.post_call(lambda: self.effects.show(self.runner.state))
 
@@ -382,6 +346,14 @@ class TrayApp:
         mark_alive(self.where.alive)
 
 
+def _list_modules_at_icon() -> None:
+    """Tests only: the modules loaded when the icon shows, to the file this names (the
+    testhooks module would load the break rules: it is not imported here)."""
+    listing = os.environ.get("POINTBREAK_TEST_MODULES_AT_ICON")
+    if listing:
+        Path(listing).write_text("\n".join(sorted(sys.modules)) + "\n", encoding="utf-8")
+
+
 class _Stopping(Exception):
     """Quit was asked while the tray was still starting."""
 
@@ -391,10 +363,5 @@ def _mtime(path: Path) -> float | None:
         return path.stat().st_mtime
     except OSError:
         return None
-
-
-def _last_alive(path: Path) -> datetime | None:
-    stamp = _mtime(path)
-    return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
 
 

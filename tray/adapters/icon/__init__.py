@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from tray.adapters.choosing import first_that_works, forced, system_of
-from tray.adapters.icon.hosts import Host, find_host
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, Entry, View, entries
 from tray.adapters.icon.ports import Capabilities, Icon, backend_name, capabilities
 from tray.adapters.icon.pystray_backend import TrayIcon, load_pystray
@@ -26,7 +26,20 @@ __all__ = ["MARKER_OF_MODE", "VARIABLE", "Actions", "Capabilities", "Entry", "Ho
            "TrayIcon", "View", "backend_name", "capabilities", "entries", "find_host",
            "load_pystray", "names", "select"]
 
+if TYPE_CHECKING:
+    from tray.adapters.icon.hosts import Host, find_host
+
 VARIABLE = "POINTBREAK_TRAY"
+
+
+def __getattr__(name: str) -> Any:
+    """`Host` and `find_host` (hosts.py, for `doctor`), imported when first asked for: the tray
+    does not need them before its icon shows."""
+    if name in ("Host", "find_host"):
+        from tray.adapters.icon import hosts
+
+        return getattr(hosts, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def names(platform: str = sys.platform) -> tuple[str, ...]:
@@ -38,8 +51,9 @@ class NoTray(RuntimeError):
     """No backend could make a tray icon here; says what each one met."""
 
 
-def select(actions: Actions, choice: str | None = None) -> Icon:
-    """The tray icon for this system (main thread, before anything else of the tray starts).
+def select(actions: Actions, choice: str | None = None, view: View | None = None) -> Icon:
+    """The tray icon for this system (main thread, before anything else of the tray starts),
+    showing `view` until the first `show`.
 
     `choice` (else POINTBREAK_TRAY) forces a backend; UnknownChoice for a name this system has
     not. Raises NoTray, saying why, where no backend works."""
@@ -58,10 +72,10 @@ def select(actions: Actions, choice: str | None = None) -> Icon:
     def sni() -> Icon:
         from tray.adapters.icon.sni import SniIcon
 
-        return SniIcon(actions)
+        return SniIcon(actions, view=view)
 
     def xembed() -> Icon:
-        return TrayIcon(actions)
+        return TrayIcon(actions, view)
 
     def xembed_until_sni() -> Icon:
         from tray.adapters.icon.moving import MovingIcon
@@ -70,7 +84,7 @@ def select(actions: Actions, choice: str | None = None) -> Icon:
 
     if system_of() != "linux":
         candidates: list[tuple[str, Callable[[], Icon]]] = [
-            ("pystray", lambda: TrayIcon(actions))]
+            ("pystray", lambda: TrayIcon(actions, view))]
     elif name == "sni":
         candidates = [("sni", sni)]
     elif name == "xembed":

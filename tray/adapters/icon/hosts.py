@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tray.adapters.icon.registration import WATCHER
 from tray.base.i18n import _
 
 NO_DBUSMENU = ("swaybar",)  # watchers whose host shows no dbusmenu (ContextMenu instead)
@@ -51,6 +50,8 @@ def _watcher() -> Host | str:
     """The SNI host, or why there is none."""
     from jeepney import DBusAddress, MessageType, new_method_call
     from jeepney.io.blocking import open_dbus_connection
+
+    from tray.adapters.icon.registration import WATCHER
 
     bus = DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
                       interface="org.freedesktop.DBus")

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from icons import Marker
+from tray.base.durations import duration, pause_label
 from tray.base.i18n import _
-from tray.base.words import duration, pause_label
 from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Pause, Snooze
-from tray.core.model import Mode
+from tray.core.modes import Mode
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ import os
 import queue
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import icons
@@ -38,7 +39,7 @@ from tray.adapters.choosing import system_of
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, Entry, View, by_id, entries
 from tray.adapters.icon.ports import Capabilities, capabilities
 from tray.adapters.icon.views import NewestView
-from tray.core.model import Mode
+from tray.core.modes import Mode
 
 if TYPE_CHECKING:
     from tray.adapters.icon.ports import Icon
@@ -62,9 +63,35 @@ def load_pystray() -> Any:
             log.warning("PYSTRAY_BACKEND=%s is not used: on Linux Pointbreak's tray is a "
                         "StatusNotifierItem, else pystray's xorg (XEmbed) backend", asked)
         os.environ["PYSTRAY_BACKEND"] = "xorg"
-    import pystray
+    with without_x_extensions():  # its import opens (and closes) a display to check it
+        import pystray
 
     return pystray
+
+
+@contextmanager
+def without_x_extensions() -> Iterator[None]:
+    """X connections opened meanwhile load none of python-xlib's extension modules.
+
+    python-xlib's Display() imports and initialises a module for every extension the server
+    lists (RANDR, XInput, XFIXES...: on Xvfb 37 ms for the first connection, 10 for each after,
+    against 5 without). pystray's xorg backend uses none of them, and its two connections (one
+    at its import, to check the display; one for the icon) are made before the icon shows.
+    Connections opened after (the detectors', the icon's sender) get them all again. Only
+    while no other thread runs, which could open a connection of its own meanwhile."""
+    try:
+        from Xlib import ext
+    except ImportError:  # not Linux, or no python-xlib: nothing to leave out
+        ext = None
+    if ext is None or threading.active_count() > 1:
+        yield
+        return
+    kept = ext.__extensions__
+    ext.__extensions__ = ()
+    try:
+        yield
+    finally:
+        ext.__extensions__ = kept
 
 
 def _icon_class(pystray: Any) -> Any:
@@ -72,9 +99,9 @@ def _icon_class(pystray: Any) -> Any:
     base = pystray.Icon
     if not base.__module__.endswith("._xorg"):
         return base
-    from importlib import metadata
+    from pystray import _info  # its version, without importlib.metadata's 15 ms
 
-    version = metadata.version("pystray")
+    version = ".".join(str(part) for part in _info.__version__)
     if version not in MENDED_PYSTRAY:
         log.warning("pystray %s: the xorg backend's click and docking fixes are made for %s "
                     "only and are not applied; the icon may not take clicks", version,
@@ -83,6 +110,10 @@ def _icon_class(pystray: Any) -> Any:
     from Xlib import X
 
     class _MendedXorgIcon(base):  # type: ignore[misc, valid-type]
+        # Shown on the main thread before its loop starts: no round trip to a loop that is not
+        # running yet, and no second X connection opened just to ask it (see TrayIcon.run).
+        SHOWS_BEFORE_LOOP = True
+
         def _create_window(self) -> Any:
             # Its icon window lacks ButtonPressMask, so no click would reach it.
             window = super()._create_window()
@@ -202,16 +233,18 @@ def _icon_class(pystray: Any) -> Any:
 
 
 class TrayIcon:
-    def __init__(self, actions: Actions) -> None:
+    def __init__(self, actions: Actions, view: View | None = None) -> None:
+        """The icon, showing `view` (default: a plain one) until the first `show`."""
         pystray = load_pystray()
         self._pystray = pystray
         self._actions = actions
-        self._view = View()
+        self._view = view or View()
         self._current = by_id(entries(self._view, actions))
-        self._mode: Mode | None = None
-        self.icon = _icon_class(pystray)("pointbreak", icons.image(MARKER_OF_MODE[Mode.NORMAL],
-                                                                   ICON_SIZE),
-                                         "Pointbreak", menu=self._menu())
+        self._mode: Mode = self._view.mode
+        with without_x_extensions():
+            self.icon = _icon_class(pystray)("pointbreak",
+                                             icons.image(MARKER_OF_MODE[self._mode], ICON_SIZE),
+                                             self._view.tooltip, menu=self._menu())
         self.has_menu = bool(self.icon.HAS_MENU)
         self._views = NewestView(self._hand_over)
 
@@ -246,15 +279,18 @@ class TrayIcon:
         """Show the icon and run pystray's loop on this (the main) thread until `stop`.
 
         `setup` runs on a thread of its own once pystray's loop is ready and the icon shows
-        (a round trip to the loop, a few milliseconds). Not beside the showing: a `stop` from
+        (on xorg the icon is shown here, before the loop starts; elsewhere a round trip to the
+        loop, a few milliseconds). Not beside the showing: a `stop` from
         `setup` (a quit asked for at once) could then destroy the window before the icon is
         shown, and the showing would wait for ever for a loop that has ended, keeping the
         process alive (seen on xorg on a loaded machine).
         """
         def on_ready(icon: Any) -> None:
-            icon.visible = True
+            icon.visible = True  # shown already where SHOWS_BEFORE_LOOP
             threading.Thread(target=setup, name="pointbreak-start", daemon=True).start()
 
+        if getattr(self.icon, "SHOWS_BEFORE_LOOP", False):
+            self.icon.visible = True
         self.icon.run(on_ready)
 
     def show(self, view: View) -> None:
@@ -276,7 +312,7 @@ class TrayIcon:
             self._apply(view)
 
     def _apply(self, view: View) -> None:
-        if view == self._view and self._mode is not None:
+        if view == self._view:
             return
         self._view = view
         self._current = by_id(entries(view, self._actions))

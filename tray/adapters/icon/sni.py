@@ -33,7 +33,7 @@ from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, Entry, View, defaul
 from tray.adapters.icon.ports import Capabilities
 from tray.adapters.icon.registration import WATCHER, Registration
 from tray.adapters.icon.views import NewestView
-from tray.core.model import Mode
+from tray.core.modes import Mode
 
 if TYPE_CHECKING:
     from jeepney import Message
@@ -47,7 +47,7 @@ ITEM_PATH, MENU_PATH = "/StatusNotifierItem", "/MenuBar"
 PROPERTIES = "org.freedesktop.DBus.Properties"
 INTROSPECTABLE = "org.freedesktop.DBus.Introspectable"
 PEER = "org.freedesktop.DBus.Peer"
-PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)  # of the shipped PNGs; a host picks the nearest
+PIXMAP_SIZES = icons.RAW_SIZES  # of the shipped icons; a host picks the nearest
 NO_REPLY_EXPECTED = 1
 
 ITEM_XML = f"""<interface name="{ITEM}">
@@ -84,13 +84,15 @@ INTROSPECTION = {
 @cache
 def pixmaps(marker: icons.Marker) -> tuple[tuple[int, int, bytes], ...]:
     """The icon of `marker` as IconPixmap wants it: each shipped size, ARGB32 in network byte
-    order (per pixel the bytes A, R, G, B), not premultiplied."""
-    from PIL import Image
-
+    order (per pixel the bytes A, R, G, B), not premultiplied. From the raw pixels: no Pillow
+    before the icon shows."""
     found = []
     for size in PIXMAP_SIZES:
-        red, green, blue, alpha = icons.image(marker, size).split()
-        found.append((size, size, Image.merge("RGBA", (alpha, red, green, blue)).tobytes()))
+        pixels = icons.rgba(marker, size)
+        argb = bytearray(len(pixels))
+        argb[0::4], argb[1::4], argb[2::4], argb[3::4] = (
+            pixels[3::4], pixels[0::4], pixels[1::4], pixels[2::4])
+        found.append((size, size, bytes(argb)))
     return tuple(found)
 
 
@@ -130,7 +132,8 @@ class SniIcon:
     icon = None  # no toolkit icon: nothing rides on it
 
     def __init__(self, actions: Actions, *, bus: str = "SESSION",
-                 confirm_after_seconds: float = 3.0) -> None:
+                 confirm_after_seconds: float = 3.0, view: View | None = None) -> None:
+        """The item, showing `view` (default: a plain one) until the first `show`."""
         self._actions = actions
         self._router = Router(bus)
         try:
@@ -146,7 +149,7 @@ class SniIcon:
             self._router.close()
             raise
         self._lock = threading.Lock()
-        self._view = View()
+        self._view = view or View()
         self._menu = dbusmenu.DbusMenu(entries(self._view, actions), self._clicked)
         self._views = NewestView(self._apply)
         self._stopped = threading.Event()
