@@ -2,9 +2,10 @@
 bare pystray XEmbed icon) on trayer, bench/floor_sni.py (a bare jeepney StatusNotifierItem) on
 xfce4-panel, each importing its whole stack (APScheduler, TinyDB, plyer, Pillow) first.
 
-- start-up: from Popen to the icon window existing in the tray host (polled every 10 ms with
-  python-xlib), or for the StatusNotifierItem (`sni`, on xfce4-panel's systray) to the item
-  listed by the watcher, median of N starts, per program and backend;
+- start-up: from Popen to the icon window docked in the tray host (trayer's panel holds a new
+  window with a class: polled every 10 ms with python-xlib, in this process), or for the
+  StatusNotifierItem (`sni`, on xfce4-panel's systray) to the item listed by the watcher,
+  median of N starts, per program and backend;
 - idle: resident memory (VmRSS, VmHWM) after 5 minutes; CPU (utime+stime) and wake-ups
   (voluntary context switches summed over threads, per second) over a 10-minute idle window;
   the programs idle side by side on one Xvfb + trayer desktop (the sni one on an Xvfb +
@@ -104,16 +105,19 @@ def profile_env(desktop: desk.Desktop, backend: str, with_a_year: bool = False) 
 
 
 class Tree:
-    """Windows under the tray host, read with python-xlib (fast enough to poll every 10 ms)."""
+    """Windows under the tray host, read with python-xlib (fast enough to poll every 10 ms, and
+    in this process: no subprocess per poll, which a busy machine would make late)."""
 
     def __init__(self, display: str) -> None:
         from Xlib import display as xdisplay
 
         self.display = xdisplay.Display(display)
 
-    def windows(self) -> set[int]:
+    def docked(self, panels: list[int]) -> set[int]:
+        """The icon windows docked in trayer's panels: the windows below them with a class of
+        their own (what desktop.tray_icons lists, read without xdotool and xwininfo)."""
         found: set[int] = set()
-        stack = [self.display.screen().root]
+        stack = [self.display.create_resource_object("window", panel) for panel in panels]
         while stack:
             window = stack.pop()
             try:
@@ -121,9 +125,15 @@ class Tree:
             except Exception:
                 continue
             for child in children:
-                found.add(child.id)
+                try:
+                    names = child.get_wm_class()
+                except Exception:
+                    names = None
+                if names and not any("trayer" in name for name in names):
+                    found.add(child.id)
                 stack.append(child)
         return found
+
 
 
 def start_up(desktops: dict[str, desk.Desktop], program: Program, runs: int) -> list[float]:
@@ -132,20 +142,21 @@ def start_up(desktops: dict[str, desk.Desktop], program: Program, runs: int) -> 
     for _ in range(runs):
         env = profile_env(desktop, program.backend)
         before = set(desktop.tray_icons())
+        tree = Tree(desktop.display)
+        panels = [int(w) for w in desktop.run("xdotool", "search", "--class", "trayer",
+                                              check=False).split()]
+        seen = tree.docked(panels)
         started = time.perf_counter()
         process = subprocess.Popen(program.command, env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
-        tree = Tree(desktop.display)
-        seen = tree.windows()
         icon_at = None
         deadline = started + 20
         while time.perf_counter() < deadline:
             if program.backend == "sni":
                 shown = icon_shown(desktops, program, process, before)
             else:
-                shown = bool(tree.windows() - seen) and icon_shown(desktops, program, process,
-                                                                   before)
+                shown = bool(tree.docked(panels) - seen)
             if shown:
                 icon_at = time.perf_counter()
                 break

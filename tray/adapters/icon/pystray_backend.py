@@ -52,6 +52,7 @@ MENDED_PYSTRAY = ("0.19.5",)  # the versions whose xorg internals the fixes were
 
 STOP_GRACE_SECONDS = 1.5  # an X11 icon loop still running this long after stop is ended
 CALL_WAIT_SECONDS = 5.0  # a change the X11 icon loop has not made by then is given up
+DRAWN_WAIT_SECONDS = 1.0  # the rest of the tray starts then, drawn in a tray or not
 
 
 def load_pystray() -> Any:
@@ -145,6 +146,15 @@ def _icon_class(pystray: Any) -> Any:
             for original in originals:
                 setattr(self, original.__name__, self._on_loop(original))
             self._message_handlers[X.ClientMessage] = self._run_calls
+            # Set once the icon has been drawn in its tray: the rest of the tray waits for it.
+            self.drawn = threading.Event()
+            draw = self._message_handlers[X.Expose]
+
+            def drawn(event: Any) -> None:
+                draw(event)
+                if event.window.id == self._window.id and self._systray_manager is not None:
+                    self.drawn.set()
+            self._message_handlers[X.Expose] = drawn
 
         def _on_loop(self, original: Callable[[], None]) -> Callable[[], None]:
             def call() -> None:
@@ -279,14 +289,23 @@ class TrayIcon:
         """Show the icon and run pystray's loop on this (the main) thread until `stop`.
 
         `setup` runs on a thread of its own once pystray's loop is ready and the icon shows
-        (on xorg the icon is shown here, before the loop starts; elsewhere a round trip to the
-        loop, a few milliseconds). Not beside the showing: a `stop` from
-        `setup` (a quit asked for at once) could then destroy the window before the icon is
-        shown, and the showing would wait for ever for a loop that has ended, keeping the
-        process alive (seen on xorg on a loaded machine).
+        (on xorg the icon is shown here, before the loop starts, and `setup` waits until the
+        tray has embedded it and it is drawn, DRAWN_WAIT_SECONDS at most: the rest of the
+        start, a few hundred milliseconds of imports, would otherwise hold back the loop's
+        drawing; elsewhere a round trip to the loop, a few milliseconds). Not beside the
+        showing: a `stop` from `setup` (a quit asked for at once) could then destroy the window
+        before the icon is shown, and the showing would wait for ever for a loop that has
+        ended, keeping the process alive (seen on xorg on a loaded machine).
         """
         def on_ready(icon: Any) -> None:
             icon.visible = True  # shown already where SHOWS_BEFORE_LOOP
+            drawn = getattr(icon, "drawn", None)
+            if drawn is not None:
+                if drawn.wait(DRAWN_WAIT_SECONDS):
+                    log.info("the icon is drawn in its tray")
+                else:
+                    log.info("the icon is not drawn in a tray after %s s (none yet?); starting "
+                             "the rest anyway", DRAWN_WAIT_SECONDS)
             threading.Thread(target=setup, name="pointbreak-start", daemon=True).start()
 
         if getattr(self.icon, "SHOWS_BEFORE_LOOP", False):
