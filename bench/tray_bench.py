@@ -5,7 +5,7 @@ xfce4-panel, each importing its whole stack (APScheduler, TinyDB, plyer, Pillow)
 - start-up: from Popen to the icon window docked in the tray host (trayer's panel holds a new
   window with a class: polled every 10 ms with python-xlib, in this process), or for the
   StatusNotifierItem (`sni`, on xfce4-panel's systray) to the item listed by the watcher,
-  median of N starts, per program and backend;
+  median of N starts, per program and backend, the programs started in turn;
 - idle: resident memory (VmRSS, VmHWM) after 5 minutes; CPU (utime+stime) and wake-ups
   (voluntary context switches summed over threads, per second) over a 10-minute idle window;
   the programs idle side by side on one Xvfb + trayer desktop (the sni one on an Xvfb +
@@ -354,8 +354,12 @@ def main() -> int:
     try:
         print(f"\nStart to icon in the tray, {args.starts} starts each (poll every 10 ms)")
         floors: dict[str, float] = {}
+        starts: dict[str, list[float]] = {program.name: [] for program in programs}
+        for _ in range(args.starts):  # in turn, so a busy moment of the machine hits all alike
+            for program in programs:
+                starts[program.name] += start_up(desktops, program, 1)
         for program in programs:
-            times = start_up(desktops, program, args.starts)
+            times = starts[program.name]
             if not times:
                 print(f"{program.name:<28} no icon seen")
                 continue

@@ -200,8 +200,8 @@ class TrayApp:
             self.runner.save_again()
         for check in self.detectors.minute_checks if self.detectors is not None else []:
             check()
-        if self.runner is not None:
-            self.runner.call(lambda: self.effects.show(self.runner.state))
+        if self.runner is not None:  # not waited for: a wake-up less for the tick's thread
+            self.runner.post_call(lambda: self.effects.show(self.runner.state))
         self._minutes += 1
         if self._minutes % TRIM_EVERY_MINUTES == 1:  # a millisecond's work, every so often
             give_back_memory()

@@ -1,4 +1,4 @@
-"""The engine's home in the tray process: one thread, one APScheduler job, one watchdog.
+"""The engine's home in the tray process: one thread, one APScheduler job, one minute tick.
 
 Threads:
 - `pointbreak-engine` owns the engine state and is the only caller of `handle` and of the
@@ -8,8 +8,13 @@ Threads:
   and never block on it (`ask` blocks its caller until the decision is made, up to a
   timeout).
 - APScheduler's BackgroundScheduler keeps exactly one job, `wake`, at the engine's next wake
-  time, with no misfire grace limit (a late job still runs, however late) and coalescing on;
-  and one interval job, the clock watchdog, once a minute, which also marks the tray alive.
+  time, with no misfire grace limit (a late job still runs, however late) and coalescing on.
+- `pointbreak-tick`, once a minute: the clock watchdog (a suspend, a clock set), marking the
+  tray alive, and the shell's minute (`on_minute`). A thread of its own that sleeps a minute
+  and runs the tick itself: as an APScheduler interval job it took the scheduler's thread and
+  a pool worker, which wake each other and wait for each other's hold on the interpreter, some
+  four wake-ups a minute where this takes one. After a suspend the overdue wake job looks at
+  the clocks first (`_wake`), so a sleep is still seen at once.
 """
 
 from __future__ import annotations
@@ -50,8 +55,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 WAKE_JOB = "wake"
-WATCHDOG_JOB = "clock-watchdog"
-
 
 @dataclass(frozen=True)
 class _Stop:
@@ -93,6 +96,8 @@ class EngineRunner:
         self._queue: queue.SimpleQueue[tuple[Event | _Stop | _NewRules | _Call,
                                              Future[Any] | None]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="pointbreak-engine", daemon=True)
+        self._ticker = threading.Thread(target=self._tick, name="pointbreak-tick", daemon=True)
+        self._stopping = threading.Event()
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
@@ -105,9 +110,8 @@ class EngineRunner:
     def start(self, first: Event) -> None:
         self._scheduler.start()
         self._last_tick = self._sample()
-        self._scheduler.add_job(self._watch, "interval", seconds=self._watchdog_period,
-                                id=WATCHDOG_JOB)
         self._thread.start()
+        self._ticker.start()
         self.post(first)
 
     def post(self, event: Event) -> None:
@@ -135,6 +139,7 @@ class EngineRunner:
         self._queue.put((_NewRules(rules), None))
 
     def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
         self._queue.put((_Stop(), None))
         if self._thread.is_alive():
             self._thread.join(timeout)
@@ -144,13 +149,24 @@ class EngineRunner:
     def scheduled_jobs(self) -> list[str]:
         return [job.id for job in self._scheduler.get_jobs()]
 
-    # --- scheduler threads: post only ------------------------------------------------------
+    @property
+    def is_ticking(self) -> bool:
+        return self._ticker.is_alive()
+
+    # --- the scheduler's and the tick's threads: post only ------------------------------------
 
     def _wake(self) -> None:
         # After a resume the overdue wake job and the watchdog fire together; look at the
         # clocks first, so that the engine hears of the sleep before it decides anything.
         self._check_clocks()
         self.post(Ticked())
+
+    def _tick(self) -> None:
+        while not self._stopping.wait(self._watchdog_period):
+            try:
+                self._watch()
+            except Exception:  # the thread's edge: the next minute tries again
+                log.exception("the minute tick failed")
 
     def _watch(self) -> None:
         if self._alive_path is not None:
