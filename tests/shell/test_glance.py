@@ -7,23 +7,24 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import make_rules
+from helpers import BERLIN, make_rules
 
-from tray.config.localtime import local_zone
 from tray.core import engine
 from tray.core.model import DayCount, Kind, Mode, Phase, Prompt, State
 from tray.shell.glance import daily_cap, first_mode
 from tray.store import Store
 
-NOW = datetime(2026, 12, 3, 10, 30, tzinfo=UTC)
+# The local time, as the tray gives it (in the zone its rules use). Not local_zone(): it is
+# cached for the whole test run, and other tests rely on the profile's zone.
+NOW = datetime(2026, 12, 3, 0, 30, tzinfo=BERLIN)  # 23:30 UTC the day before: the local day
 
 
 def today() -> object:
-    return NOW.astimezone(local_zone()).date()
+    return NOW.date()
 
 
 def prompt(phase: Phase, **changes: object) -> Prompt:
@@ -60,14 +61,14 @@ def test_the_first_icon_is_the_engines_mode_for_what_the_store_wrote(tmp_path: P
     store = Store(tmp_path / "history")
     store.save(STATES[name])
     store.close()
-    rules = make_rules(zone=local_zone(), daily_cap=cap or 5)
+    rules = make_rules(zone=BERLIN, daily_cap=cap or 5)
     expected = engine.status(STATES[name], NOW, rules).mode
     assert first_mode(tmp_path / "history", settings, NOW) is expected, name
 
 
 def test_the_modes_are_all_reached() -> None:
     """The table above is no test of a rule it never reaches."""
-    rules = make_rules(zone=local_zone(), daily_cap=3)
+    rules = make_rules(zone=BERLIN, daily_cap=3)
     assert {engine.status(s, NOW, rules).mode for s in STATES.values()} == set(Mode)
 
 

@@ -26,12 +26,13 @@ LARGEST = 1 << 20  # a state file is a few KiB; a larger one is left to the stor
 
 def first_mode(store_folder: Path, settings: Path, now: datetime | None = None) -> Mode:
     """What the icon shows at start, from the state file in `store_folder` (and, only where
-    the day's count needs it, the daily cap in `settings`)."""
+    the day's count needs it, the daily cap in `settings`). `now` is the local time (aware; by
+    default the system's, the zone the profile uses when the settings name none)."""
     try:
         state = _saved_state(store_folder / STATE_FILE)
         if state is None:
             return Mode.NORMAL
-        today = (now or datetime.now().astimezone()).astimezone().date().isoformat()
+        today = (now or datetime.now().astimezone()).date().isoformat()
         prompts, completed = _count(state.get("counts"), today)
         prompt = state.get("open")
         has_open = isinstance(prompt, dict)
