@@ -69,3 +69,21 @@ def test_sni_icon_shows_before_the_rest_is_loaded_without_pillow(start_sni_tray,
     # Its pixmaps are the shipped raw pixels: neither Pillow nor pystray is needed for it.
     assert not {m for m in modules if m.split(".")[0] in ("PIL", "pystray", "Xlib")}
     assert "first shown paused" in tray.log()
+
+
+def test_the_tray_follows_the_locales_clock(profile) -> None:
+    """The short path to the tray still sets the clock's locale (12 or 24 hours in the
+    tooltip and menu), as every command does."""
+    import subprocess
+    import sys
+
+    probe = ("import locale, sys\n"
+             "import tray.cli as cli\n"
+             "cli.start_tray = lambda show_welcome=True: print(locale.setlocale(locale.LC_TIME))"
+             " or 0\n"
+             "sys.exit(cli.main([]))\n")
+    env = dict(profile.env, LC_ALL="en_US.UTF-8")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "en_US.UTF-8"

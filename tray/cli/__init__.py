@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from tray import APP_NAME
 from tray.base import i18n
+from tray.base.dates import use_locale
 from tray.base.exits import Exit
 from tray.base.i18n import _
 
@@ -26,6 +27,7 @@ from tray.base.i18n import _
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments in ([], ["--no-welcome"]):  # the tray: its icon first, the rest after it shows
+        use_locale()  # the clock in the tooltip and menu (12 or 24 hours), as the commands'
         i18n.use()  # the environment's, until the tray reads its settings
         return start_tray(show_welcome=not arguments)
     from tray.cli import parser
