@@ -9,13 +9,12 @@ from datetime import date, tzinfo
 from typing import assert_never
 
 from tray.base.dates import time_of_day, weekday
-from tray.base.durations import duration, pause_label
+from tray.base.durations import duration as duration  # the menu's: kept apart, re-exported
+from tray.base.durations import pause_label as pause_label
 from tray.base.i18n import _, ngettext, pgettext
 from tray.core import history
 from tray.core.events import Refuse, Why
 from tray.core.model import Outcome, Record
-
-__all__ = ["duration", "pause_label"]  # with the names defined here (durations.py's: the menu's)
 
 
 def outcome(value: Outcome | None) -> str:

@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from tray.core.hours import ActiveHours
-from tray.core.modes import DEFAULT_SNOOZE, GUIDANCE_PER_DAY, SNOOZE_RANGE, Mode
+from tray.core.modes import DEFAULT_SNOOZE as DEFAULT_SNOOZE  # modes.py's, re-exported
+from tray.core.modes import GUIDANCE_PER_DAY
+from tray.core.modes import SNOOZE_RANGE as SNOOZE_RANGE
+from tray.core.modes import Mode as Mode
 
-__all__ = ["DEFAULT_SNOOZE", "SNOOZE_RANGE", "Mode"]  # with the names defined here
 RECENT_DAYS_KEPT = 14  # days whose counts the engine keeps, most recently counted first
 
 

@@ -64,8 +64,7 @@ def load_pystray() -> Any:
             log.warning("PYSTRAY_BACKEND=%s is not used: on Linux Pointbreak's tray is a "
                         "StatusNotifierItem, else pystray's xorg (XEmbed) backend", asked)
         os.environ["PYSTRAY_BACKEND"] = "xorg"
-    with without_x_extensions():  # its import opens (and closes) a display to check it
-        import pystray
+    import pystray
 
     return pystray
 
@@ -245,13 +244,13 @@ def _icon_class(pystray: Any) -> Any:
 class TrayIcon:
     def __init__(self, actions: Actions, view: View | None = None) -> None:
         """The icon, showing `view` (default: a plain one) until the first `show`."""
-        pystray = load_pystray()
-        self._pystray = pystray
         self._actions = actions
         self._view = view or View()
         self._current = by_id(entries(self._view, actions))
         self._mode: Mode = self._view.mode
+        # pystray's import opens (and closes) a display to check it; the icon opens its own.
         with without_x_extensions():
+            self._pystray = pystray = load_pystray()
             self.icon = _icon_class(pystray)("pointbreak",
                                              icons.image(MARKER_OF_MODE[self._mode], ICON_SIZE),
                                              self._view.tooltip, menu=self._menu())
