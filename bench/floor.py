@@ -1,8 +1,9 @@
 """The floor: the least a tray app on these libraries can cost. Not Pointbreak; a yardstick.
 
-A pystray icon (whatever PYSTRAY_BACKEND says: the bench sets xorg, the backend Pointbreak's
-XEmbed icon always uses), one APScheduler job, an empty TinyDB loaded, plyer imported
-(floor_stack.py). bench/tray_bench.py runs it beside Pointbreak and measures both the same way.
+A pystray icon (whatever PYSTRAY_BACKEND says: the bench sets xorg, pystray's XEmbed backend,
+the protocol of Pointbreak's own XEmbed icon), one APScheduler job, an empty TinyDB loaded,
+plyer imported (floor_stack.py). bench/tray_bench.py runs it beside Pointbreak and measures
+both the same way.
 """
 
 from __future__ import annotations

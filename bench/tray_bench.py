@@ -101,7 +101,7 @@ def profile_env(desktop: desk.Desktop, backend: str, with_a_year: bool = False) 
                 XDG_DATA_HOME=str(home / ".local" / "share"),
                 XDG_STATE_HOME=str(home / ".local" / "state"),
                 XDG_CACHE_HOME=str(home / ".cache"),
-                PYSTRAY_BACKEND="xorg",  # for the XEmbed floor; Pointbreak sets it itself
+                PYSTRAY_BACKEND="xorg",  # the XEmbed floor's (Pointbreak uses no pystray on Linux)
                 POINTBREAK_TRAY="sni" if backend == "sni" else "xembed")
 
 

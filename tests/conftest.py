@@ -143,10 +143,9 @@ def start_tray(desktop, profile):
 
     started: list[Tray] = []
 
-    def start(backend: str = "xorg", wait_icon: bool = True, welcome: bool = False,
-              prefix: tuple[str, ...] = (), **env: str) -> Tray:
+    def start(wait_icon: bool = True, welcome: bool = False, prefix: tuple[str, ...] = (),
+              **env: str) -> Tray:
         profile.env.update(desktop.env)
-        profile.env["PYSTRAY_BACKEND"] = backend
         profile.env["POINTBREAK_TEST_KEY_GUARD_SECONDS"] = "0"
         # The display's idle time is shared by every test: a tray must not find the chair
         # empty because an earlier test left the pointer alone. The idle test asks for x11.

@@ -98,11 +98,11 @@ def test_start_at_login_pointing_at_a_removed_executable(desktop, profile) -> No
 
 def test_an_xembed_tray_suggests_a_status_notifier_host(desktop, profile) -> None:
     """trayer only: the icon has no menu, and what gives one is said. A GTK backend asked of
-    pystray changes nothing (no PyGObject is installed, nor used)."""
+    pystray changes nothing (pystray is not used on Linux, nor PyGObject)."""
     result = doctor(profile, desktop, PYSTRAY_BACKEND="appindicator")
     lines = facts(result)
     assert "Tray host XEmbed (a system tray on the X display)" in lines
-    assert "Tray backend xorg (menu: no)" in lines
+    assert "Tray backend xembed (menu: no)" in lines
     assert "a panel that hosts status notifier items gives the icon its whole menu" in (
         " ".join(result.stdout.split())) and result.returncode == 1
     assert "pointbreak[gtk]" not in result.stdout

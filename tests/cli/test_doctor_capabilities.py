@@ -3,7 +3,6 @@ from `sys.platform`: the same words as before on each system."""
 
 from __future__ import annotations
 
-import os
 import sys
 import types
 
@@ -66,31 +65,32 @@ def test_doctors_report_asks_the_port(monkeypatch, profile) -> None:
 
 def test_doctor_suggests_a_status_notifier_host_only_where_the_icon_port_says_it_helps(
         monkeypatch) -> None:
-    from tray.adapters import icon
+    from tray.adapters import choosing, icon
 
-    class Bare:
-        __module__ = "pystray._xorg"
-        HAS_MENU, HAS_DEFAULT_ACTION, HAS_NOTIFICATION = False, True, False
-
-    # pystray as doctor imports it, with an X11 backend's flags (no display needed).
-    monkeypatch.setitem(sys.modules, "pystray", types.SimpleNamespace(Icon=Bare))
-    monkeypatch.setenv("PYSTRAY_BACKEND", "gtk")  # not taken: doctor loads it as the tray does
-    monkeypatch.setattr(icon, "find_host", lambda: icon.Host("xembed"))  # trayer, say
-    real = icon.capabilities
-    for platform, suggested in (("linux", True), ("darwin", False)):
-        monkeypatch.setattr(icon, "capabilities", lambda cls, p=platform: real(cls, p))
-        report = doctor.Report()
-        doctor._tray_backend(report)
-        assert report.facts == [("Tray host", "XEmbed (a system tray on the X display)"),
-                                ("Tray backend", "xorg (menu: no)")]
-        assert bool(report.problems) is suggested
-        assert os.environ["PYSTRAY_BACKEND"] == ("xorg" if sys.platform == "linux" else "gtk")
-    # What it says on Linux.
-    monkeypatch.setattr(icon, "capabilities", lambda cls: real(cls, "linux"))
+    # Linux with an XEmbed tray (trayer, say): the XEmbed icon, which has no menu.
+    monkeypatch.setattr(icon, "find_host", lambda: icon.Host("xembed"))
     report = doctor.Report()
     doctor._tray_backend(report)
+    assert report.facts == [("Tray host", "XEmbed (a system tray on the X display)"),
+                            ("Tray backend", "xembed (menu: no)")]
     [(what, fix)] = report.problems
     assert "no menu" in what and "hosts status notifier items" in fix
+
+    # macOS: pystray's menu-bar icon, which has its menu: nothing to suggest.
+    class Bare:  # pystray as doctor imports it there, with its darwin backend's flags
+        __module__ = "pystray._darwin"
+        HAS_MENU, HAS_DEFAULT_ACTION, HAS_NOTIFICATION = True, True, True
+
+    monkeypatch.setitem(sys.modules, "pystray", types.SimpleNamespace(Icon=Bare))
+    monkeypatch.setattr(choosing, "system_of", lambda platform=sys.platform: "macos")
+    monkeypatch.setattr(icon, "capabilities", lambda cls, real=icon.capabilities: real(
+        cls, "darwin"))
+    report = doctor.Report()
+    doctor._tray_backend(report)
+    assert report.facts == [("Tray backend", "darwin (menu: yes)")]
+    assert report.problems == []
+    monkeypatch.undo()
+
     # Where no tray host runs at all, that is the one problem told.
     monkeypatch.setattr(icon, "find_host", lambda: icon.Host("none", reason="none here"))
     report = doctor.Report()

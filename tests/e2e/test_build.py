@@ -40,8 +40,7 @@ def test_the_built_app_runs_the_tray_the_commands_and_the_windows(built, desktop
         assert not missing, missing
     size = sum(p.stat().st_size for p in built.rglob("*") if p.is_file())
     assert size < 150 * 2**20, f"the build is {size / 2**20:.0f} MiB"  # no GTK, no test tools
-    env = {**profile.env, **desktop.env, "PYSTRAY_BACKEND": "xorg",
-           "POINTBREAK_TEST_KEY_GUARD_SECONDS": "0"}
+    env = {**profile.env, **desktop.env, "POINTBREAK_TEST_KEY_GUARD_SECONDS": "0"}
     before = set(desktop.tray_icons())
     tray = subprocess.Popen([str(exe), "--no-welcome"], env=env, start_new_session=True)
     try:

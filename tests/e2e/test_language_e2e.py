@@ -105,7 +105,7 @@ def test_the_prompts_notification_leaves_no_text_untranslated(desktop, start_tra
     profile.settings.write_text(ALL_DAY)
     bus = NotificationBus(desktop)
     try:
-        start_tray("xorg", LANGUAGE="qps", POINTBREAK_TEST_INTERVAL_SECONDS="2")
+        start_tray(LANGUAGE="qps", POINTBREAK_TEST_INTERVAL_SECONDS="2")
         bus.wait_for("member=Notify", '"skip"', what="the prompt's notification")
     finally:
         seen = bus.stop()
@@ -128,7 +128,7 @@ def test_the_prompts_notification_in_german_and_spanish(desktop, start_tray, pro
     profile.settings.write_text(ALL_DAY + f'\n[routine]\nlanguage = "{language}"\n')
     bus = NotificationBus(desktop)
     try:
-        start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="2")
+        start_tray(POINTBREAK_TEST_INTERVAL_SECONDS="2")
         bus.wait_for("member=Notify", '"skip"', what="the prompt's notification")
     finally:
         seen = bus.stop()

@@ -211,7 +211,7 @@ def test_an_xembed_tray_moves_to_sni_when_a_watcher_appears(profile) -> None:
     desktop = start_panel_desktop(with_trayer=True)
     try:
         profile.env.update(desktop.env, POINTBREAK_TEST_KEY_GUARD_SECONDS="0",
-                           POINTBREAK_IDLE="none", PYSTRAY_BACKEND="xorg")
+                           POINTBREAK_IDLE="none")
         process = subprocess.Popen([str(BIN / "pointbreak"), "--no-welcome"], env=profile.env,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
         try:

@@ -130,7 +130,7 @@ class Typist:
 def test_the_tray_on_the_xorg_backend(desktop, start_tray, profile) -> None:
     all_day(profile)
     shots = profile.artifacts("xorg-tray")
-    tray = start_tray("xorg")
+    tray = start_tray()
 
     # The icon is in the tray, and it is not the tray's own background.
     shot = desktop.screenshot(shots / "1-icon-in-tray.png")
@@ -200,7 +200,7 @@ def test_a_prompt_brings_a_card_and_a_notification(desktop, start_tray, profile)
     shots = profile.artifacts("prompt")
     bus = NotificationBus(desktop)  # listening before anything is sent
     try:
-        start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="2")
+        start_tray(POINTBREAK_TEST_INTERVAL_SECONDS="2")
         wait_for(lambda: "Break on screen now" in profile.run("status").stdout, timeout=15,
                  what="the prompt")
         card = wait_for(lambda: desktop.visible_windows(CARD), timeout=15,
@@ -224,7 +224,7 @@ def test_a_prompt_brings_a_card_and_a_notification(desktop, start_tray, profile)
 
 def test_a_window_that_crashes_ends_its_prompt_as_failed(desktop, start_tray, profile) -> None:
     all_day(profile)
-    tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="2")
+    tray = start_tray(POINTBREAK_TEST_INTERVAL_SECONDS="2")
     wait_for(lambda: "Break on screen now" in tray.status(), timeout=15, what="the prompt")
     card_pid = int(subprocess.run(["pgrep", "-P", str(tray.process.pid), "-f", "routines card"],
                                   capture_output=True, text=True, check=True).stdout.split()[0])
@@ -239,34 +239,26 @@ def test_a_window_that_crashes_ends_its_prompt_as_failed(desktop, start_tray, pr
 def test_a_killed_tray_leaves_a_stale_socket_that_the_next_start_cleans(
         desktop, start_tray, profile) -> None:
     all_day(profile)
-    tray = start_tray("xorg")
+    tray = start_tray()
     socket_path = protocol.address(profile.home / "run" / "pointbreak")
     os.killpg(tray.process.pid, signal.SIGKILL)
     tray.process.wait(5)
     assert os.path.exists(socket_path)  # left behind by the crash
     result = profile.run("status")
     assert "is not running" in result.stdout  # the stale socket answers nothing
-    again = start_tray("xorg")
+    again = start_tray()
     assert "Next break at" in again.status()
     assert len([i for i in desktop.tray_icons() if i == again.icon]) == 1
 
 
 def test_the_log_names_the_backend_and_what_it_can_do(desktop, start_tray, profile) -> None:
     all_day(profile)
-    start_tray("xorg")
+    start_tray()
     log = (profile.home / ".local" / "state" / "pointbreak" / "log" / "pointbreak.log")
     text = log.read_text()
-    assert "backend=xorg HAS_MENU=False HAS_DEFAULT_ACTION=True HAS_NOTIFICATION=False" in text
-    assert "ButtonPressMask added" in text
+    assert "backend=xembed HAS_MENU=False HAS_DEFAULT_ACTION=True HAS_NOTIFICATION=False" in text
+    assert "the icon is drawn in its tray" in text
     assert "notifications: using dbus" in text
-
-
-def test_pystray_is_the_version_the_xorg_click_fix_was_made_for() -> None:
-    from importlib import metadata
-
-    # tray.adapters.icon reaches into pystray's xorg internals (_window, _display); a new pystray
-    # must be checked by the click test above before this pin moves.
-    assert metadata.version("pystray") == "0.19.5"
 
 
 def test_an_edited_settings_file_is_picked_up_and_a_bad_value_named(
@@ -275,7 +267,7 @@ def test_an_edited_settings_file_is_picked_up_and_a_bad_value_named(
     told = "daily_cap must be a whole number from 1 to 5, got 9"
     bus = NotificationBus(desktop)
     try:
-        tray = start_tray("xorg", POINTBREAK_TEST_TICK_SECONDS="0.5")
+        tray = start_tray(POINTBREAK_TEST_TICK_SECONDS="0.5")
         assert "Today: 0 of 5" in tray.status()
         profile.settings.write_text(ALL_DAY + "[breaks]\ndaily_cap = 3\n")
         wait_for(lambda: "Today: 0 of 3" in tray.status(), what="the new cap")
@@ -302,7 +294,7 @@ def test_start_at_login_for_real_with_an_xdg_autostart_runner(desktop, profile) 
 
     all_day(profile)
     shots = profile.artifacts("autostart")
-    env = {**profile.env, **desktop.env, "PYSTRAY_BACKEND": "xorg"}
+    env = {**profile.env, **desktop.env}
     on = subprocess.run([str(BIN / "pointbreak"), "autostart", "on"], env=env,
                         capture_output=True, text=True)
     assert on.returncode == 0, on.stderr
@@ -334,7 +326,7 @@ def test_the_first_run_welcomes_once_and_asks_about_start_at_login(
         desktop, start_tray, profile) -> None:
     all_day(profile)
     shots = profile.artifacts("welcome")
-    tray = start_tray("xorg", welcome=True)
+    tray = start_tray(welcome=True)
     window = wait_for(lambda: desktop.visible_windows("^Welcome to Pointbreak$"),
                       what="the welcome window")[0]
     desktop.screenshot(shots / "welcome.png", window=window)
@@ -345,7 +337,7 @@ def test_the_first_run_welcomes_once_and_asks_about_start_at_login(
     assert (profile.home / ".config" / "pointbreak" / "welcomed").read_text() == (
         "start at login: yes\n")
     tray.stop()
-    again = start_tray("xorg", welcome=True)  # a second run: no welcome
+    again = start_tray(welcome=True)  # a second run: no welcome
     started(again, starts=2)  # past the welcome step (the first run's lines are in the log too)
     welcome = subprocess.run(["pgrep", "-P", str(again.process.pid), "-f",
                               "tray.ui.panel --welcome"],
@@ -356,7 +348,7 @@ def test_the_first_run_welcomes_once_and_asks_about_start_at_login(
 
 def test_no_welcome_for_scripted_installs(desktop, start_tray, profile) -> None:
     all_day(profile)
-    start_tray("xorg")  # the fixture passes --no-welcome
+    start_tray()  # the fixture passes --no-welcome
     marker = profile.home / ".config" / "pointbreak" / "welcomed"
     wait_for(marker.exists, what="the welcome marked as skipped")
     assert marker.read_text() == "start at login: skipped\n"
@@ -365,7 +357,7 @@ def test_no_welcome_for_scripted_installs(desktop, start_tray, profile) -> None:
 
 def test_idle_at_the_desk_is_seen_and_a_return_too(desktop, start_tray, profile) -> None:
     all_day(profile)
-    tray = start_tray("xorg", POINTBREAK_IDLE="x11", POINTBREAK_TEST_AWAY_SECONDS="1.5",
+    tray = start_tray(POINTBREAK_IDLE="x11", POINTBREAK_TEST_AWAY_SECONDS="1.5",
                       POINTBREAK_TEST_POLL_SECONDS="0.3")
     assert "idle time: using x11" in started(tray)
     wait_for(lambda: "Away: no prompt is shown" in tray.status(), what="away after 1.5 s idle")
@@ -388,7 +380,7 @@ def test_away_on_kwin_is_seen_through_its_idle_protocol_and_is_a_natural_break(
     shots = profile.artifacts("wayland-idle")
     with wayland_peers.kwin() as kwin:
         before = datetime.now(UTC)
-        tray = start_tray("xorg", **on_kwin(kwin), POINTBREAK_TEST_INTERVAL_SECONDS="4",
+        tray = start_tray(**on_kwin(kwin), POINTBREAK_TEST_INTERVAL_SECONDS="4",
                           POINTBREAK_TEST_AWAY_SECONDS="1.5")
         log = started(tray)
         assert "idle time: using wayland" in log and "using x11" not in log
@@ -424,7 +416,7 @@ def test_on_kwin_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profi
     wait_for(lambda: not desktop.visible_windows(ROUTINE_WINDOW), what="earlier cards gone")
     paused_from_the_start(profile)
     with wayland_peers.kwin() as kwin:
-        tray = start_tray("xorg", **on_kwin(kwin), POINTBREAK_TEST_INTERVAL_SECONDS="1",
+        tray = start_tray(**on_kwin(kwin), POINTBREAK_TEST_INTERVAL_SECONDS="1",
                           POINTBREAK_TEST_PAUSE_SECONDS="2",
                           POINTBREAK_TEST_PAUSE_WAIT_SECONDS="60")
         assert "idle time: using wayland" in started(tray)
@@ -491,7 +483,7 @@ def test_a_sleep_over_the_due_time_through_logind(desktop, start_tray, profile, 
     profile.settings.parent.mkdir(parents=True, exist_ok=True)
     profile.settings.write_text(ALL_DAY + f'[behaviour]\nafter_sleep = "{after_sleep}"\n')
     paused_from_the_start(profile)
-    tray = start_tray("xorg", DBUS_SYSTEM_BUS_ADDRESS=address,
+    tray = start_tray(DBUS_SYSTEM_BUS_ADDRESS=address,
                       POINTBREAK_TEST_INTERVAL_SECONDS="4", POINTBREAK_TEST_AWAY_SECONDS="1")
     assert "lock/sleep: watching logind" in started(tray)
     send("sleep")
@@ -521,7 +513,7 @@ def test_a_screen_lock_through_logind_is_a_natural_break(desktop, start_tray, pr
     address, send = system_bus
     all_day(profile)
     paused_from_the_start(profile)
-    tray = start_tray("xorg", DBUS_SYSTEM_BUS_ADDRESS=address,
+    tray = start_tray(DBUS_SYSTEM_BUS_ADDRESS=address,
                       POINTBREAK_TEST_INTERVAL_SECONDS="4", POINTBREAK_TEST_AWAY_SECONDS="1")
     assert "lock/sleep: watching logind" in started(tray)
     send("lock")
@@ -554,7 +546,7 @@ def test_a_fullscreen_window_holds_a_due_prompt_until_it_leaves_fullscreen(
         wait_for(lambda: "_NET_WM_STATE_FULLSCREEN" in desktop.run(
             "xprop", "-id", window, "_NET_WM_STATE", check=False), what="it to be fullscreen")
         paused_from_the_start(profile)
-        tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3")
+        tray = start_tray(POINTBREAK_TEST_INTERVAL_SECONDS="3")
         # The detector looked once before it said so: the engine knows, before the resume.
         assert "do not disturb: watching fullscreen (X11)" in started(tray)
         resume(profile, 3)
@@ -578,7 +570,7 @@ def test_a_prompt_waits_for_a_pause_in_typing(desktop, start_tray, profile) -> N
     # A card an earlier test's tray left may still be closing: only this tray's card counts.
     wait_for(lambda: not desktop.visible_windows(ROUTINE_WINDOW), what="earlier cards gone")
     paused_from_the_start(profile)
-    tray = start_tray("xorg", POINTBREAK_IDLE="x11", POINTBREAK_TEST_INTERVAL_SECONDS="1",
+    tray = start_tray(POINTBREAK_IDLE="x11", POINTBREAK_TEST_INTERVAL_SECONDS="1",
                       POINTBREAK_TEST_PAUSE_SECONDS="2", POINTBREAK_TEST_PAUSE_WAIT_SECONDS="60")
     assert "idle time: using x11" in started(tray)
     with Typist(desktop) as typist:
@@ -612,7 +604,7 @@ def test_a_call_holds_a_due_prompt_until_it_ends(desktop, start_tray, profile, p
     try:
         in_a_call(pulse)
         paused_from_the_start(profile)
-        tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3",
+        tray = start_tray(POINTBREAK_TEST_INTERVAL_SECONDS="3",
                           PULSE_SERVER=pulse["PULSE_SERVER"])
         assert "microphone (PulseAudio/PipeWire)" in started(tray)
         resume(profile, 3)  # the detector has seen the call: the break falls due during it
@@ -636,7 +628,7 @@ def test_turning_a_detector_off_releases_the_prompt_it_holds(desktop, start_tray
     try:
         in_a_call(pulse)
         paused_from_the_start(profile)
-        tray = start_tray("xorg", POINTBREAK_TEST_INTERVAL_SECONDS="3",
+        tray = start_tray(POINTBREAK_TEST_INTERVAL_SECONDS="3",
                           PULSE_SERVER=pulse["PULSE_SERVER"])
         assert "microphone (PulseAudio/PipeWire)" in started(tray)
         resume(profile, 3)

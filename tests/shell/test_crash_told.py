@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
                                          ("engine", "in the break engine")])
 def test_a_crash_ends_the_tray_non_zero_and_is_told(desktop, start_tray, profile, where: str,
                                                     says: str) -> None:
-    env = {**profile.env, **desktop.env, "PYSTRAY_BACKEND": "xorg", "POINTBREAK_IDLE": "none",
+    env = {**profile.env, **desktop.env, "POINTBREAK_IDLE": "none",
            "POINTBREAK_TEST_FAIL_AT": where}
     crashed = subprocess.run([str(BIN / "pointbreak"), "--no-welcome"], env=env, text=True,
                              capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
@@ -33,10 +33,10 @@ def test_a_crash_ends_the_tray_non_zero_and_is_told(desktop, start_tray, profile
     doctor = profile.run("doctor").stdout
     assert "Last crash" in doctor and "RuntimeError" in doctor and str(log) in doctor, doctor
 
-    tray = start_tray("xorg")  # the next start says what happened, once
+    tray = start_tray()  # the next start says what happened, once
     assert "told the person: Pointbreak stopped unexpectedly" in tray.log()
     assert says.removeprefix("in ") in tray.log().split("told the person: Pointbreak stopped")[1]
     assert profile.run("quit").returncode == 0
     assert tray.process.wait(30) == 0
-    again = start_tray("xorg")
+    again = start_tray()
     assert again.log().count("told the person: Pointbreak stopped unexpectedly") == 1

@@ -33,7 +33,7 @@ def test_a_read_only_data_folder_is_told_and_quit_still_quits(setpriv, start_tra
     Store(profile.store).save(State(seq=4))
     os.chmod(profile.store, 0o555)
     try:
-        tray = start_tray("xorg", prefix=WITHOUT_ROOTS_POWERS)
+        tray = start_tray(prefix=WITHOUT_ROOTS_POWERS)
         status = tray.status()
         assert "Problem: History is not being saved" in status, status
         assert "Permission denied" in status
@@ -57,7 +57,7 @@ def test_a_settings_file_caught_half_written_is_read_again_before_any_complaint(
     and takes the finished file without a word to the person."""
     profile.settings.parent.mkdir(parents=True, exist_ok=True)
     profile.settings.write_text("[breaks]\ndaily_cap = 5\n")
-    tray = start_tray("xorg", POINTBREAK_TEST_TICK_SECONDS="0.5",
+    tray = start_tray(POINTBREAK_TEST_TICK_SECONDS="0.5",
                       POINTBREAK_TEST_SETTLE_SECONDS="10")
     profile.settings.write_text("[breaks]\ndaily_cap = 3\n[active_h")  # half-way
     wait_for(lambda: "reading it again in 10.0 s" in tray.log(), timeout=30,

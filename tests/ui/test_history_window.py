@@ -126,7 +126,7 @@ def test_delete_without_a_tray_keeps_today_and_the_kept_aside_files_go_too(windo
 def test_delete_through_the_running_tray(desktop, start_tray, profile) -> None:
     today = datetime.now(BERLIN).date()
     records = seed(profile, today)
-    tray = start_tray("xorg")
+    tray = start_tray()
     before = sum(1 for r in records if r.day < today)
     reply = client.ask(profile.home / "run" / "pointbreak", Request(Command.FORGET))
     assert reply == Reply.done(f"{before} history records before today deleted.")

@@ -52,7 +52,7 @@ def profile_bin(profile):
 def test_change_the_interval_and_the_cap_and_save(desktop, start_tray, profile) -> None:
     profile.settings.parent.mkdir(parents=True, exist_ok=True)
     profile.settings.write_text(MINE)
-    tray = start_tray("xorg")
+    tray = start_tray()
     shots = profile.artifacts("settings-window")
     process, window = open_window(profile, desktop)
     try:

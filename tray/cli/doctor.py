@@ -93,15 +93,20 @@ def _tray_backend(report: Report) -> None:
                              "still come; `pointbreak` opens the control window)."),
                            _("add a tray to the panel (XFCE, KDE, LXQt, MATE: the system tray "
                              "or status notifier plugin; GNOME: the AppIndicator extension)"))
-    try:
-        pystray = icon.load_pystray()
-    except Exception as error:
-        report.fact(_("Tray backend"), _("none ({error})").format(
-            error=f"{error.__class__.__name__}: {error}"))
-        report.problem(_("pystray cannot load a tray backend here."),
-                       _("run Pointbreak inside a desktop session"))
-        return
-    can = icon.capabilities(pystray.Icon)
+    if system_of() == "linux":
+        from tray.adapters.icon.xembed import CAPABILITIES as can
+    else:
+        try:
+            from tray.adapters.icon.pystray_backend import load_pystray
+
+            pystray = load_pystray()
+        except Exception as error:
+            report.fact(_("Tray backend"), _("none ({error})").format(
+                error=f"{error.__class__.__name__}: {error}"))
+            report.problem(_("pystray cannot load a tray backend here."),
+                           _("run Pointbreak inside a desktop session"))
+            return
+        can = icon.capabilities(pystray.Icon)
     report.fact(_("Tray backend"), _("{backend} (menu: {answer})").format(
         backend=can.backend, answer=yes_or_no(can.has_menu)))
     if can.menu_with_sni_host and host is not None and host.protocol == "xembed":

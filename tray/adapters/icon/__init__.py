@@ -2,10 +2,9 @@
 
 Backends: `sni` (sni.py: a StatusNotifierItem with a dbusmenu menu, over jeepney; Linux, where
 a StatusNotifierWatcher runs: KDE, XFCE, GNOME with the AppIndicator extension, LXQt, MATE,
-Cinnamon, swaybar, waybar), `xembed` (pystray_backend.py: pystray's XEmbed icon, Linux where
-nothing else exists: always pystray's xorg backend, never its GTK or AppIndicator ones, so no
-install needs PyGObject) and, on Windows and macOS, `pystray` (the same module, pystray's
-native backend). `select` chooses, as every port does
+Cinnamon, swaybar, waybar), `xembed` (xembed.py: an XEmbed icon on python-xlib, Linux where
+nothing else exists; no install needs PyGObject) and, on Windows and macOS, `pystray`
+(pystray_backend.py: pystray's native backend). `select` chooses, as every port does
 (tray/adapters/choosing.py; `POINTBREAK_TRAY` forces one). Chosen by itself on XEmbed, the icon
 moves to SNI when a watcher appears later (moving.py). Every backend renders the one menu tree
 of menu.py, built from the shell's `View` and `Actions`.
@@ -20,11 +19,9 @@ from typing import TYPE_CHECKING, Any
 from tray.adapters.choosing import first_that_works, forced, system_of
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, Entry, View, entries
 from tray.adapters.icon.ports import Capabilities, Icon, backend_name, capabilities
-from tray.adapters.icon.pystray_backend import TrayIcon, load_pystray
 
 __all__ = ["MARKER_OF_MODE", "VARIABLE", "Actions", "Capabilities", "Entry", "Host", "Icon",
-           "TrayIcon", "View", "backend_name", "capabilities", "entries", "find_host",
-           "load_pystray", "names", "select"]
+           "View", "backend_name", "capabilities", "entries", "find_host", "names", "select"]
 
 if TYPE_CHECKING:
     from tray.adapters.icon.hosts import Host, find_host
@@ -75,6 +72,13 @@ def select(actions: Actions, choice: str | None = None, view: View | None = None
         return SniIcon(actions, view=view)
 
     def xembed() -> Icon:
+        from tray.adapters.icon.xembed import XembedIcon
+
+        return XembedIcon(actions, view)
+
+    def pystray() -> Icon:
+        from tray.adapters.icon.pystray_backend import TrayIcon
+
         return TrayIcon(actions, view)
 
     def xembed_until_sni() -> Icon:
@@ -84,7 +88,7 @@ def select(actions: Actions, choice: str | None = None, view: View | None = None
 
     if system_of() != "linux":
         candidates: list[tuple[str, Callable[[], Icon]]] = [
-            ("pystray", lambda: TrayIcon(actions, view))]
+            ("pystray", pystray)]
     elif name == "sni":
         candidates = [("sni", sni)]
     elif name == "xembed":

@@ -68,8 +68,8 @@ class Icon(Protocol):
 
     def show(self, view: View) -> None:
         """Make the icon, tooltip and menu show `view`, the newest view winning. Any thread;
-        never blocks (the change is applied on `pointbreak-icon`); never raises for a GUI that
-        is stuck or gone (that is logged there)."""
+        never blocks (applied on `pointbreak-icon`, or the icon's own loop); never raises for
+        a GUI that is stuck or gone (that is logged there)."""
         ...
 
     def stop(self) -> None:
