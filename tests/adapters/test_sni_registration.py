@@ -20,6 +20,7 @@ from jeepney.io.threading import Proxy
 from tray.adapters.bus import Ended, Router
 from tray.adapters.icon import Actions
 from tray.adapters.icon.sni import SniIcon
+from tray.core.records import fields_of
 
 WATCHER = "org.kde.StatusNotifierWatcher"
 
@@ -86,7 +87,7 @@ def running(icon: SniIcon) -> tuple[threading.Thread, threading.Event]:
 
 
 def nothing() -> Actions:
-    return Actions(*[lambda *_a: None] * len(Actions.__dataclass_fields__))
+    return Actions(*[lambda *_a: None] * len(fields_of(Actions)))
 
 
 def test_without_a_watcher_the_sni_icon_is_not_made(bus: str) -> None:

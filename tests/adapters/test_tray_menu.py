@@ -10,6 +10,7 @@ from tray.adapters.icon import dbusmenu, menu
 from tray.adapters.icon.registration import parse_item
 from tray.core.choices import Pause, Snooze
 from tray.core.model import Mode
+from tray.core.records import fields_of
 
 
 class Recorder:
@@ -19,7 +20,7 @@ class Recorder:
     def actions(self) -> menu.Actions:
         def record(name: str):
             return lambda *args: self.calls.append((name, args[0] if args else None))
-        return menu.Actions(*(record(name) for name in menu.Actions.__dataclass_fields__))
+        return menu.Actions(*(record(name) for name in fields_of(menu.Actions)))
 
 
 def served(view: menu.View | None = None) -> tuple[dbusmenu.DbusMenu, Recorder]:

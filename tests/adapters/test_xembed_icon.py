@@ -18,6 +18,7 @@ import icons
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, View
 from tray.adapters.icon.xembed import XembedIcon, blend, side_for
 from tray.core.modes import Mode
+from tray.core.records import fields_of
 
 TRAYER = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height",
           "32", "--SetDockType", "true", "--transparent", "false"]
@@ -88,7 +89,7 @@ class Running:
         self.clicks = threading.Semaphore(0)
         self.set_up = threading.Event()
         actions = Actions(**{name: self.clicks.release if name == "open_panel" else nothing
-                             for name in Actions.__dataclass_fields__})
+                             for name in fields_of(Actions)})
         self.icon = XembedIcon(actions, view)
         self.loop = threading.Thread(target=self.icon.run, args=(self.set_up.set,), daemon=True)
         self.loop.start()
@@ -186,7 +187,7 @@ def test_a_view_from_another_thread_redraws_and_clicks_open_the_window(host) -> 
 
 
 def test_a_stop_before_the_loop_starts_ends_it_at_once(host) -> None:
-    icon = XembedIcon(Actions(*[nothing] * len(Actions.__dataclass_fields__)))
+    icon = XembedIcon(Actions(*[nothing] * len(fields_of(Actions))))
     icon.stop()
     set_up = threading.Event()
     loop = threading.Thread(target=icon.run, args=(set_up.set,), daemon=True)
@@ -200,4 +201,4 @@ def test_a_stop_before_the_loop_starts_ends_it_at_once(host) -> None:
 def test_no_display_is_an_error_that_says_so(monkeypatch) -> None:
     monkeypatch.setenv("DISPLAY", ":4711")
     with pytest.raises(Exception, match="4711"):
-        XembedIcon(Actions(*[nothing] * len(Actions.__dataclass_fields__)))
+        XembedIcon(Actions(*[nothing] * len(fields_of(Actions))))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
+from tray.core.records import record
+
 APP_DIR_NAME = "pointbreak"
 
 
-@dataclass(frozen=True)
+@record
 class Folders:
     config: Path
     data: Path

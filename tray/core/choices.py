@@ -5,11 +5,11 @@ window, the prompt card's Snooze button; their words are tray.base.words)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tray.core.modes import DEFAULT_SNOOZE, SNOOZE_RANGE
+from tray.core.records import record
 
 if TYPE_CHECKING:  # the events are imported when one is made: the tray menu needs the choices
     from tray.core.events import PauseRequested, SnoozeRequested  # before the engine is loaded
@@ -20,7 +20,7 @@ PAUSE_LIMITS = (1, 24 * 60)  # minutes: a timed pause lasts 1 minute to 24 hours
 SNOOZE_MINUTES = (5, 10, 30)
 
 
-@dataclass(frozen=True)
+@record
 class Snooze:
     """Snooze the open prompt, or with none open move the next break, by `minutes` (None: the
     default snooze). The limits are checked where it comes in (SNOOZE_LIMITS)."""
@@ -35,7 +35,7 @@ class Snooze:
         return SnoozeRequested(length, seq)
 
 
-@dataclass(frozen=True)
+@record
 class Pause:
     """Pause for `minutes`, until tomorrow (the start of the next active period), or, with
     neither, until resumed. The limits are checked where it comes in (PAUSE_LIMITS)."""

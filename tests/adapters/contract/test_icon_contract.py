@@ -22,13 +22,14 @@ pytestmark = pytest.mark.e2e
 PROBE = r"""
 import os, threading, time
 from tray.adapters.icon import Actions, Capabilities, View, select
+from tray.core.records import fields_of
 from tray.core.model import Mode
 
 def nothing(*_args):
     pass
 
 BACKEND = os.environ["PROBE_BACKEND"]
-icon = select(Actions(*[nothing] * len(Actions.__dataclass_fields__)),
+icon = select(Actions(*[nothing] * len(fields_of(Actions))),
               {"sni": "sni", "xembed": "xembed", "moving": None}[BACKEND])
 
 def shown():

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from tray.adapters.icon.menu import Entry, walk
+from tray.core.records import record
 
 INTERFACE = "com.canonical.dbusmenu"
 ROOT = 0
@@ -87,7 +87,7 @@ def properties(entry: Entry) -> Props:
     return props
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     """A menu tree as dbusmenu sees it: each id's properties and children (the root is 0)."""
 

@@ -9,16 +9,16 @@ widget per id); a view changes only an entry's label, enabled, visible and check
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from icons import Marker
 from tray.base.durations import duration, pause_label
 from tray.base.i18n import _
 from tray.core.choices import PAUSE_CHOICES, SNOOZE_MINUTES, Pause, Snooze
 from tray.core.modes import Mode
+from tray.core.records import record
 
 
-@dataclass(frozen=True)
+@record
 class View:
     """What the icon and menu show; made by the shell from the engine's status."""
 
@@ -30,7 +30,7 @@ class View:
     is_autostart_on: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Actions:
     start_now: Callable[[], None]
     snooze: Callable[[Snooze], None]
@@ -50,7 +50,7 @@ MARKER_OF_MODE = {Mode.NORMAL: Marker.NORMAL, Mode.DUE: Marker.DUE,
                   Mode.DONE: Marker.DONE}
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """One menu entry. `action` None with no children: an information line (or a separator);
     `checked` None: no check mark; `is_default`: what a click on the icon itself does where

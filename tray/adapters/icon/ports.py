@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tray.adapters.choosing import system_of
 from tray.adapters.icon.menu import View
+from tray.core.records import record
 
 
 def backend_name(icon_class: type) -> str:
@@ -20,7 +20,7 @@ def backend_name(icon_class: type) -> str:
     return icon_class.__module__.rsplit("_", 1)[-1]
 
 
-@dataclass(frozen=True)
+@record
 class Capabilities:
     """What the tray icon can do here: its backend ("sni", or pystray's: "xorg", "win32",
     "darwin") and that backend's flags (pystray's HAS_MENU and the rest), and whether a tray
