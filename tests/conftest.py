@@ -26,6 +26,10 @@ class Profile:
     def settings(self) -> Path:
         return self.home / ".config" / "pointbreak" / "settings.toml"
 
+    def write_settings(self, text: str) -> None:
+        self.settings.parent.mkdir(parents=True, exist_ok=True)
+        self.settings.write_text(text)
+
     @property
     def store(self) -> Path:
         return self.home / ".local" / "share" / "pointbreak" / "history"

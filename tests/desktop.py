@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,20 @@ NEEDED = ("Xvfb", "trayer", "xdotool", "xwininfo", "import", "dbus-daemon", "dun
 # (_NET_WM_NAME, which window managers show, has it right): the patterns leave it out.
 ROUTINE_WINDOW = ". Pointbreak$"  # the card, a step or the end card
 CARD = "^Time for a back break .+ Pointbreak$"
+
+# Settings under which a break may come at any hour of any day.
+ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
+           'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n')
+
+
+def midday_zone() -> str:
+    """A zone (TZ) in which it is now between 12:00 and 13:00. A test that reads the next
+    break's clock time runs there with ALL_DAY: a snooze or an interval then lands hours
+    from the end of the active hours and of the day, whenever the suite runs. (Under the
+    default 09:00-18:00, "snooze 10 min" at 17:05 rightly moves a 17:55 break to tomorrow.)"""
+    offset = 12 - datetime.now(UTC).hour  # local = UTC + offset, from -11 to +12 hours
+    # Etc/GMT's names have POSIX's sign: Etc/GMT-3 is three hours ahead of UTC.
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
 def missing_tools() -> list[str]:

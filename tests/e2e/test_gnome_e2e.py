@@ -9,14 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
-from desktop import CARD, colourful_share, pixels_unlike, wait_for
+from desktop import ALL_DAY, CARD, colourful_share, midday_zone, pixels_unlike, wait_for
 from gnome import HEIGHT, KEYSYM_ESCAPE, WIDTH, changed_box, cover_window
 from helpers import stored_records
 
 pytestmark = pytest.mark.e2e
 
-ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
-           'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n')
 CARD_BACKGROUND = (0xF7, 0xF7, 0xF4)  # tray.ui.look's light theme
 COVER = (0xC0, 0x00, 0xC0)  # the other app's window
 
@@ -149,7 +147,8 @@ def test_the_tray_as_a_status_notifier_item_on_gnome(gnome, start_gnome_tray,
     shots = gnome_profile.artifacts("gnome-sni")
     wait_for(lambda: not gnome.registered_items(), what="no item of an earlier test")
     empty = gnome.screenshot(shots / "0-top-bar-before.png")
-    tray = start_gnome_tray()
+    gnome_profile.write_settings(ALL_DAY)  # the snooze below is then the same at any hour
+    tray = start_gnome_tray(TZ=midday_zone())
 
     # It registers (the tray chose SNI by itself: GNOME's watcher runs) and shows in the bar.
     wait_for(lambda: listed(gnome, tray.icon), timeout=20, what="the item in the watcher's list")

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from desktop import NotificationBus, wait_for
+from desktop import ALL_DAY, NotificationBus, wait_for
 from helpers import unwrapped_words
 
 pytestmark = pytest.mark.e2e
@@ -84,9 +84,6 @@ def test_the_setting_wins_over_the_environment(panel_desktop, start_sni_tray, pr
     wait_for(lambda: said[setting] in " ".join(tooltip(panel_desktop, tray.icon)),
              what="the tooltip in the same language")
 
-
-ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
-           'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n')
 
 
 def notified_texts(seen: str) -> list[str]:

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 from conftest import BIN
-from desktop import colourful_share, pixels_unlike, start_panel_desktop, wait_for
+from desktop import (
+    ALL_DAY,
+    colourful_share,
+    midday_zone,
+    pixels_unlike,
+    start_panel_desktop,
+    wait_for,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -68,7 +75,9 @@ def test_the_tray_as_a_status_notifier_item_on_xfce(panel_desktop, start_sni_tra
                                                      profile) -> None:
     desktop = panel_desktop
     shots = profile.artifacts("sni")
-    tray = start_sni_tray(POINTBREAK_TEST_TICK_SECONDS="0.5", POINTBREAK_TRAY="tray")
+    profile.write_settings(ALL_DAY)  # the snooze below is then the same at any hour
+    tray = start_sni_tray(POINTBREAK_TEST_TICK_SECONDS="0.5", POINTBREAK_TRAY="tray",
+                          TZ=midday_zone())
     # An unknown name is told, and the tray chooses by itself: SNI, as a watcher runs.
     assert "POINTBREAK_TRAY=tray is not one of sni, xembed; choosing by itself" in tray.log()
     assert "tray icon: using sni" in tray.log()

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 import wayland_peers
-from desktop import CARD, ROUTINE_WINDOW, TRAY_TINT, NotificationBus, pixels_unlike, wait_for
+from desktop import (
+    ALL_DAY,
+    CARD,
+    ROUTINE_WINDOW,
+    TRAY_TINT,
+    NotificationBus,
+    pixels_unlike,
+    wait_for,
+)
 from helpers import stored_files, stored_records
 
 from tray.core.model import State
@@ -25,15 +33,11 @@ from tray.store import Store
 BIN = Path(sys.executable).parent
 TESTS = Path(__file__).resolve().parents[1]  # the helpers beside the test folders
 
-ALL_DAY = ('[active_hours]\nstart = "00:00"\nend = "24:00"\n'
-           'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n')
-
 pytestmark = pytest.mark.e2e
 
 
 def all_day(profile) -> None:
-    profile.settings.parent.mkdir(parents=True, exist_ok=True)
-    profile.settings.write_text(ALL_DAY)
+    profile.write_settings(ALL_DAY)
 
 
 def stored_state(profile) -> dict:
