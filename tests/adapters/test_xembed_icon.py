@@ -2,7 +2,8 @@
 (trayer): it docks in a host that starts after it, leaves no stray window when the host goes,
 docks again in the next; it draws the shipped pixels over the panel; a view from another thread
 redraws it; a left and a right click open the control window; stop from any thread ends its
-loop. Run in this process on a thread of its own: python-xlib needs no main thread."""
+loop; a host that destroys its window gets a new one. Run in this process on a thread of its
+own: python-xlib needs no main thread."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from desktop import ARTIFACTS, missing_tools, start_desktop, wait_for
 
 import icons
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, View
-from tray.adapters.icon.xembed import XembedIcon, blend, side_for
+from tray.adapters.icon.xembed import XembedIcon
+from tray.adapters.icon.xpixels import blend, side_for
 from tray.core.modes import Mode
 from tray.core.records import fields_of
 
@@ -152,24 +154,71 @@ def test_it_docks_in_a_host_that_starts_later_and_again_after_the_host_restarts(
         wait_for(lambda: drawn(host, running.icon, Mode.NORMAL), 10, "the icon drawn")
         host.desktop.screenshot(ARTIFACTS / "xembed-icon" / "1-docked-in-a-later-tray.png")
 
-        host.kill_trayer()  # the host goes: the window comes back to the root, unmapped
+        host.kill_trayer()  # the host goes: the window given back to the root is replaced
+        wait_for(lambda: window_of(running.icon) != window, 10, "a new window for the icon")
+        assert not exists(host, window), "the window given back is destroyed (no stray one)"
         wait_for(lambda: state_of(host, running.icon) == (True, X.IsUnmapped), 10,
-                 "the icon's window back on the root window, unmapped")
+                 "the new window on the root window, unmapped")
         host.start_trayer()
+        window = window_of(running.icon)
         wait_for(lambda: window in host.desktop.tray_icons(), 15, "the icon docked again")
         wait_for(lambda: drawn(host, running.icon, Mode.NORMAL), 10, "the icon drawn again")
     finally:
         running.end()
 
 
-def test_a_view_from_another_thread_redraws_and_clicks_open_the_window(host) -> None:
+def exists(host: Host, window: str) -> bool:
+    from Xlib import display
+    from Xlib.error import BadWindow
+
+    viewer = display.Display(host.desktop.display)
+    try:
+        viewer.create_resource_object("window", int(window, 16)).get_attributes()
+        return True
+    except BadWindow:
+        return False
+    finally:
+        viewer.close()
+
+
+def docked_in_trayer(host: Host, view: View | None = None) -> Running:
+    """An icon started once trayer runs, and docked there."""
     host.start_trayer()
     wait_for(lambda: host.desktop.run("xdotool", "search", "--class", "trayer", check=False),
              15, "trayer's window")
-    running = Running(View(mode=Mode.PAUSED))
+    running = Running(view)
+    window = window_of(running.icon)
+    try:
+        wait_for(lambda: window in host.desktop.tray_icons(), 15, "the icon docked in trayer")
+    except AssertionError:
+        running.end()
+        raise
+    return running
+
+
+def test_a_host_that_destroys_the_icons_window_gets_a_new_one(host) -> None:
+    running = docked_in_trayer(host)
     try:
         window = window_of(running.icon)
-        wait_for(lambda: window in host.desktop.tray_icons(), 15, "the icon docked in trayer")
+        from Xlib import display
+
+        other = display.Display(host.desktop.display)  # as a host would, from its connection
+        other.create_resource_object("window", int(window, 16)).destroy()
+        other.sync()
+        assert not exists(host, window)
+        other.close()
+        wait_for(lambda: window_of(running.icon) != window, 10, "a new window for the icon")
+        again = window_of(running.icon)
+        wait_for(lambda: again in host.desktop.tray_icons(), 15, "the new window docked")
+        wait_for(lambda: drawn(host, running.icon, Mode.NORMAL), 10, "the new window drawn")
+    finally:
+        running.end()
+
+
+def test_a_view_from_another_thread_redraws_and_clicks_open_the_window(host) -> None:
+    running = docked_in_trayer(host, View(mode=Mode.PAUSED))
+    try:
+        window = window_of(running.icon)
         wait_for(lambda: drawn(host, running.icon, Mode.PAUSED), 10, "the paused icon drawn")
         assert running.set_up.wait(10)
         running.icon.show(View(mode=Mode.DUE, tooltip="Pointbreak — a break is due"))
@@ -198,7 +247,10 @@ def test_a_stop_before_the_loop_starts_ends_it_at_once(host) -> None:
     icon.show(View(mode=Mode.DUE))  # and a late view is no error
 
 
-def test_no_display_is_an_error_that_says_so(monkeypatch) -> None:
+def test_no_display_is_an_error_that_says_so_and_leaves_no_open_file(monkeypatch) -> None:
     monkeypatch.setenv("DISPLAY", ":4711")
-    with pytest.raises(Exception, match="4711"):
-        XembedIcon(Actions(*[nothing] * len(fields_of(Actions))))
+    before = set(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        with pytest.raises(Exception, match="4711"):
+            XembedIcon(Actions(*[nothing] * len(fields_of(Actions))))
+    assert set(os.listdir("/proc/self/fd")) <= before

@@ -5,7 +5,9 @@ the selection `_NET_SYSTEM_TRAY_S<screen>`; the icon is a small window of ours t
 owner to dock it (SYSTEM_TRAY_REQUEST_DOCK), after which the host reparents it into its panel
 and maps it. A host that starts later (or again, after a crash) announces itself with a MANAGER
 message on the root window: the icon docks there then. A host that goes away gives the window
-back to the root window, where it is unmapped until the next host comes.
+back to the root window (where a window manager could frame it) or destroys it: the icon then
+makes a new window, never mapped by itself, for the next host. Each host gets a window of the
+visual it asks for.
 
 The icon draws the shipped raw pixels (`icons.rgba`) of the largest size that fits its slot,
 centred, blended over what the panel shows beneath it: the window's background is its parent's
@@ -34,6 +36,7 @@ from typing import Any
 import icons
 from tray.adapters.icon.menu import MARKER_OF_MODE, Actions, View
 from tray.adapters.icon.ports import Capabilities
+from tray.adapters.icon.xpixels import blend, side_for
 
 log = logging.getLogger(__name__)
 
@@ -65,36 +68,15 @@ def without_x_extensions() -> Iterator[None]:
         ext.__extensions__ = kept
 
 
-def blend(pixels: bytes, under: bytes, order: str) -> bytes:
-    """RGBA `pixels` (not premultiplied) over `under`, a 32-bit ZPixmap read from the window
-    whose bytes are in `order` ("BGRA", the usual, or "ARGB"): the result in the same layout,
-    premultiplied, so a 32-bit visual composites it and a 24-bit one shows it as it is."""
-    out = bytearray(under)
-    red, green, blue, alpha = (order.index(channel) for channel in "RGBA")
-    for at in range(0, len(pixels), 4):
-        a = pixels[at + 3]
-        if a == 0:
-            continue
-        rest = 255 - a
-        out[at + red] = (pixels[at] * a + out[at + red] * rest + 127) // 255
-        out[at + green] = (pixels[at + 1] * a + out[at + green] * rest + 127) // 255
-        out[at + blue] = (pixels[at + 2] * a + out[at + blue] * rest + 127) // 255
-        out[at + alpha] = a + (out[at + alpha] * rest + 127) // 255
-    return bytes(out)
-
-
-def side_for(width: int, height: int) -> int:
-    """The raw icon size drawn in a slot of `width` x `height`: the largest that fits."""
-    fitting = [size for size in icons.RAW_SIZES if size <= min(width, height)]
-    return max(fitting) if fitting else min(icons.RAW_SIZES)
-
-
 # No menu (a click opens the control window); a StatusNotifierItem host would give it one.
 CAPABILITIES = Capabilities("xembed", has_menu=False, has_default_action=True,
                             has_notification=False, menu_with_sni_host=True)
 
 
 class XembedIcon:
+    _window: Any  # the icon's X window: a new one for each host that needs it
+    _size: tuple[int, int]  # the window's, as the host made it
+
     def __init__(self, actions: Actions, view: View | None = None) -> None:
         """The icon's window, made and showing `view` (default: a plain one); docked in the
         tray host, if one runs, when `run` starts. Raises where there is no X display."""
@@ -106,26 +88,32 @@ class XembedIcon:
         self._newest: View | None = None
         self._newest_lock = threading.Lock()
         self._stopping = threading.Event()
+        with without_x_extensions():
+            self._display = display.Display()
+        try:
+            self._set_up(X)
+        except BaseException:
+            self._display.close()
+            raise
         self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._pipe_lock = threading.Lock()
         self._pipe_closed = False
-        with without_x_extensions():
-            self._display = display.Display()
+
+    def _set_up(self, X: Any) -> None:
         self._display.set_error_handler(self._x_error)
         self._screen = self._display.screen()
         self._root = self._screen.root
         self._selection = self._atom(f"_NET_SYSTEM_TRAY_S{self._display.get_default_screen()}")
         self._manager_atom = self._atom("MANAGER")
-        self._embedded = False
-        self._drawn = False
-        self._size = (FIRST_SIZE, FIRST_SIZE)
         self._pixels: dict[tuple[str, int], bytes] = {}
         self._order = ("BGRA" if self._display.display.info.image_byte_order == X.LSBFirst
                        else "ARGB")
+        # MANAGER messages, asked for before the owner is read: a host that starts in between
+        # (the panel and the tray starting together at login) is then seen either way.
+        self._root.change_attributes(event_mask=X.StructureNotifyMask)
         self._manager = self._current_manager()
-        self._window, self._depth = self._create_window(self._manager)
-        self._gc = self._window.create_gc()
-        self._root.change_attributes(event_mask=X.StructureNotifyMask)  # MANAGER messages
+        self._visual = self._argb_visual(self._manager)
+        self._create_window()
 
     @property
     def has_menu(self) -> bool:
@@ -169,7 +157,8 @@ class XembedIcon:
 
         deadline: float | None = time.monotonic() + DRAWN_WAIT_SECONDS
         try:
-            self._dock(self._manager)
+            if not self._stopping.is_set():
+                self._dock(self._manager)
             while not self._stopping.is_set():
                 while self._display.pending_events() and not self._stopping.is_set():
                     self._handle(self._display.next_event())
@@ -213,6 +202,8 @@ class XembedIcon:
             os.close(self._wake_write)
 
     def _handle(self, event: Any) -> None:
+        from Xlib.error import ConnectionClosedError
+
         X = self._x
         try:
             mine = _same(getattr(event, "window", None), self._window)
@@ -225,7 +216,11 @@ class XembedIcon:
             elif event.type == X.ReparentNotify and mine:
                 self._embedded = not _same(event.parent, self._root)
                 if not self._embedded:  # the host went away: no stray window on the desktop
-                    self._window.unmap()
+                    self._renew_window()
+            elif event.type == X.DestroyNotify and mine:  # by the host: a new one for it
+                log.info("the tray icon's window was destroyed by its host: making a new one")
+                self._create_window()
+                self._dock(self._manager)
             elif event.type == X.ButtonPress and mine and event.detail in CLICKS:
                 self._actions.open_panel()
             elif (event.type == X.DestroyNotify and self._manager is not None
@@ -235,21 +230,39 @@ class XembedIcon:
             elif (event.type == X.ClientMessage and _same(event.window, self._root)
                   and event.client_type == self._manager_atom
                   and event.data[1][1] == self._selection):
-                log.info("an XEmbed tray host has started: docking there")
-                self._dock(self._display.create_resource_object("window", event.data[1][2]))
+                self._new_host(self._display.create_resource_object("window", event.data[1][2]))
+        except ConnectionClosedError:
+            raise
         except Exception:  # the loop's edge: an event never ends the icon
             log.exception("cannot handle the X event %s", event.__class__.__name__)
+
+    def _new_host(self, manager: Any) -> None:
+        if _same(manager, self._manager):
+            return  # asked already: it started as the owner was read
+        log.info("an XEmbed tray host has started: docking there")
+        visual = self._argb_visual(manager)
+        if visual != self._visual:  # a window of the visual this host asks for
+            self._visual = visual
+            self._renew_window()
+        self._dock(manager)
 
     def _apply_newest(self) -> None:
         with self._newest_lock:
             view, self._newest = self._newest, None
         if view is None or view == self._view:
             return
+        from Xlib.error import ConnectionClosedError
+
         mode_changed = view.mode is not self._view.mode
         self._view = view
-        self._set_title(view.tooltip)
-        if mode_changed:
-            self._draw()
+        try:
+            self._set_title(view.tooltip)
+            if mode_changed:
+                self._draw()
+        except ConnectionClosedError:
+            raise
+        except Exception:  # a view never ends the icon
+            log.exception("cannot show the tray icon's new view")
 
     # --- X requests (the loop, or the constructor before it) ----------------------------------
 
@@ -267,12 +280,21 @@ class XembedIcon:
             return None
         return owner
 
-    def _create_window(self, manager: Any) -> tuple[Any, int]:
+    def _renew_window(self) -> None:
+        """A new, unmapped window in place of the one given back to the root (where a window
+        manager would frame it once the server maps it) or made for another visual."""
+        with suppress(Exception):
+            self._window.destroy()
+        self._create_window()
+
+    def _create_window(self) -> None:
         from Xlib import Xutil
 
         X = self._x
         masks = X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
-        visual = self._argb_visual(manager)
+        self._embedded = self._drawn = False
+        self._size = (FIRST_SIZE, FIRST_SIZE)
+        visual = self._visual
         if visual is not None:
             colormap = self._root.create_colormap(visual, X.AllocNone)
             window = self._root.create_window(0, 0, *self._size, 0, 32, X.InputOutput, visual,
@@ -291,9 +313,9 @@ class XembedIcon:
         window.set_wm_normal_hints(flags=Xutil.PMinSize, min_width=16, min_height=16)
         xembed_info = self._atom("_XEMBED_INFO")
         window.change_property(xembed_info, xembed_info, 32, XEMBED_INFO)
-        self._window = window
+        self._window, self._depth = window, depth
+        self._gc = window.create_gc()
         self._set_title(self._view.tooltip)
-        return window, depth
 
     def _depths_of_32_bits(self) -> set[int]:
         return {each.depth for each in self._display.display.info.pixmap_formats
