@@ -153,6 +153,7 @@ class SniIcon:
         self._menu = dbusmenu.DbusMenu(entries(self._view, actions), self._clicked)
         self._views = NewestView(self._apply)
         self._stopped = threading.Event()
+        self._menu_read = False  # by a host: said once in the log (a click before opens none)
 
     @property
     def bus_name(self) -> str:
@@ -248,6 +249,9 @@ class SniIcon:
             return new_method_return(message)
         if path == MENU_PATH and interface in (dbusmenu.INTERFACE, None):
             signature, body = self._menu.answer(member, message.body)
+            if member == "GetLayout" and not self._menu_read:
+                self._menu_read = True
+                log.info("the tray host has read the menu")
             return new_method_return(message, signature or None, body)
         raise dbusmenu.Fault("UnknownMethod", f"no method {interface}.{member} on {path}")
 
