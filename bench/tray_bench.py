@@ -6,7 +6,7 @@ xfce4-panel, each importing its whole stack (APScheduler, TinyDB, plyer, Pillow)
   window with a class: polled every 10 ms with python-xlib, in this process), or for the
   StatusNotifierItem (`sni`, on xfce4-panel's systray) to the item listed by the watcher,
   median of N starts, per program and backend, the programs started in turn;
-- idle: resident memory (VmRSS, VmHWM) after 5 minutes; CPU (utime+stime) and wake-ups
+- idle: resident memory (VmRSS, VmHWM) after 1 and 5 minutes; CPU (utime+stime) and wake-ups
   (voluntary context switches summed over threads, per second) over a 10-minute idle window;
   the programs idle side by side on one Xvfb + trayer desktop (the sni one on an Xvfb +
   xfce4-panel desktop beside it), Pointbreak on XEmbed twice: with an empty profile and with a
@@ -243,29 +243,39 @@ def idle(desktops: dict[str, desk.Desktop], programs: list[Program], rss_after: 
             print(f"{program.name}: " + "; ".join(w.split(" - ")[-1] for w in watching))
     start = {p.pid: (cpu_seconds(p.pid), wakeups(p.pid), time.monotonic())
              for _, p, _ in running}
-    rss: dict[int, tuple[float, float]] = {}
-    present_for(max(0.0, rss_after - settle))
-    for _, process, _ in running:
-        rss[process.pid] = memory(process.pid)
-    present_for(max(0.0, window - (rss_after - settle)))
-    print(f"\nIdle, side by side: RSS after {rss_after / 60:g} min; CPU and wake-ups over "
+    # Resident memory after a minute (the issue's figure) and after rss_after (settled).
+    moments = sorted({min(60.0, rss_after), rss_after})
+    rss: dict[float, dict[int, tuple[float, float]]] = {}
+    elapsed = settle
+    for moment in moments:
+        present_for(max(0.0, moment - elapsed))
+        elapsed = max(elapsed, moment)
+        rss[moment] = {process.pid: memory(process.pid) for _, process, _ in running}
+    present_for(max(0.0, settle + window - elapsed))
+    after = " and ".join(f"{m / 60:g} min" for m in moments)
+    print(f"\nIdle, side by side: RSS after {after}; CPU and wake-ups over "
           f"{window / 60:g} min (from {settle:g} s after start)")
-    print(f"{'program':<28} {'RSS MiB':>8} {'peak MiB':>9} {'CPU s/10 min':>13} "
-          f"{'wake-ups/s':>11}")
-    resident_of: dict[str, float] = {}
+    columns = "".join(f"{f'RSS {m / 60:g} min':>12}" for m in moments)
+    print(f"{'program':<28}{columns} {'peak MiB':>9} {'CPU s/10 min':>13} {'wake-ups/s':>11}")
+    resident_of: dict[tuple[str, float], float] = {}
     for program, process, env in running:
         cpu0, wake0, t0 = start[process.pid]
         seconds = time.monotonic() - t0
         cpu = (cpu_seconds(process.pid) - cpu0) * 600 / seconds
         rate = woken(wake0, wakeups(process.pid)) / seconds
-        resident, peak = rss[process.pid]
-        resident_of[program.name] = resident
+        for moment in moments:
+            resident_of[program.name, moment] = rss[moment][process.pid][0]
+        residents = "".join(f"{rss[m][process.pid][0]:12.1f}" for m in moments)
+        peak = max(rss[m][process.pid][1] for m in moments)
         goal = "   (goal <= 0.1/s)" if program.name.startswith("pointbreak") else ""
-        print(f"{program.name:<28} {resident:8.1f} {peak:9.1f} {cpu:13.2f} {rate:11.3f}{goal}")
+        print(f"{program.name:<28}{residents} {peak:9.1f} {cpu:13.2f} {rate:11.3f}{goal}")
         stop(process, env)
-    empty, year = resident_of.get("pointbreak (xorg)"), resident_of.get("pointbreak (xorg, a year)")
-    if empty is not None and year is not None:
-        print(f"a year of history adds {year - empty:+.2f} MiB to the idle tray (goal <= 0.5)")
+    for moment in moments:
+        empty = resident_of.get(("pointbreak (xorg)", moment))
+        year = resident_of.get(("pointbreak (xorg, a year)", moment))
+        if empty is not None and year is not None:
+            print(f"after {moment / 60:g} min, a year of history adds {year - empty:+.2f} MiB "
+                  f"to the idle tray (goal <= 0.5)")
 
 
 def sessions(desktop: desk.Desktop, count: int) -> None:
